@@ -1,0 +1,451 @@
+"""Parsers for what people type in plan cells.
+
+Each parser takes a raw cell value (str, int, float, date, datetime or None)
+and returns the parsed value, ``None`` for an empty cell, or raises
+``ParseError`` whose message (Vietnamese) says what was not understood.
+They are pure and never see a workbook, so they are property-tested on their own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass
+
+from .text import clean, fold
+
+
+class ParseError(ValueError):
+    """A value that was typed but not understood; ``str(err)`` is for the user."""
+
+
+class AmbiguousCriterion(ParseError):
+    """A number such as 1.1 that may be criterion 1.1 or 1.10."""
+
+
+def is_blank(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+# --------------------------------------------------------------------------- months
+# A month is an int: year * 12 + (month - 1). Comparable, vectorisable, cheap.
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+def month_index(year: int, month: int) -> int:
+    if not 1 <= month <= 12:
+        raise ParseError(f"tháng {month} không có (tháng phải từ 1 đến 12)")
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ParseError(f"năm {year} không hợp lý")
+    return year * 12 + month - 1
+
+
+def month_label(index: int) -> str:
+    """9/2024: the way the plan document writes a month."""
+    year, month0 = divmod(int(index), 12)
+    return f"{month0 + 1}/{year}"
+
+
+def month_year(index: int) -> tuple[int, int]:
+    year, month0 = divmod(int(index), 12)
+    return year, month0 + 1
+
+
+_YEAR = r"(\d{4}|\d{2})"
+_MONTH_PATTERNS = [
+    # tháng 9/2024, T9/2024, th 9-2024, 09/2024, tháng 9 năm 2024, 9.2024
+    re.compile(r"^(?:thang|th|t)?\s*\.?\s*(\d{1,2})\s*(?:[/.\-,]|nam)\s*(?:nam\s*)?" + _YEAR + r"$"),
+    # ngày 5 tháng 9 năm 2024, 05/09/2024, 5-9-2024
+    re.compile(r"^(?:ngay\s*)?\d{1,2}\s*(?:[/.\-]|thang)\s*(\d{1,2})\s*(?:[/.\-]|nam)\s*(\d{4})$"),
+]
+_ISO_MONTH = re.compile(r"^(\d{4})\s*[-/.]\s*(\d{1,2})(?:\s*[-/.]\s*\d{1,2})?$")
+_RANGE = re.compile(r"\d\s*(?:-|–|—|đến|den|toi)\s*(?:thang|th|t)?\s*\d{1,2}\s*[/.\-]\s*\d{2,4}\s*$")
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    return 2000 + year if len(text) == 2 else year
+
+
+def parse_month(value: object) -> int | None:
+    """A start or completion month: 9/2024, T9/2024, tháng 9 năm 2024, a date."""
+    if is_blank(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return month_index(value.year, value.month)
+    if isinstance(value, dt.date):
+        return month_index(value.year, value.month)
+    if isinstance(value, bool):
+        raise ParseError("không phải tháng/năm")
+    if isinstance(value, (int, float)):
+        return _month_from_number(float(value))
+    text = fold(value)
+    text = text.replace("–", "-").replace("—", "-")
+    text = re.sub(r"^(?:tu|bat dau|bat dau tu|den|hoan thanh)\s+", "", text)
+    for pattern in _MONTH_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            return month_index(_year(match.group(2)), int(match.group(1)))
+    match = _ISO_MONTH.match(text)
+    if match:
+        return month_index(int(match.group(1)), int(match.group(2)))
+    if _RANGE.search(text):
+        raise ParseError("ô có hai mốc thời gian; mỗi ô chỉ ghi một tháng")
+    raise ParseError("không hiểu tháng/năm")
+
+
+def _month_from_number(number: float) -> int:
+    # An Excel serial date (a date cell read without its format).
+    if 36526 <= number <= 73051 and number.is_integer():
+        day = EXCEL_EPOCH + dt.timedelta(days=int(number))
+        return month_index(day.year, day.month)
+    # 9.2024 typed into a General cell becomes this number.
+    text = f"{number:.6f}".rstrip("0")
+    match = re.fullmatch(r"(\d{1,2})\.(\d{4})", text)
+    if match:
+        return month_index(int(match.group(2)), int(match.group(1)))
+    raise ParseError("không hiểu tháng/năm")
+
+
+# --------------------------------------------------------------------------- levels
+
+LEVEL_NAMES = {0: "Không đạt", 1: "Mức 1", 2: "Mức 2", 3: "Mức 3"}
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+_LEVEL_MENTION = re.compile(r"\b(?:muc|m|level)\s*\.?\s*(\d|iv|iii|ii|i)\b")
+
+
+def level_label(level: int | None) -> str:
+    return "" if level is None else LEVEL_NAMES.get(int(level), str(level))
+
+
+def parse_level(value: object) -> int | None:
+    """A criterion level: Không đạt (0), Mức 1, mức 2, M3, "2", the number 2."""
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        raise ParseError("không phải một mức")
+    if isinstance(value, (int, float)):
+        if float(value).is_integer():
+            return _check_level(int(value))
+        raise ParseError("không phải một mức")
+    text = fold(value).strip(" .;:")
+    if text in {"khong dat", "chua dat", "kd"}:
+        return 0
+    if text.isdigit():
+        return _check_level(int(text))
+    mentions = {m if m.isdigit() else str(_ROMAN[m]) for m in _LEVEL_MENTION.findall(text)}
+    if len(mentions) == 1:
+        return _check_level(int(mentions.pop()))
+    if len(mentions) > 1:
+        raise ParseError("ô nhắc tới nhiều mức khác nhau; chỉ chọn một mức")
+    raise ParseError("không hiểu mức")
+
+
+def _check_level(level: int) -> int:
+    if level == 4:
+        raise ParseError("Mức 4 chỉ đánh giá cho cả trường, không dùng cho từng tiêu chí")
+    if not 0 <= level <= 3:
+        raise ParseError(f"không có mức {level} (chỉ có Không đạt, Mức 1, Mức 2, Mức 3)")
+    return level
+
+
+# --------------------------------------------------------------------------- criteria
+
+_CRITERION = re.compile(r"^(?:tieu chi|tieu chi so|tc|t\.c)?\s*\.?\s*(\d{1,2})\s*[.,]\s*(\d{1,2})(?!\d)")
+
+
+def parse_criterion(value: object, known_codes: set[str] | None = None) -> str | None:
+    """A criterion code as text: "1.2", "Tiêu chí 1.2", "TC 1.2", "1,2", 1.2.
+
+    A number like 1.1 may be "1.1" or "1.10" that Excel turned into a number;
+    when both codes exist (or we cannot tell) it is reported, never guessed.
+    """
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        raise ParseError("không phải mã tiêu chí")
+    if isinstance(value, (int, float)):
+        return _criterion_from_number(float(value), known_codes)
+    text = fold(value)
+    match = _CRITERION.match(text)
+    if not match:
+        if re.match(r"^(?:tieu chuan|tc)\s*\d+\s*$", text) or re.fullmatch(r"\d+", text):
+            raise ParseError("đây là số tiêu chuẩn, chưa có số tiêu chí (ví dụ 1.2)")
+        raise ParseError("không hiểu mã tiêu chí (mã có dạng 1.2 hoặc 1.10)")
+    return f"{int(match.group(1))}.{int(match.group(2))}"
+
+
+def _criterion_from_number(number: float, known_codes: set[str] | None) -> str:
+    if number.is_integer():
+        raise ParseError("đây là số tiêu chuẩn, chưa có số tiêu chí (ví dụ 1.2)")
+    text = f"{number:.4f}".rstrip("0")
+    major, minor = text.split(".")
+    code = f"{int(major)}.{int(minor)}"
+    if len(minor) == 1:
+        longer = f"{int(major)}.{int(minor)}0"
+        if known_codes is None or longer in known_codes:
+            raise AmbiguousCriterion(
+                f"ô là con số {text} nên không rõ là tiêu chí {code} hay {longer} "
+                "(Excel đổi '1.10' thành số 1.1); chọn mã từ danh sách"
+            )
+    return code
+
+
+# --------------------------------------------------------------------------- budgets
+
+
+@dataclass(frozen=True)
+class Budget:
+    """A parsed budget cell: an amount in VND, or a known phrase (amount None)."""
+
+    kind: str  # "amount" | "none" | "phrase"
+    amount: float | None
+    label: str  # display text: "10.000.000", "Không", "Theo quy chế chi tiêu nội bộ"
+
+
+# Folded phrase -> display label. "none" phrases mean no money is needed.
+_NONE_PHRASES = {
+    "khong",
+    "khong co",
+    "khong can",
+    "khong phat sinh",
+    "khong dong",
+    "0",
+    "0 dong",
+    "-",
+    "/",
+    "x",
+}
+_PHRASES = {
+    "theo tinh hinh thuc te": "Theo tình hình thực tế",
+    "tuy tinh hinh thuc te": "Theo tình hình thực tế",
+    "tuy theo tinh hinh thuc te": "Theo tình hình thực tế",
+    "theo thuc te": "Theo tình hình thực tế",
+    "theo nhu cau thuc te": "Theo tình hình thực tế",
+    "quy che chi tieu noi bo": "Theo quy chế chi tiêu nội bộ",
+    "xa hoi hoa": "Xã hội hóa",
+    "ngan sach": "Ngân sách",
+    "kinh phi chi thuong xuyen": "Ngân sách",
+    "kinh phi nha truong": "Ngân sách",
+    "nguon kinh phi cua nha truong": "Ngân sách",
+    "tai tro": "Tài trợ",
+    "cha me hoc sinh": "Cha mẹ học sinh hỗ trợ",
+    "chua xac dinh": "Chưa xác định",
+    "du toan": "Theo dự toán",
+    "theo du toan": "Theo dự toán",
+}
+_PHRASE_PATTERNS = sorted(_PHRASES, key=len, reverse=True)
+
+_UNITS = {
+    "ty": 1e9,
+    "ti": 1e9,
+    "trieu": 1e6,
+    "tr": 1e6,
+    "nghin": 1e3,
+    "ngan": 1e3,
+    "k": 1e3,
+}
+_CURRENCY = r"(?:dong|d|vnd|vnđ)"
+_NUMBER = r"\d{1,3}(?:[ .,]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+_PART = re.compile(r"\s*(" + _NUMBER + r")(?!\d)\s*(?:(ty|ti|trieu|tr|nghin|ngan|k)(?![a-z]))?\.?")
+_CURRENCY_TAIL = re.compile(r"\s*" + _CURRENCY + r"(?![a-z])\.?")
+
+
+def parse_number(text: str) -> float:
+    """A number written the Vietnamese way (10.000.000; 1,5) or the English way."""
+    text = text.replace(" ", "")
+    dots, commas = text.count("."), text.count(",")
+    if dots and commas:
+        decimal = "," if text.rfind(",") > text.rfind(".") else "."
+        thousands = "." if decimal == "," else ","
+        return float(text.replace(thousands, "").replace(decimal, "."))
+    sep = "." if dots else "," if commas else ""
+    if not sep:
+        return float(text)
+    count = dots or commas
+    if count > 1 or re.fullmatch(r"\d{1,3}[.,]\d{3}", text):
+        return float(text.replace(sep, ""))
+    return float(text.replace(sep, "."))
+
+
+def format_amount(amount: float) -> str:
+    """10.000.000: Vietnamese thousands separators."""
+    whole = f"{round(amount):,}".replace(",", ".")
+    return whole
+
+
+def _phrase(folded: str) -> str | None:
+    for key in _PHRASE_PATTERNS:
+        if re.search(r"(?<![a-z])" + re.escape(key) + r"(?![a-z])", folded):
+            return _PHRASES[key]
+    return None
+
+
+def parse_budget(value: object) -> Budget | None:
+    """Dự kiến kinh phí: 10.000.000, 10 triệu, 1,5 tỷ, 500 nghìn đồng, or a known phrase."""
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        raise ParseError("không hiểu kinh phí")
+    if isinstance(value, (int, float)):
+        if value < 0 or math.isnan(value):
+            raise ParseError("kinh phí không được âm")
+        if value == 0:
+            return Budget("none", 0.0, "Không")
+        return Budget("amount", float(value), format_amount(value))
+    raw = clean(value)
+    folded = fold(raw).strip(" .;")
+    if folded in _NONE_PHRASES:
+        return Budget("none", 0.0, "Không")
+    amount, rest = _amount_prefix(folded)
+    if amount is not None:
+        rest = rest.strip(" ()[],;:-.")
+        if not rest or _phrase(rest) or rest in {"nam", "/nam", "moi nam", "/ nam"}:
+            if amount == 0:
+                return Budget("none", 0.0, "Không")
+            return Budget("amount", amount, format_amount(amount))
+    phrase = _phrase(folded)
+    if phrase:
+        return Budget("phrase", None, raw)
+    raise ParseError(
+        "không hiểu kinh phí; ghi số tiền (ví dụ 10.000.000 hoặc 10 triệu) "
+        "hoặc một cụm như 'Không', 'Theo quy chế chi tiêu nội bộ', 'Xã hội hóa'"
+    )
+
+
+def _amount_prefix(text: str) -> tuple[float | None, str]:
+    """Sum of "number [unit]" parts at the start of text, then the rest."""
+    total, pos, parts = 0.0, 0, 0
+    while True:
+        match = _PART.match(text, pos)
+        if not match:
+            break
+        try:
+            number = parse_number(match.group(1))
+        except ValueError:
+            break
+        unit = match.group(2)
+        total += number * (_UNITS[unit] if unit else 1)
+        pos = match.end()
+        parts += 1
+        if not unit:
+            break
+    if not parts:
+        return None, text
+    tail = _CURRENCY_TAIL.match(text, pos)
+    if tail:
+        pos = tail.end()
+    return total, text[pos:]
+
+
+# --------------------------------------------------------------------------- school years
+
+_SCHOOL_YEAR = re.compile(r"(\d{4})\s*(?:-|–|—|/|den)\s*(\d{4}|\d{2})\b")
+
+
+def parse_school_year(value: object) -> int | None:
+    """A school year "2024-2025" (also "2024 – 2025", "2024/2025"); returns 2024."""
+    if is_blank(value):
+        return None
+    if isinstance(value, (dt.date, bool)):
+        raise ParseError("năm học ghi dạng 2024-2025")
+    if isinstance(value, (int, float)):
+        raise ParseError("năm học ghi dạng 2024-2025 (năm đầu - năm sau)")
+    text = fold(value).replace("nam hoc", " ").strip()
+    matches = _SCHOOL_YEAR.findall(text)
+    if len(matches) != 1:
+        raise ParseError("năm học ghi dạng 2024-2025")
+    start = int(matches[0][0])
+    end_text = matches[0][1]
+    end = int(end_text) + (start // 100) * 100 if len(end_text) == 2 else int(end_text)
+    if end != start + 1:
+        raise ParseError(f"năm học {start}-{end} không liền nhau (phải là {start}-{start + 1})")
+    if not MIN_YEAR <= start <= MAX_YEAR:
+        raise ParseError(f"năm {start} không hợp lý")
+    return start
+
+
+def school_year_label(start: int | None) -> str:
+    return "" if start is None else f"{start}-{start + 1}"
+
+
+# --------------------------------------------------------------------------- choices
+
+
+def parse_choice(value: object, choices: dict[str, str]) -> str | None:
+    """One of a fixed list, matched without diacritics: {folded alias: canonical}."""
+    if is_blank(value):
+        return None
+    key = " ".join(fold(value).replace("&", " & ").split())
+    if key in choices:
+        return choices[key]
+    raise ParseError("không có trong danh sách")
+
+
+SCHOOL_LEVEL_CHOICES = {
+    "mam non": "Mầm non",
+    "truong mam non": "Mầm non",
+    "mau giao": "Mầm non",
+    "nha tre": "Mầm non",
+    "tieu hoc": "Tiểu học",
+    "truong tieu hoc": "Tiểu học",
+    "th": "Tiểu học",
+    "thcs": "THCS",
+    "trung hoc co so": "THCS",
+    "thpt": "THPT",
+    "trung hoc pho thong": "THPT",
+    "pho thong nhieu cap hoc": "Phổ thông nhiều cấp học",
+    "pho thong co nhieu cap hoc": "Phổ thông nhiều cấp học",
+    "nhieu cap hoc": "Phổ thông nhiều cấp học",
+    "lien cap": "Phổ thông nhiều cấp học",
+    "th & thcs": "Phổ thông nhiều cấp học",
+    "th-thcs": "Phổ thông nhiều cấp học",
+    "thcs & thpt": "Phổ thông nhiều cấp học",
+    "thcs-thpt": "Phổ thông nhiều cấp học",
+    "th, thcs & thpt": "Phổ thông nhiều cấp học",
+}
+
+PLAN_TYPES = ("Hằng năm", "Chu kỳ 5 năm")
+PLAN_TYPE_CHOICES = {
+    "hang nam": "Hằng năm",
+    "nam hoc": "Hằng năm",
+    "1 nam": "Hằng năm",
+    "mot nam": "Hằng năm",
+    "chu ky 5 nam": "Chu kỳ 5 năm",
+    "chu ky": "Chu kỳ 5 năm",
+    "5 nam": "Chu kỳ 5 năm",
+    "theo chu ky": "Chu kỳ 5 năm",
+    "theo chu ky 5 nam": "Chu kỳ 5 năm",
+    "giai doan 5 nam": "Chu kỳ 5 năm",
+}
+
+
+def parse_date(value: object) -> dt.date | None:
+    """Ngày ban hành: a date cell, 05/9/2024, or "ngày 05 tháng 9 năm 2024"."""
+    if is_blank(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 36526 <= value <= 73051:
+            return EXCEL_EPOCH + dt.timedelta(days=int(value))
+        raise ParseError("không hiểu ngày")
+    text = fold(value)
+    match = re.search(
+        r"(\d{1,2})\s*(?:[/.\-]|thang)\s*(\d{1,2})\s*(?:[/.\-]|nam)\s*(\d{4})", text
+    )
+    if not match:
+        raise ParseError("không hiểu ngày (ghi dạng 05/9/2024)")
+    try:
+        return dt.date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+    except ValueError as err:
+        raise ParseError("ngày không có thật") from err

@@ -1,0 +1,90 @@
+"""The Plan: one school's plan, read and parsed, every value knowing its cell."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from . import catalog
+from .contract import SHEET_ASSESSMENT, SHEET_PLAN
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+@dataclass
+class InfoValue:
+    """One line of the Thông tin sheet."""
+
+    label: str
+    raw: Any = None  # what the cell holds
+    value: Any = None  # parsed value (None if empty or not understood)
+    error: str | None = None  # why the value was not understood
+    cell: str | None = None  # "B5"; None when the label is not in the sheet
+
+
+@dataclass
+class Plan:
+    """A school's quality-improvement plan.
+
+    ``assessment`` has one row per criterion row of Tự đánh giá, ``items`` one
+    row per filled row of Kế hoạch; both keep the Excel ``row`` and, for each
+    value, the raw cell content next to the parsed one (``target_raw`` /
+    ``target`` / ``target_error``). ``columns`` maps sheet -> field key ->
+    column letter, so any finding can name its cell.
+    """
+
+    source: str
+    info: dict[str, InfoValue]
+    assessment: pd.DataFrame
+    items: pd.DataFrame
+    columns: dict[str, dict[str, str]] = field(default_factory=dict)
+    sheet_names: dict[str, str] = field(default_factory=dict)
+    legacy_cells: list[dict[str, Any]] = field(default_factory=list)
+    structure: list[dict[str, Any]] = field(default_factory=list)  # findings from reading
+
+    def value(self, key: str) -> Any:
+        item = self.info.get(key)
+        return None if item is None else item.value
+
+    @property
+    def school_name(self) -> str:
+        return self.value("school_name") or ""
+
+    @property
+    def circular(self) -> catalog.Circular | None:
+        level = self.value("school_level")
+        return catalog.for_school_level(level) if level else None
+
+    @property
+    def is_cycle(self) -> bool:
+        return self.value("plan_type") == "Chu kỳ 5 năm"
+
+    @property
+    def last_school_year(self) -> int | None:
+        first = self.value("school_year")
+        if first is None:
+            return None
+        if self.is_cycle:
+            return self.value("end_year") or first + 4
+        return first
+
+    @property
+    def period(self) -> tuple[int, int] | None:
+        """(first month, last month) as month indexes: August of the first year to July."""
+        first, last = self.value("school_year"), self.last_school_year
+        if first is None or last is None:
+            return None
+        return first * 12 + 7, (last + 1) * 12 + 6
+
+    def cell(self, sheet: str, key: str, row: int) -> str | None:
+        letter = self.columns.get(sheet, {}).get(key)
+        return f"{letter}{row}" if letter else None
+
+    @property
+    def has_items_sheet(self) -> bool:
+        return SHEET_PLAN in self.columns
+
+    @property
+    def has_assessment_sheet(self) -> bool:
+        return SHEET_ASSESSMENT in self.columns

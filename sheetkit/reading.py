@@ -1,0 +1,242 @@
+"""Turn a workbook's grids into a Plan: find sheets and headers by label, parse cells.
+
+Nothing here judges the plan; problems found while reading are recorded next
+to the values (``*_error`` columns) or, for a missing sheet or header, as a
+structure finding, and the validators decide what to report.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pandas as pd
+
+from . import catalog, parsing
+from .contract import (
+    ASSESSMENT_COLUMNS,
+    INFO_FIELDS,
+    PLAN_COLUMNS,
+    PLAN_DERIVED,
+    SHEET_ASSESSMENT,
+    SHEET_INFO,
+    SHEET_PLAN,
+    Field,
+)
+from .findings import structure_finding
+from .parsing import ParseError, is_blank
+from .plan import InfoValue, Plan
+from .sources import Grid, Workbook, column_letter, open_workbook
+from .text import clean, folded_key, label_key, legacy_encoding
+
+HEADER_SEARCH_ROWS = 40
+ALL_CODES = {code for c in catalog.circulars() for code in c.codes}
+
+INFO_PARSERS = {
+    "school_level": lambda v: parsing.parse_choice(v, parsing.SCHOOL_LEVEL_CHOICES),
+    "plan_type": lambda v: parsing.parse_choice(v, parsing.PLAN_TYPE_CHOICES),
+    "school_year": parsing.parse_school_year,
+    "end_year": parsing.parse_school_year,
+    "issue_date": parsing.parse_date,
+    "goal_level": parsing.parse_level,
+}
+
+
+def read_plan(path: str | os.PathLike[str]) -> Plan:
+    """Read a plan workbook (.xlsx, .xlsm, .xls, .ods); raises sources.ReadError."""
+    return plan_from_workbook(open_workbook(path), source=str(path))
+
+
+def plan_from_grids(grids: dict[str, Grid], source: str = "") -> Plan:
+    """A Plan from grids already in memory (the Excel glue, tests)."""
+    return plan_from_workbook(Workbook.from_grids(grids), source)
+
+
+def plan_from_workbook(book: Workbook, source: str = "") -> Plan:
+    plan = Plan(source=source, info={}, assessment=_empty(), items=_empty())
+    legacy: list[dict[str, Any]] = []
+
+    name = book.find_sheet(SHEET_INFO)
+    if name is None:
+        plan.structure.append(structure_finding("structure.missing_sheet", SHEET_INFO))
+        plan.info = {f.key: InfoValue(f.label) for f in INFO_FIELDS}
+    else:
+        plan.sheet_names[SHEET_INFO] = name
+        plan.info = _read_info(book.grid(name), legacy)
+
+    for sheet, columns, reader in (
+        (SHEET_ASSESSMENT, ASSESSMENT_COLUMNS, _assessment_rows),
+        (SHEET_PLAN, PLAN_COLUMNS, _item_rows),
+    ):
+        name = book.find_sheet(sheet)
+        if name is None:
+            plan.structure.append(structure_finding("structure.missing_sheet", sheet))
+            continue
+        plan.sheet_names[sheet] = name
+        grid = book.grid(name)
+        header_row, mapping = find_header(grid, columns)
+        missing = [f.label for f in columns if f.required and f.key not in mapping]
+        if header_row is None or missing:
+            plan.structure.append(
+                structure_finding(
+                    "structure.missing_header",
+                    sheet,
+                    row=None if header_row is None else header_row + 1,
+                    value=", ".join(missing or [f.label for f in columns if f.required]),
+                )
+            )
+            continue
+        plan.columns[sheet] = {key: column_letter(col) for key, col in mapping.items()}
+        frame = reader(grid, header_row, mapping, legacy)
+        if sheet == SHEET_PLAN:
+            plan.items = frame
+        else:
+            plan.assessment = frame
+    plan.legacy_cells = legacy
+    return plan
+
+
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame({"row": pd.Series(dtype="int64")})
+
+
+def _cell(grid: Grid, row: int, col: int) -> Any:
+    if row < len(grid) and col < len(grid[row]):
+        return grid[row][col]
+    return None
+
+
+def _matches(value: object, f: Field) -> bool:
+    if not isinstance(value, str) or not value.strip():
+        return False
+    names = (f.label, *f.aliases)
+    key = label_key(value)
+    if any(key == label_key(n) for n in names):
+        return True
+    return any(folded_key(value) == folded_key(n) for n in names)
+
+
+def find_header(grid: Grid, columns: tuple[Field, ...]) -> tuple[int | None, dict[str, int]]:
+    """The header row (0-based) and field key -> column index, found by labels.
+
+    The header is the row among the first rows that names the most contract
+    columns; a title block above it is fine. Each field takes the first
+    column that matches its label (then its aliases).
+    """
+    best_row, best = None, {}
+    for r in range(min(HEADER_SEARCH_ROWS, len(grid))):
+        mapping: dict[str, int] = {}
+        row = grid[r]
+        for f in columns:
+            for c, value in enumerate(row):
+                if c not in mapping.values() and _matches(value, f):
+                    mapping[f.key] = c
+                    break
+        if len(mapping) > len(best):
+            best_row, best = r, mapping
+    if len(best) < 2:
+        return None, {}
+    return best_row, best
+
+
+def _read_info(grid: Grid, legacy: list[dict[str, Any]]) -> dict[str, InfoValue]:
+    result = {}
+    labels = {r: grid[r][0] for r in range(len(grid)) if grid[r] and isinstance(grid[r][0], str)}
+    for f in INFO_FIELDS:
+        item = InfoValue(f.label)
+        row = next((r for r, text in labels.items() if _matches(text, f)), None)
+        if row is not None:
+            raw = _cell(grid, row, 1)
+            item.cell = f"B{row + 1}"
+            item.raw = None if is_blank(raw) else raw
+            parser = INFO_PARSERS.get(f.key)
+            try:
+                item.value = parser(raw) if parser else (clean(raw) or None)
+            except ParseError as err:
+                item.error = str(err)
+            _note_legacy(legacy, SHEET_INFO, row + 1, f.key, raw)
+        result[f.key] = item
+    return result
+
+
+def _note_legacy(legacy: list, sheet: str, row: int, key: str, value: object) -> None:
+    if isinstance(value, str):
+        encoding = legacy_encoding(value)
+        if encoding:
+            legacy.append(
+                {"sheet": sheet, "row": row, "column": key, "value": value, "encoding": encoding}
+            )
+
+
+def _parse(record: dict, key: str, parser, value: object) -> ParseError | None:
+    record[f"{key}_raw"] = None if is_blank(value) else value
+    try:
+        record[key] = parser(value)
+        record[f"{key}_error"] = None
+        return None
+    except ParseError as err:
+        record[key] = None
+        record[f"{key}_error"] = str(err)
+        return err
+
+
+def _parse_criterion(record: dict, value: object) -> None:
+    err = _parse(record, "criterion", lambda v: parsing.parse_criterion(v, ALL_CODES), value)
+    record["criterion_ambiguous"] = isinstance(err, parsing.AmbiguousCriterion)
+
+
+def _data_rows(grid: Grid, header_row: int, mapping: dict[str, int], skip=frozenset()):
+    """(excel_row, {key: value}) for each non-blank row under the header."""
+    for r in range(header_row + 1, len(grid)):
+        values = {key: _cell(grid, r, col) for key, col in mapping.items()}
+        if all(is_blank(v) for k, v in values.items() if k not in skip):
+            continue
+        yield r + 1, values
+
+
+def _assessment_rows(grid, header_row, mapping, legacy) -> pd.DataFrame:
+    records = []
+    for row, values in _data_rows(grid, header_row, mapping, skip={"title"}):
+        record: dict[str, Any] = {"row": row}
+        _parse_criterion(record, values["criterion"])
+        record["title"] = clean(values.get("title")) or None
+        _parse(record, "current", parsing.parse_level, values["current"])
+        record["note"] = clean(values.get("note")) or None
+        for key in ("note",):
+            _note_legacy(legacy, SHEET_ASSESSMENT, row, key, values.get(key))
+        records.append(record)
+    return _frame(records, ["row", "criterion", "criterion_raw", "criterion_error"])
+
+
+def _item_rows(grid, header_row, mapping, legacy) -> pd.DataFrame:
+    records = []
+    for row, values in _data_rows(grid, header_row, mapping, skip=PLAN_DERIVED):
+        record: dict[str, Any] = {"item": len(records) + 1, "row": row}
+        _parse_criterion(record, values["criterion"])
+        record["title"] = clean(values.get("title")) or None
+        _note_legacy(legacy, SHEET_PLAN, row, "title", values.get("title"))
+        # Mức hiện tại is a formula in the template; a typed level is kept to compare.
+        try:
+            record["current_typed"] = parsing.parse_level(values.get("current"))
+        except ParseError:
+            record["current_typed"] = None
+        _parse(record, "target", parsing.parse_level, values["target"])
+        _parse(record, "start", parsing.parse_month, values["start"])
+        _parse(record, "end", parsing.parse_month, values["end"])
+        _parse(record, "budget", parsing.parse_budget, values["budget"])
+        budget = record.pop("budget")
+        record["budget_kind"] = budget.kind if budget else None
+        record["budget_amount"] = budget.amount if budget else None
+        record["budget_label"] = budget.label if budget else None
+        for key in ("result", "shortcoming", "solution", "lead", "support", "other_support", "note"):
+            value = values.get(key)
+            record[key] = clean(value) or None
+            _note_legacy(legacy, SHEET_PLAN, row, key, value)
+        records.append(record)
+    return _frame(records, ["item", "row", "criterion"])
+
+
+def _frame(records: list[dict], minimal: list[str]) -> pd.DataFrame:
+    if not records:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in minimal}).astype({"row": "int64"})
+    return pd.DataFrame.from_records(records)

@@ -1,0 +1,411 @@
+"""Template workbooks per school level, written with XlsxWriter.
+
+The template is the contract made visible: the sheets and headers readers
+look for, dropdowns fed from workbook-level defined names (never inline
+lists, which Excel caps at 255 characters), criterion codes stored as text,
+and formulas that show the criterion title and current level as the user
+types. No reader relies on those formulas.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+from . import catalog
+from .contract import (
+    ASSESSMENT_COLUMNS,
+    INFO_FIELDS,
+    PLAN_COLUMNS,
+    SHEET_ASSESSMENT,
+    SHEET_GUIDE,
+    SHEET_INFO,
+    SHEET_LISTS,
+    SHEET_PLAN,
+)
+from .files import atomic_path
+from .parsing import LEVEL_NAMES, PLAN_TYPES
+from .sources import column_letter
+
+TEMPLATE_NAMES = ("mam-non", "tieu-hoc", "trung-hoc")
+PLAN_ROWS = 200  # rows with dropdowns and formulas in Kế hoạch
+PLAN_HEADER_ROW = 3  # 0-based: Excel row 4
+ASSESSMENT_HEADER_ROW = 2  # 0-based: Excel row 3
+FIXED_DATE = dt.datetime(2024, 8, 1)  # document properties: same bytes for the same code
+
+FONT = "Times New Roman"
+HEADER_FILL = "#DDEBF7"
+INPUT_FILL = "#FFFFFF"
+FORMULA_FILL = "#F2F2F2"
+
+PLAN_WIDTHS = {
+    "tt": 5,
+    "criterion": 9,
+    "title": 26,
+    "current": 10,
+    "target": 10,
+    "result": 26,
+    "shortcoming": 28,
+    "solution": 44,
+    "lead": 16,
+    "support": 18,
+    "start": 10,
+    "end": 11,
+    "budget": 14,
+    "other_support": 20,
+    "note": 14,
+}
+
+INFO_HINTS = {
+    "school_name": "Bắt buộc. Ví dụ: Trường Tiểu học Nguyễn Thái Bình",
+    "school_code": "Mã trường do Phòng/Sở GDĐT cấp (nếu có)",
+    "school_level": "Bắt buộc. Chọn trong danh sách",
+    "district": "Ví dụ: Quận 12, huyện Tân Hiệp",
+    "province": "Ví dụ: Thành phố Hồ Chí Minh",
+    "school_year": "Bắt buộc. Dạng 2024-2025 (năm học bắt đầu của kế hoạch)",
+    "end_year": "Chỉ với kế hoạch chu kỳ 5 năm, ví dụ 2028-2029",
+    "plan_type": "Bắt buộc. Hằng năm hoặc Chu kỳ 5 năm",
+    "document_number": "Ví dụ: 122/KH-HVT",
+    "issue_date": "Ví dụ: 05/9/2024",
+    "principal": "Họ và tên hiệu trưởng",
+    "goal_level": "Mức chất lượng trường phấn đấu đạt: Mức 1, Mức 2 hoặc Mức 3",
+}
+
+
+def guide_lines(circular: catalog.Circular) -> list[tuple[str, str]]:
+    """(heading, text) pairs of the Hướng dẫn sheet."""
+    return [
+        (
+            "1. Thông tin",
+            "Điền tên trường, cấp học, năm học, loại kế hoạch (Hằng năm hoặc Chu kỳ 5 năm; "
+            "kế hoạch chu kỳ ghi thêm 'Đến năm học'), số văn bản, ngày ban hành, hiệu trưởng "
+            "và mức mục tiêu của trường.",
+        ),
+        (
+            "2. Tự đánh giá",
+            f"Trang này đã có sẵn {len(circular.criteria)} tiêu chí của {circular.short_name}. "
+            "Chọn mức hiện tại của từng tiêu chí theo kết quả tự đánh giá: Không đạt, Mức 1, "
+            "Mức 2 hoặc Mức 3.",
+        ),
+        (
+            "3. Kế hoạch",
+            "Mỗi dòng là một việc cải tiến. Chọn mã tiêu chí trong danh sách: tên tiêu chí và "
+            "mức hiện tại tự hiện ra. Chọn mức cần đạt, rồi ghi kết quả cần đạt, hạn chế cần "
+            "khắc phục, công việc/giải pháp, người chủ trì và người phối hợp. Một tiêu chí có "
+            "thể có nhiều dòng.",
+        ),
+        (
+            "4. Thời gian",
+            "Bắt đầu và Hoàn thành ghi tháng/năm, ví dụ 9/2024 hoặc tháng 9/2024. Mỗi ô chỉ "
+            "ghi một tháng. Kế hoạch hằng năm nằm trong năm học (tháng 8 đến tháng 7 năm sau).",
+        ),
+        (
+            "5. Kinh phí",
+            "Ghi số tiền (10.000.000 hoặc 10 triệu, 1,5 tỷ) hoặc một trong các cụm: Không; "
+            "Theo tình hình thực tế; Theo quy chế chi tiêu nội bộ; Xã hội hóa.",
+        ),
+        (
+            "6. Giữ nguyên mẫu",
+            "Không xóa, đổi tên hay chèn cột trong các trang. Có thể thêm dòng trong bảng "
+            "Kế hoạch. Gõ chữ bằng Unicode (không dùng bảng mã TCVN3 hay VNI).",
+        ),
+        (
+            "7. Kiểm tra",
+            "Chạy lệnh: sheetkit check <tên tệp>.xlsx (hoặc bấm nút Kiểm tra kế hoạch trong "
+            "bản .xlsm). Mỗi lỗi ghi rõ trang, ô và cách sửa; sửa hết lỗi trước khi gửi.",
+        ),
+        (
+            "8. Gửi",
+            "Gửi chính tệp này (không phải bản PDF hay ảnh chụp) cho Phòng GDĐT để tổng hợp.",
+        ),
+    ]
+
+
+def build_template(name: str, path: str | os.PathLike[str]) -> Path:
+    """Write the template for ``name`` (mam-non, tieu-hoc, trung-hoc) to ``path``."""
+    if name not in TEMPLATE_NAMES:
+        raise ValueError(f"unknown template {name!r}; choose one of {', '.join(TEMPLATE_NAMES)}")
+    circular = catalog.for_template(name)
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        _write(circular, tmp)
+    return path
+
+
+def _write(circular: catalog.Circular, path: Path) -> None:
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    wb.set_properties(
+        {
+            "title": "Kế hoạch cải tiến chất lượng giáo dục",
+            "subject": circular.short_name,
+            "author": "sheetkit",
+            "created": FIXED_DATE,
+        }
+    )
+    wb.set_size(1600, 1000)
+    fmt = _formats(wb)
+
+    guide = wb.add_worksheet(SHEET_GUIDE)
+    info = wb.add_worksheet(SHEET_INFO)
+    assessment = wb.add_worksheet(SHEET_ASSESSMENT)
+    plan = wb.add_worksheet(SHEET_PLAN)
+    lists = wb.add_worksheet(SHEET_LISTS)
+
+    n_criteria = _write_lists(wb, lists, circular, fmt)
+    _write_guide(guide, circular, fmt)
+    _write_info(info, circular, fmt)
+    _write_assessment(wb, assessment, circular, fmt, n_criteria)
+    _write_plan(plan, circular, fmt)
+    info.activate()
+    lists.hide()
+    wb.close()
+
+
+def _formats(wb) -> dict:
+    base = {"font_name": FONT, "font_size": 12, "valign": "top", "text_wrap": True}
+
+    def f(**extra):
+        return wb.add_format({**base, **extra})
+
+    return {
+        "title": f(bold=True, font_size=15, text_wrap=False, valign="vcenter"),
+        "subtitle": f(italic=True, text_wrap=False),
+        "header": f(bold=True, bg_color=HEADER_FILL, border=1, align="center", valign="vcenter"),
+        "label": f(bold=True, border=1, bg_color=HEADER_FILL),
+        "input": f(border=1, bg_color=INPUT_FILL),
+        "input_text": f(border=1, bg_color=INPUT_FILL, num_format="@"),
+        "input_center": f(border=1, align="center"),
+        "input_code": f(border=1, align="center", num_format="@"),
+        "input_money": f(border=1, num_format="#,##0"),
+        "hint": f(italic=True, font_color="#595959"),
+        "formula": f(border=1, bg_color=FORMULA_FILL),
+        "formula_center": f(border=1, bg_color=FORMULA_FILL, align="center"),
+        "code": f(border=1, align="center", num_format="@", bg_color=FORMULA_FILL),
+        "guide_head": f(bold=True),
+        "guide_text": f(),
+        "plain": f(),
+    }
+
+
+def _define(wb, name: str, sheet: str, first_row: int, col: int, last_row: int) -> None:
+    """A workbook-level defined name over one column range (rows 0-based)."""
+    letter = column_letter(col)
+    wb.define_name(name, f"='{sheet}'!${letter}${first_row + 1}:${letter}${last_row + 1}")
+
+
+def _write_lists(wb, ws, circular: catalog.Circular, fmt) -> int:
+    """The hidden sheet with every dropdown list, each behind a defined name."""
+    columns = {
+        "DS_CapHoc": ("Cấp học", list(circular.school_levels)),
+        "DS_MucCanDat": ("Mức cần đạt", [LEVEL_NAMES[i] for i in (1, 2, 3)]),
+        "DS_MucDanhGia": ("Mức đánh giá", [LEVEL_NAMES[i] for i in (0, 1, 2, 3)]),
+        "DS_LoaiKeHoach": ("Loại kế hoạch", list(PLAN_TYPES)),
+    }
+    for col, (name, (header, values)) in enumerate(columns.items()):
+        ws.write_string(0, col, header)
+        for r, value in enumerate(values, start=1):
+            ws.write_string(r, col, value)
+        _define(wb, name, SHEET_LISTS, 1, col, len(values))
+    # The criteria table: code (text), title, highest level.
+    base = len(columns) + 1
+    for c, header in enumerate(("Mã tiêu chí", "Tên tiêu chí", "Mức cao nhất", "Tiêu chuẩn")):
+        ws.write_string(0, base + c, header)
+    for r, criterion in enumerate(circular.criteria, start=1):
+        ws.write_string(r, base, criterion.code)
+        ws.write_string(r, base + 1, criterion.title)
+        ws.write_number(r, base + 2, criterion.max_level)
+        ws.write_number(r, base + 3, criterion.standard)
+    n = len(circular.criteria)
+    _define(wb, "DS_TieuChi", SHEET_LISTS, 1, base, n)
+    first, last = column_letter(base), column_letter(base + 2)
+    wb.define_name("BangTieuChi", f"='{SHEET_LISTS}'!${first}$2:${last}${n + 1}")
+    # What this template is, for people and for sheetkit's own tools.
+    meta_col = base + 5
+    for r, (key, value) in enumerate(
+        (("Thông tư", circular.number), ("Mẫu", circular.template), ("Tạo bởi", "sheetkit"))
+    ):
+        ws.write_string(r, meta_col, key)
+        ws.write_string(r, meta_col + 1, value)
+    ws.set_column(base + 1, base + 1, 60)
+    return n
+
+
+def _write_guide(ws, circular: catalog.Circular, fmt) -> None:
+    ws.set_column(0, 0, 22)
+    ws.set_column(1, 1, 95)
+    ws.write_string(0, 0, "HƯỚNG DẪN ĐIỀN KẾ HOẠCH CẢI TIẾN CHẤT LƯỢNG GIÁO DỤC", fmt["title"])
+    ws.write_string(
+        1, 0, f"Mẫu dành cho trường {', '.join(circular.school_levels)} — {circular.short_name}",
+        fmt["subtitle"],
+    )
+    for r, (head, text) in enumerate(guide_lines(circular), start=3):
+        ws.write_string(r, 0, head, fmt["guide_head"])
+        ws.write_string(r, 1, text, fmt["guide_text"])
+        ws.set_row(r, 15.75 * (1 + len(text) // 100) + 4)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.hide_gridlines(2)
+
+
+def _write_info(ws, circular: catalog.Circular, fmt) -> None:
+    ws.set_column(0, 0, 24)
+    ws.set_column(1, 1, 48)
+    ws.set_column(2, 2, 58)
+    ws.write_string(0, 0, "THÔNG TIN CHUNG CỦA KẾ HOẠCH", fmt["title"])
+    ws.write_string(1, 0, "Điền cột B. Các dòng ghi 'Bắt buộc' phải có.", fmt["subtitle"])
+    ws.write_string(2, 0, "Thông tin", fmt["header"])
+    ws.write_string(2, 1, "Nội dung", fmt["header"])
+    ws.write_string(2, 2, "Cách điền", fmt["header"])
+    dropdowns = {
+        "school_level": ("DS_CapHoc", "Cấp học", "Chọn cấp học của trường."),
+        "plan_type": ("DS_LoaiKeHoach", "Loại kế hoạch", "Hằng năm hoặc Chu kỳ 5 năm."),
+        "goal_level": ("DS_MucCanDat", "Mức mục tiêu", "Mức trường phấn đấu đạt."),
+    }
+    for r, field in enumerate(INFO_FIELDS, start=3):
+        ws.write_string(r, 0, field.label, fmt["label"])
+        text_cell = field.key in {"school_year", "end_year", "document_number", "school_code"}
+        cell_format = fmt["input_text"] if text_cell else fmt["input"]
+        if field.key == "school_level" and len(circular.school_levels) == 1:
+            ws.write_string(r, 1, circular.school_levels[0], cell_format)
+        else:
+            ws.write_blank(r, 1, None, cell_format)
+        ws.write_string(r, 2, INFO_HINTS.get(field.key, ""), fmt["hint"])
+        if field.key in dropdowns:
+            name, title, prompt = dropdowns[field.key]
+            _list_validation(ws, r, 1, r, 1, name, title, prompt)
+    ws.freeze_panes(3, 0)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+
+
+def _list_validation(ws, r1, c1, r2, c2, name, title, prompt, error=None) -> None:
+    ws.data_validation(
+        r1,
+        c1,
+        r2,
+        c2,
+        {
+            "validate": "list",
+            "source": f"={name}",
+            "input_title": title[:32],
+            "input_message": prompt[:255],
+            "error_title": "Giá trị không có trong danh sách"[:32],
+            "error_message": (error or f"Hãy chọn {title.lower()} trong danh sách thả xuống.")[
+                :225
+            ],
+            "error_type": "stop",
+        },
+    )
+
+
+def _write_assessment(wb, ws, circular: catalog.Circular, fmt, n: int) -> None:
+    widths = {"criterion": 11, "title": 70, "current": 14, "note": 40}
+    for c, field in enumerate(ASSESSMENT_COLUMNS):
+        ws.set_column(c, c, widths[field.key])
+    ws.write_string(0, 0, f"KẾT QUẢ TỰ ĐÁNH GIÁ THEO TIÊU CHÍ — {circular.short_name}", fmt["title"])
+    ws.write_string(1, 0, "Chọn mức hiện tại của từng tiêu chí (cột C).", fmt["subtitle"])
+    h = ASSESSMENT_HEADER_ROW
+    for c, field in enumerate(ASSESSMENT_COLUMNS):
+        ws.write_string(h, c, field.label, fmt["header"])
+    for r, criterion in enumerate(circular.criteria, start=h + 1):
+        ws.write_string(r, 0, criterion.code, fmt["code"])
+        ws.write_string(r, 1, criterion.title, fmt["formula"])
+        ws.write_blank(r, 2, None, fmt["input_center"])
+        ws.write_blank(r, 3, None, fmt["input"])
+    last = h + n
+    _list_validation(
+        ws, h + 1, 2, last, 2, "DS_MucDanhGia", "Mức hiện tại",
+        "Chọn mức đã tự đánh giá: Không đạt, Mức 1, Mức 2 hoặc Mức 3.",
+    )
+    _define(wb, "TuDanhGia_Ma", SHEET_ASSESSMENT, h + 1, 0, last)
+    _define(wb, "TuDanhGia_Muc", SHEET_ASSESSMENT, h + 1, 2, last)
+    ws.freeze_panes(h + 1, 1)
+    ws.repeat_rows(h)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+
+
+def _write_plan(ws, circular: catalog.Circular, fmt) -> None:
+    col = {f.key: i for i, f in enumerate(PLAN_COLUMNS)}
+    for key, c in col.items():
+        ws.set_column(c, c, PLAN_WIDTHS[key])
+    ws.write_string(0, 0, "KẾ HOẠCH CẢI TIẾN CHẤT LƯỢNG GIÁO DỤC", fmt["title"])
+    ws.write_string(
+        1, 0,
+        "Mỗi dòng là một việc cải tiến. Chọn mã tiêu chí: tên tiêu chí và mức hiện tại tự hiện. "
+        "Thời gian ghi tháng/năm (9/2024).",
+        fmt["subtitle"],
+    )
+    h = PLAN_HEADER_ROW
+    ws.set_row(h, 33)
+    for c, field in enumerate(PLAN_COLUMNS):
+        ws.write_string(h, c, field.label, fmt["header"])
+    first, last = h + 1, h + PLAN_ROWS
+    code = column_letter(col["criterion"])
+    input_formats = {
+        "criterion": fmt["input_code"],
+        "target": fmt["input_center"],
+        "start": fmt["input_code"],
+        "end": fmt["input_code"],
+        "budget": fmt["input_money"],
+    }
+    for r in range(first, last + 1):
+        excel = r + 1
+        ref = f"{code}{excel}"
+        ws.write_formula(
+            r, col["tt"], f'=IF({ref}="","",COUNTA(${code}${first + 1}:{ref}))',
+            fmt["formula_center"], "",
+        )
+        ws.write_formula(
+            r, col["title"],
+            f'=IF({ref}="","",IFERROR(VLOOKUP({ref},BangTieuChi,2,FALSE),"(mã không có trong danh sách)"))',
+            fmt["formula"], "",
+        )
+        ws.write_formula(
+            r, col["current"],
+            f'=IF({ref}="","",IFERROR(INDEX(TuDanhGia_Muc,MATCH({ref},TuDanhGia_Ma,0))&"",""))',
+            fmt["formula_center"], "",
+        )
+        for field in PLAN_COLUMNS:
+            if field.key not in {"tt", "title", "current"}:
+                ws.write_blank(r, col[field.key], None, input_formats.get(field.key, fmt["input"]))
+    c = col["criterion"]
+    _list_validation(
+        ws, first, c, last, c, "DS_TieuChi", "Mã tiêu chí",
+        f"Chọn mã tiêu chí của {circular.short_name} (ví dụ 1.2, 1.10).",
+        f"Mã này không có trong {circular.short_name}. Hãy chọn trong danh sách thả xuống.",
+    )
+    c = col["target"]
+    _list_validation(
+        ws, first, c, last, c, "DS_MucCanDat", "Mức cần đạt",
+        "Chọn mức cần đạt: bằng hoặc cao hơn mức hiện tại.",
+    )
+    for key, title, prompt in (
+        ("start", "Tháng bắt đầu", "Ghi tháng/năm, ví dụ 9/2024. Mỗi ô một tháng."),
+        ("end", "Tháng hoàn thành", "Ghi tháng/năm, ví dụ 5/2025. Mỗi ô một tháng."),
+        (
+            "budget",
+            "Dự kiến kinh phí",
+            "Số tiền (10.000.000 hoặc 10 triệu) hoặc: Không; Theo tình hình thực tế; "
+            "Theo quy chế chi tiêu nội bộ; Xã hội hóa.",
+        ),
+    ):
+        c = col[key]
+        ws.data_validation(
+            first, c, last, c,
+            {"validate": "any", "input_title": title, "input_message": prompt},
+        )
+    ws.freeze_panes(h + 1, col["title"] + 1)
+    ws.autofilter(h, 0, last, len(PLAN_COLUMNS) - 1)
+    ws.repeat_rows(h)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.fit_to_pages(1, 0)
+    ws.set_footer("&CTrang &P/&N")

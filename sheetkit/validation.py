@@ -1,0 +1,322 @@
+"""Run the rules of ``validators/`` over plans and turn failures into findings.
+
+Plans are checked in a batch: their rows are stacked into four tables (the
+``plan`` column says whose row it is), every rule runs once per table as a
+pandera check, and each failing row becomes a finding with its sheet and
+cell. One plan (``sheetkit check``) is a batch of one; a district roll-up is
+a batch of hundreds, at the cost of one validation per table.
+"""
+
+from __future__ import annotations
+
+from difflib import SequenceMatcher
+from functools import lru_cache
+from typing import Any
+
+import pandas as pd
+import pandera.pandas as pa
+
+from . import catalog
+from .contract import ASSESSMENT_COLUMNS, INFO_FIELDS, PLAN_COLUMNS, SHEET_ASSESSMENT, SHEET_PLAN
+from .findings import SEVERITY_ORDER, display_value
+from .parsing import level_label, month_label, school_year_label
+from .plan import Plan
+from .validators import rules as rules_module
+from .validators.schemas import SCHEMAS
+
+HEADERS = {
+    "Thông tin": {f.key: f.label for f in INFO_FIELDS},
+    SHEET_ASSESSMENT: {f.key: f.label for f in ASSESSMENT_COLUMNS},
+    SHEET_PLAN: {f.key: f.label for f in PLAN_COLUMNS},
+}
+HEADERS["Thông tin"]["assessment_current"] = "Mức hiện tại"
+
+
+def check_plan(plan: Plan) -> list[dict[str, Any]]:
+    """Every finding for one plan, errors first, in sheet order."""
+    return check_plans([plan])[0]
+
+
+def check_plans(plans: list[Plan]) -> list[list[dict[str, Any]]]:
+    """Findings per plan, in the order of ``plans``."""
+    tables = prepare_tables(plans)
+    results: list[list[dict[str, Any]]] = [list(p.structure) for p in plans]
+    for table_name, frame in tables.items():
+        if frame.empty:
+            continue
+        for plan_index, finding in _run(table_name, frame, plans):
+            results[plan_index].append(finding)
+    sheet_order = {"": 0, "Thông tin": 1, SHEET_ASSESSMENT: 2, SHEET_PLAN: 3}
+    for findings in results:
+        findings.sort(
+            key=lambda f: (
+                sheet_order.get(f["sheet"], 9),
+                f["row"] or 0,
+                SEVERITY_ORDER[f["severity"]],
+            )
+        )
+    return results
+
+
+# ----------------------------------------------------------------- preparing tables
+
+
+def prepare_tables(plans: list[Plan]) -> dict[str, pd.DataFrame]:
+    return {
+        "info": _info_table(plans),
+        "assessment": _assessment_table(plans),
+        "items": _items_table(plans),
+        "legacy": _legacy_table(plans),
+    }
+
+
+def _info_table(plans: list[Plan]) -> pd.DataFrame:
+    records = []
+    for i, plan in enumerate(plans):
+        if "Thông tin" not in plan.sheet_names:
+            continue  # the missing sheet is one structure finding, not a dozen
+        record: dict[str, Any] = {"plan": i}
+        for key, item in plan.info.items():
+            record[key] = item.value
+            record[f"{key}_raw"] = item.raw
+            record[f"{key}_error"] = item.error
+            record[f"{key}_cell"] = item.cell
+        record["is_cycle"] = plan.is_cycle
+        record["school_year_label"] = school_year_label(plan.value("school_year"))
+        frame = plan.assessment
+        has_levels = not frame.empty and "current_raw" in frame
+        record["assessment_all_missing"] = bool(has_levels and frame["current_raw"].isna().all())
+        if record["assessment_all_missing"]:
+            rows = frame["row"]
+            record["assessment_current_cell"] = (
+                f"{plan.columns[SHEET_ASSESSMENT]['current']}{rows.min()}:"
+                f"{plan.columns[SHEET_ASSESSMENT]['current']}{rows.max()}"
+            )
+        record["assessment_current_raw"] = None
+        records.append(record)
+    frame = pd.DataFrame.from_records(records)
+    if frame.empty:
+        return frame
+    for key in ("school_year", "end_year", "goal_level"):
+        frame[key] = frame[key].astype("Int64")
+    return frame
+
+
+def _circular_columns(frame: pd.DataFrame, plans: list[Plan]) -> pd.DataFrame:
+    """Add what the plan's circular says about each row's criterion."""
+    circulars = [p.circular for p in plans]
+    known, inside, max_level = [], [], []
+    for plan_index, code in zip(frame["plan"], frame["criterion"], strict=True):
+        circular = circulars[plan_index]
+        criterion = circular.get(code) if circular is not None and isinstance(code, str) else None
+        known.append(circular is not None)
+        inside.append(criterion is not None)
+        max_level.append(criterion.max_level if criterion else None)
+    frame["known_circular"] = known
+    frame["in_circular"] = inside
+    frame["max_level"] = pd.array(max_level, dtype="Int64")
+    frame["max_label"] = [level_label(v) if v is not None else "" for v in max_level]
+    frame["circular"] = [circulars[i].short_name if circulars[i] else "" for i in frame["plan"]]
+    frame["school_level"] = [plans[i].value("school_level") or "" for i in frame["plan"]]
+    return frame
+
+
+def _stack(plans: list[Plan], attribute: str) -> pd.DataFrame:
+    frames = []
+    for i, plan in enumerate(plans):
+        frame = getattr(plan, attribute)
+        if frame is not None and not frame.empty:
+            frames.append(frame.assign(plan=i))
+    if not frames:
+        return pd.DataFrame()
+    return pd.concat(frames, ignore_index=True)
+
+
+def _assessment_table(plans: list[Plan]) -> pd.DataFrame:
+    frame = _stack(plans, "assessment")
+    if frame.empty:
+        return frame
+    frame["current"] = frame["current"].astype("Int64")
+    frame = _circular_columns(frame, plans)
+    goals = pd.array([plans[i].value("goal_level") for i in frame["plan"]], dtype="Int64")
+    frame["goal_needed"] = pd.Series(goals).where(
+        frame["max_level"].isna() | (pd.Series(goals) <= frame["max_level"]), frame["max_level"]
+    )
+    frame["goal_label"] = [level_label(plans[i].value("goal_level")) for i in frame["plan"]]
+    planned = {
+        (i, code)
+        for i, plan in enumerate(plans)
+        if not plan.items.empty
+        for code in plan.items["criterion"].dropna()
+    }
+    frame["planned"] = [(p, c) in planned for p, c in zip(frame["plan"], frame["criterion"], strict=True)]
+    has_code = frame["criterion"].notna()
+    frame["duplicate"] = has_code & frame.duplicated(["plan", "criterion"], keep="first")
+    frame["all_missing"] = frame.groupby("plan")["current_raw"].transform(lambda s: s.isna().all())
+    frame["all_missing"] = frame["all_missing"].astype(bool)
+    frame["current_label"] = [level_label(v) if pd.notna(v) else "" for v in frame["current"]]
+    return frame
+
+
+def _items_table(plans: list[Plan]) -> pd.DataFrame:
+    frame = _stack(plans, "items")
+    if frame.empty:
+        return frame
+    for key in ("target", "start", "end", "current_typed"):
+        frame[key] = frame[key].astype("Int64")
+    frame["budget_amount"] = frame["budget_amount"].astype("float64")
+    frame["criterion_ambiguous"] = frame["criterion_ambiguous"].astype(bool)
+    frame = _circular_columns(frame, plans)
+
+    # Mức hiện tại comes from Tự đánh giá (first row of the criterion), not from formulas.
+    levels: dict[tuple[int, str], int] = {}
+    for i, plan in enumerate(plans):
+        a = plan.assessment
+        if not a.empty and "current" in a:
+            for code, level in zip(a["criterion"], a["current"], strict=True):
+                if isinstance(code, str) and pd.notna(level):
+                    levels.setdefault((i, code), int(level))
+    current = [levels.get((p, c)) for p, c in zip(frame["plan"], frame["criterion"], strict=True)]
+    frame["current"] = pd.array(current, dtype="Int64")
+
+    periods = [plans[i].period for i in frame["plan"]]
+    frame["period_start"] = pd.array([p[0] if p else None for p in periods], dtype="Int64")
+    frame["period_end"] = pd.array([p[1] if p else None for p in periods], dtype="Int64")
+    frame["period_label"] = [
+        f"{month_label(p[0])} – {month_label(p[1])}" if p else "" for p in periods
+    ]
+    for key in ("current", "target", "current_typed"):
+        frame[f"{key}_label"] = [level_label(v) if pd.notna(v) else "" for v in frame[key]]
+    for key in ("start", "end"):
+        frame[f"{key}_label"] = [month_label(v) if pd.notna(v) else "" for v in frame[key]]
+
+    issues = [
+        _title_issue(plans[p].circular.id if plans[p].circular else None, code, title)
+        for p, code, title in zip(frame["plan"], frame["criterion"], frame["title"], strict=True)
+    ]
+    frame["title_issue"] = [i[0] for i in issues]
+    frame["title_match"] = [i[1] for i in issues]
+    frame["catalog_title"] = [i[2] for i in issues]
+    return frame
+
+
+def _legacy_table(plans: list[Plan]) -> pd.DataFrame:
+    records = [dict(cell, plan=i) for i, p in enumerate(plans) for cell in p.legacy_cells]
+    return pd.DataFrame.from_records(records)
+
+
+# ----------------------------------------------------------------- criterion titles
+
+
+def _similarity(typed: str, title: str) -> float:
+    if typed == title:
+        return 1.0
+    if len(typed) >= 8 and title.startswith(typed):
+        return 0.95  # a shortened title: "Hội đồng trường"
+    return SequenceMatcher(None, typed, title).ratio()
+
+
+@lru_cache(maxsize=4096)
+def _title_issue(circular_id: str | None, code: Any, title: Any) -> tuple[str | None, str, str]:
+    """Whether a typed criterion title belongs to another criterion or circular.
+
+    Returns (issue, which one it matches, the correct title). A title that is
+    close to the right one, or that matches nothing we know, is left alone:
+    schools paraphrase, and a warning must point at something definite.
+    """
+    if circular_id is None or not isinstance(code, str) or not isinstance(title, str):
+        return None, "", ""
+    circular = catalog.by_id(circular_id)
+    own = circular.get(code)
+    if own is None:
+        return None, "", ""
+    typed = catalog.title_key(title)
+    own_score = _similarity(typed, catalog.title_key(own.title))
+    if own_score >= 0.95 or not typed:
+        return None, "", own.title
+    best: tuple[float, str | None, str] = (own_score, None, "")
+    for other in catalog.circulars():
+        for criterion in other.criteria:
+            if other.id == circular_id and criterion.code == code:
+                continue
+            score = _similarity(typed, catalog.title_key(criterion.title))
+            if score >= 0.9 and score > best[0] + 0.05:
+                if other.id == circular_id:
+                    best = (score, "other_criterion", f"{criterion.code} ({criterion.title})")
+                elif criterion.code == code or best[1] != "other_criterion":
+                    best = (score, "other_circular", other.short_name)
+    return best[1], best[2], own.title
+
+
+# ----------------------------------------------------------------- running the schemas
+
+
+def _run(table_name: str, frame: pd.DataFrame, plans: list[Plan]):
+    """Yield (plan index, finding) for each failing row of each rule."""
+    schema = SCHEMAS[table_name]
+    try:
+        schema.validate(frame, lazy=True)
+        return
+    except pa.errors.SchemaErrors as err:
+        cases = err.failure_cases
+    internal = cases[~cases["check"].isin(rules_module.BY_ID.keys())]
+    if not internal.empty:  # a column missing or mistyped: our bug, never the user's
+        raise RuntimeError(f"sheetkit prepared an invalid {table_name} table:\n{internal}")
+    failures = cases[["check", "index"]].drop_duplicates()
+    for rule_id, index in failures.itertuples(index=False):
+        row = frame.loc[index]
+        yield int(row["plan"]), _finding(rules_module.BY_ID[rule_id], row, plans[int(row["plan"])])
+
+
+def _finding(rule, row: pd.Series, plan: Plan) -> dict[str, Any]:
+    values = {k: ("" if _missing(v) else v) for k, v in row.items()}
+    sheet = rule.sheet or values.get("sheet", "")
+    column_key = rule.column or values.get("column") or None
+    if rule.table == "info":
+        cell = values.get(f"{column_key}_cell") or None
+    else:
+        cell = plan.cell(sheet, column_key, int(row["row"])) if column_key else None
+    value_key = rule.value or f"{column_key}_raw"
+    raw = values.get(value_key, values.get(column_key, ""))
+    values["value"] = display_value(raw) if raw != "" else ""
+    excel_row = int(row["row"]) if rule.table != "info" else _row_of(cell)
+    return {
+        "severity": rule.severity,
+        "rule": rule.id,
+        "sheet": sheet,
+        "cell": cell,
+        "row": excel_row,
+        "column": HEADERS.get(sheet, {}).get(column_key, column_key),
+        "item": int(row["item"]) if rule.table == "items" else None,
+        "criterion": values.get("criterion") or None,
+        "value": None if raw == "" else display_value(raw),
+        "message": rule.message.format_map(_Blank(values)),
+    }
+
+
+def _missing(value: Any) -> bool:
+    try:
+        return value is None or bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _row_of(cell: str | None) -> int | None:
+    if not cell:
+        return None
+    digits = "".join(ch for ch in cell.split(":")[0] if ch.isdigit())
+    return int(digits) if digits else None
+
+
+class _Blank(dict):
+    """format_map that shows an unknown placeholder as empty, never raises."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def findings_frame(findings: list[dict[str, Any]]) -> pd.DataFrame:
+    """Findings as one DataFrame, columns as in the JSON output."""
+    from .findings import COLUMNS
+
+    return pd.DataFrame.from_records(findings, columns=list(COLUMNS))

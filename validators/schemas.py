@@ -1,0 +1,116 @@
+"""pandera schemas: the columns each table has, and the rules run on it.
+
+sheetkit prepares four tables from the plans it checks (many plans at once
+for a district roll-up; the ``plan`` column says whose row it is) and
+validates each with the schema below, lazily, so every failing row of every
+rule is reported. Each rule of ``rules.py`` becomes one pandera Check named by
+the rule's id; its failures are turned into findings with sheet and cell.
+"""
+
+from __future__ import annotations
+
+import pandera.pandas as pa
+
+from .rules import RULES
+
+TEXT = None  # free text or a raw cell value: any type, may be empty
+
+
+def _col(dtype=TEXT, nullable: bool = True) -> pa.Column:
+    return pa.Column(dtype, nullable=nullable, required=True, coerce=False)
+
+
+def _checks(table: str) -> list[pa.Check]:
+    checks = []
+    for rule in RULES:
+        if rule.table == table and rule.ok is not None:
+            # A rule that cannot decide (missing values it did not guard) counts as failed,
+            # so a forgotten guard shows up in the tests instead of hiding a problem.
+            checks.append(pa.Check(lambda t, ok=rule.ok: ok(t).fillna(False).astype(bool), name=rule.id))
+    return checks
+
+
+def _parsed(name: str, dtype=TEXT) -> dict[str, pa.Column]:
+    """A parsed cell: the value, what was typed, and why it was not understood."""
+    return {name: _col(dtype), f"{name}_raw": _col(), f"{name}_error": _col()}
+
+
+INFO = pa.DataFrameSchema(
+    {
+        "plan": _col("int64", nullable=False),
+        **_parsed("school_name"),
+        **_parsed("school_level"),
+        **_parsed("school_year", "Int64"),
+        **_parsed("end_year", "Int64"),
+        **_parsed("plan_type"),
+        **_parsed("goal_level", "Int64"),
+        **_parsed("issue_date"),
+        "is_cycle": _col("bool", nullable=False),
+        "school_year_label": _col(),
+        "assessment_all_missing": _col("bool", nullable=False),
+    },
+    checks=_checks("info"),
+    name="Thông tin",
+)
+
+ASSESSMENT = pa.DataFrameSchema(
+    {
+        "plan": _col("int64", nullable=False),
+        "row": _col("int64", nullable=False),
+        **_parsed("criterion"),
+        **_parsed("current", "Int64"),
+        "known_circular": _col("bool", nullable=False),  # the school level names a circular
+        "in_circular": _col("bool", nullable=False),  # the code exists in that circular
+        "max_level": _col("Int64"),  # highest level the circular defines for the criterion
+        "goal_needed": _col("Int64"),  # the school's goal, capped at max_level
+        "planned": _col("bool", nullable=False),  # a plan item names this criterion
+        "duplicate": _col("bool", nullable=False),
+        "all_missing": _col("bool", nullable=False),  # no criterion of the plan has a level
+    },
+    checks=_checks("assessment"),
+    name="Tự đánh giá",
+)
+
+ITEMS = pa.DataFrameSchema(
+    {
+        "plan": _col("int64", nullable=False),
+        "row": _col("int64", nullable=False),
+        "item": _col("int64", nullable=False),
+        **_parsed("criterion"),
+        "criterion_ambiguous": _col("bool", nullable=False),
+        "known_circular": _col("bool", nullable=False),
+        "in_circular": _col("bool", nullable=False),
+        "max_level": _col("Int64"),
+        "title": _col(),
+        "title_issue": _col(),  # None, "other_criterion" or "other_circular"
+        **_parsed("target", "Int64"),
+        "current": _col("Int64"),  # from Tự đánh giá
+        "current_typed": _col("Int64"),  # typed over the formula in Kế hoạch, if any
+        **_parsed("start", "Int64"),  # month index: year * 12 + month - 1
+        **_parsed("end", "Int64"),
+        "period_start": _col("Int64"),
+        "period_end": _col("Int64"),
+        "solution": _col(),
+        "lead": _col(),
+        **_parsed("budget"),
+        "budget_kind": _col(),
+        "budget_amount": _col("float64"),
+    },
+    checks=_checks("items"),
+    name="Kế hoạch",
+)
+
+LEGACY = pa.DataFrameSchema(
+    {
+        "plan": _col("int64", nullable=False),
+        "sheet": _col(),
+        "row": _col("int64", nullable=False),
+        "column": _col(),
+        "value": _col(),
+        "encoding": _col(),
+    },
+    checks=_checks("legacy"),
+    name="Bảng mã",
+)
+
+SCHEMAS = {"info": INFO, "assessment": ASSESSMENT, "items": ITEMS, "legacy": LEGACY}
