@@ -74,6 +74,21 @@ def to_json(file: str, findings: list[dict]) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2)
 
 
+REPEAT_THRESHOLD = 5
+
+
+def _repeated_rules(group: list[dict]) -> set[str]:
+    """Rules that fire with the same message in many cells: shown once, listing the cells."""
+    messages: dict[str, set[str]] = {}
+    for f in group:
+        if f.get("cell"):
+            messages.setdefault(f["rule"], set()).add(f["message"])
+    counts: dict[str, int] = {}
+    for f in group:
+        counts[f["rule"]] = counts.get(f["rule"], 0) + 1
+    return {r for r, n in counts.items() if n >= REPEAT_THRESHOLD and len(messages.get(r, ())) == 1}
+
+
 def to_text(file: str, findings: list[dict]) -> str:
     """Findings grouped by sheet: where, what was typed, what to do."""
     lines = [f"Kiểm tra: {file}"]
@@ -83,7 +98,18 @@ def to_text(file: str, findings: list[dict]) -> str:
     for sheet, group in sheets.items():
         lines.append("")
         lines.append(f"── {sheet} ──")
+        repeated = _repeated_rules(group)
+        shown: set[str] = set()
         for f in group:
+            if f["rule"] in repeated:
+                if f["rule"] in shown:
+                    continue
+                shown.add(f["rule"])
+                same = [g for g in group if g["rule"] == f["rule"]]
+                cells = ", ".join(g["cell"] for g in same)
+                label = SEVERITY_LABEL[f["severity"]]
+                lines.append(f"  [{label}] {len(same)} ô {sheet}!{cells}: {f['message']}")
+                continue
             where = f"{sheet}!{f['cell']}" if f.get("cell") else sheet
             label = SEVERITY_LABEL[f["severity"]]
             lines.append(f"  [{label}] {where}: {f['message']}")

@@ -224,7 +224,8 @@ def _item_rows(grid, header_row, mapping, legacy) -> pd.DataFrame:
         _parse(record, "start", parsing.parse_month, values["start"])
         _parse(record, "end", parsing.parse_month, values["end"])
         _parse(record, "budget", parsing.parse_budget, values["budget"])
-        budget = record.pop("budget")
+        budget = record["budget"]
+        record["budget"] = budget.label if budget else None
         record["budget_kind"] = budget.kind if budget else None
         record["budget_amount"] = budget.amount if budget else None
         record["budget_label"] = budget.label if budget else None

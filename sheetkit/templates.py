@@ -122,18 +122,43 @@ def guide_lines(circular: catalog.Circular) -> list[tuple[str, str]]:
     ]
 
 
-def build_template(name: str, path: str | os.PathLike[str]) -> Path:
-    """Write the template for ``name`` (mam-non, tieu-hoc, trung-hoc) to ``path``."""
+def build_template(
+    name: str, path: str | os.PathLike[str], data: PlanData | None = None
+) -> Path:
+    """Write the template for ``name`` (mam-non, tieu-hoc, trung-hoc) to ``path``.
+
+    With ``data`` the template comes pre-filled, as if a school had typed it:
+    ``{"info": {field key: value}, "assessment": {code: level or {"current":
+    ..., "note": ...}}, "items": [{column key: value}]}``. Values are written
+    as typed (text stays text); formulas get their results cached.
+    """
     if name not in TEMPLATE_NAMES:
         raise ValueError(f"unknown template {name!r}; choose one of {', '.join(TEMPLATE_NAMES)}")
     circular = catalog.for_template(name)
     path = Path(path)
     with atomic_path(path) as tmp:
-        _write(circular, tmp)
+        _write(circular, tmp, data or {})
     return path
 
 
-def _write(circular: catalog.Circular, path: Path) -> None:
+PlanData = dict
+
+
+def _write_value(ws, row: int, col: int, value, cell_format) -> None:
+    """Write what a user would have typed: text as text, numbers and dates as such."""
+    if value is None or value == "":
+        ws.write_blank(row, col, None, cell_format)
+    elif isinstance(value, bool):
+        ws.write_boolean(row, col, value, cell_format)
+    elif isinstance(value, (int, float)):
+        ws.write_number(row, col, value, cell_format)
+    elif isinstance(value, (dt.date, dt.datetime)):
+        ws.write_datetime(row, col, value, cell_format)
+    else:
+        ws.write_string(row, col, str(value), cell_format)
+
+
+def _write(circular: catalog.Circular, path: Path, data: PlanData) -> None:
     import xlsxwriter
 
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
@@ -156,9 +181,13 @@ def _write(circular: catalog.Circular, path: Path) -> None:
 
     n_criteria = _write_lists(wb, lists, circular, fmt)
     _write_guide(guide, circular, fmt)
-    _write_info(info, circular, fmt)
-    _write_assessment(wb, assessment, circular, fmt, n_criteria)
-    _write_plan(plan, circular, fmt)
+    levels = {code: (v.get("current") if isinstance(v, dict) else v)
+              for code, v in data.get("assessment", {}).items()}
+    notes = {code: v.get("note") for code, v in data.get("assessment", {}).items()
+             if isinstance(v, dict)}
+    _write_info(info, circular, fmt, data.get("info", {}))
+    _write_assessment(wb, assessment, circular, fmt, n_criteria, levels, notes)
+    _write_plan(plan, circular, fmt, data.get("items", []), levels)
     info.activate()
     lists.hide()
     wb.close()
@@ -251,7 +280,7 @@ def _write_guide(ws, circular: catalog.Circular, fmt) -> None:
     ws.hide_gridlines(2)
 
 
-def _write_info(ws, circular: catalog.Circular, fmt) -> None:
+def _write_info(ws, circular: catalog.Circular, fmt, values: dict) -> None:
     ws.set_column(0, 0, 24)
     ws.set_column(1, 1, 48)
     ws.set_column(2, 2, 58)
@@ -269,10 +298,11 @@ def _write_info(ws, circular: catalog.Circular, fmt) -> None:
         ws.write_string(r, 0, field.label, fmt["label"])
         text_cell = field.key in {"school_year", "end_year", "document_number", "school_code"}
         cell_format = fmt["input_text"] if text_cell else fmt["input"]
-        if field.key == "school_level" and len(circular.school_levels) == 1:
-            ws.write_string(r, 1, circular.school_levels[0], cell_format)
-        else:
-            ws.write_blank(r, 1, None, cell_format)
+        value = values.get(field.key)
+        if value is None and field.key == "school_level" and len(circular.school_levels) == 1:
+            value = circular.school_levels[0]
+        _write_value(ws, r, 1, value, cell_format)
+        ws.set_row(r, 20)
         ws.write_string(r, 2, INFO_HINTS.get(field.key, ""), fmt["hint"])
         if field.key in dropdowns:
             name, title, prompt = dropdowns[field.key]
@@ -303,7 +333,7 @@ def _list_validation(ws, r1, c1, r2, c2, name, title, prompt, error=None) -> Non
     )
 
 
-def _write_assessment(wb, ws, circular: catalog.Circular, fmt, n: int) -> None:
+def _write_assessment(wb, ws, circular, fmt, n: int, levels: dict, notes: dict) -> None:
     widths = {"criterion": 11, "title": 70, "current": 14, "note": 40}
     for c, field in enumerate(ASSESSMENT_COLUMNS):
         ws.set_column(c, c, widths[field.key])
@@ -315,8 +345,8 @@ def _write_assessment(wb, ws, circular: catalog.Circular, fmt, n: int) -> None:
     for r, criterion in enumerate(circular.criteria, start=h + 1):
         ws.write_string(r, 0, criterion.code, fmt["code"])
         ws.write_string(r, 1, criterion.title, fmt["formula"])
-        ws.write_blank(r, 2, None, fmt["input_center"])
-        ws.write_blank(r, 3, None, fmt["input"])
+        _write_value(ws, r, 2, levels.get(criterion.code), fmt["input_center"])
+        _write_value(ws, r, 3, notes.get(criterion.code), fmt["input"])
     last = h + n
     _list_validation(
         ws, h + 1, 2, last, 2, "DS_MucDanhGia", "Mức hiện tại",
@@ -331,7 +361,7 @@ def _write_assessment(wb, ws, circular: catalog.Circular, fmt, n: int) -> None:
     ws.fit_to_pages(1, 0)
 
 
-def _write_plan(ws, circular: catalog.Circular, fmt) -> None:
+def _write_plan(ws, circular: catalog.Circular, fmt, items: list[dict], levels: dict) -> None:
     col = {f.key: i for i, f in enumerate(PLAN_COLUMNS)}
     for key, c in col.items():
         ws.set_column(c, c, PLAN_WIDTHS[key])
@@ -346,7 +376,7 @@ def _write_plan(ws, circular: catalog.Circular, fmt) -> None:
     ws.set_row(h, 33)
     for c, field in enumerate(PLAN_COLUMNS):
         ws.write_string(h, c, field.label, fmt["header"])
-    first, last = h + 1, h + PLAN_ROWS
+    first, last = h + 1, h + max(PLAN_ROWS, len(items) + 20)
     code = column_letter(col["criterion"])
     input_formats = {
         "criterion": fmt["input_code"],
@@ -355,26 +385,43 @@ def _write_plan(ws, circular: catalog.Circular, fmt) -> None:
         "end": fmt["input_code"],
         "budget": fmt["input_money"],
     }
+    filled = 0
     for r in range(first, last + 1):
         excel = r + 1
         ref = f"{code}{excel}"
+        item = items[r - first] if r - first < len(items) else {}
+        typed_code = item.get("criterion")
+        filled += bool(typed_code not in (None, ""))
+        known = circular.get(str(typed_code)) if typed_code not in (None, "") else None
         ws.write_formula(
             r, col["tt"], f'=IF({ref}="","",COUNTA(${code}${first + 1}:{ref}))',
-            fmt["formula_center"], "",
+            fmt["formula_center"], filled if typed_code not in (None, "") else "",
         )
-        ws.write_formula(
-            r, col["title"],
-            f'=IF({ref}="","",IFERROR(VLOOKUP({ref},BangTieuChi,2,FALSE),"(mã không có trong danh sách)"))',
-            fmt["formula"], "",
-        )
-        ws.write_formula(
-            r, col["current"],
-            f'=IF({ref}="","",IFERROR(INDEX(TuDanhGia_Muc,MATCH({ref},TuDanhGia_Ma,0))&"",""))',
-            fmt["formula_center"], "",
-        )
+        if item.get("title"):
+            ws.write_string(r, col["title"], str(item["title"]), fmt["input"])
+        else:
+            cached = "" if typed_code in (None, "") else (
+                known.title if known else "(mã không có trong danh sách)"
+            )
+            ws.write_formula(
+                r, col["title"],
+                f'=IF({ref}="","",IFERROR(VLOOKUP({ref},BangTieuChi,2,FALSE),'
+                '"(mã không có trong danh sách)"))',
+                fmt["formula"], cached,
+            )
+        if item.get("current"):
+            ws.write_string(r, col["current"], str(item["current"]), fmt["input_center"])
+        else:
+            level = levels.get(str(typed_code)) if typed_code not in (None, "") else None
+            ws.write_formula(
+                r, col["current"],
+                f'=IF({ref}="","",IFERROR(INDEX(TuDanhGia_Muc,MATCH({ref},TuDanhGia_Ma,0))&"",""))',
+                fmt["formula_center"], "" if level is None else str(level),
+            )
         for field in PLAN_COLUMNS:
             if field.key not in {"tt", "title", "current"}:
-                ws.write_blank(r, col[field.key], None, input_formats.get(field.key, fmt["input"]))
+                cell_format = input_formats.get(field.key, fmt["input"])
+                _write_value(ws, r, col[field.key], item.get(field.key), cell_format)
     c = col["criterion"]
     _list_validation(
         ws, first, c, last, c, "DS_TieuChi", "Mã tiêu chí",

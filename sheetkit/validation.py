@@ -83,16 +83,7 @@ def _info_table(plans: list[Plan]) -> pd.DataFrame:
             record[f"{key}_cell"] = item.cell
         record["is_cycle"] = plan.is_cycle
         record["school_year_label"] = school_year_label(plan.value("school_year"))
-        frame = plan.assessment
-        has_levels = not frame.empty and "current_raw" in frame
-        record["assessment_all_missing"] = bool(has_levels and frame["current_raw"].isna().all())
-        if record["assessment_all_missing"]:
-            rows = frame["row"]
-            record["assessment_current_cell"] = (
-                f"{plan.columns[SHEET_ASSESSMENT]['current']}{rows.min()}:"
-                f"{plan.columns[SHEET_ASSESSMENT]['current']}{rows.max()}"
-            )
-        record["assessment_current_raw"] = None
+        record.update(_assessment_summary(plan))
         records.append(record)
     frame = pd.DataFrame.from_records(records)
     if frame.empty:
@@ -100,6 +91,30 @@ def _info_table(plans: list[Plan]) -> pd.DataFrame:
     for key in ("school_year", "end_year", "goal_level"):
         frame[key] = frame[key].astype("Int64")
     return frame
+
+
+def _mostly_missing(levels: pd.Series) -> bool:
+    """More than half of a plan's criteria have no level: one finding, not one per row."""
+    return bool(len(levels) and levels.isna().sum() * 2 > len(levels))
+
+
+def _assessment_summary(plan: Plan) -> dict[str, Any]:
+    frame = plan.assessment
+    summary: dict[str, Any] = {"assessment_mostly_missing": False, "assessment_current_raw": None}
+    if frame.empty or "current_raw" not in frame:
+        return summary
+    missing = frame[frame["current_raw"].isna()]
+    summary["assessment_mostly_missing"] = _mostly_missing(frame["current_raw"])
+    if summary["assessment_mostly_missing"]:
+        letter = plan.columns[SHEET_ASSESSMENT]["current"]
+        codes = [str(c) for c in missing["criterion"].dropna()]
+        summary["assessment_current_cell"] = f"{letter}{missing['row'].min()}:{letter}{missing['row'].max()}"
+        summary["assessment_missing_count"] = len(missing)
+        summary["assessment_count"] = len(frame)
+        summary["assessment_missing_codes"] = (
+            "tất cả" if len(missing) == len(frame) else ", ".join(codes)
+        )
+    return summary
 
 
 def _circular_columns(frame: pd.DataFrame, plans: list[Plan]) -> pd.DataFrame:
@@ -152,8 +167,8 @@ def _assessment_table(plans: list[Plan]) -> pd.DataFrame:
     frame["planned"] = [(p, c) in planned for p, c in zip(frame["plan"], frame["criterion"], strict=True)]
     has_code = frame["criterion"].notna()
     frame["duplicate"] = has_code & frame.duplicated(["plan", "criterion"], keep="first")
-    frame["all_missing"] = frame.groupby("plan")["current_raw"].transform(lambda s: s.isna().all())
-    frame["all_missing"] = frame["all_missing"].astype(bool)
+    frame["mostly_missing"] = frame.groupby("plan")["current_raw"].transform(_mostly_missing)
+    frame["mostly_missing"] = frame["mostly_missing"].astype(bool)
     frame["current_label"] = [level_label(v) if pd.notna(v) else "" for v in frame["current"]]
     return frame
 
@@ -234,18 +249,23 @@ def _title_issue(circular_id: str | None, code: Any, title: Any) -> tuple[str | 
     own_score = _similarity(typed, catalog.title_key(own.title))
     if own_score >= 0.95 or not typed:
         return None, "", own.title
-    best: tuple[float, str | None, str] = (own_score, None, "")
+    candidates = []
     for other in catalog.circulars():
         for criterion in other.criteria:
             if other.id == circular_id and criterion.code == code:
                 continue
             score = _similarity(typed, catalog.title_key(criterion.title))
-            if score >= 0.9 and score > best[0] + 0.05:
+            if score >= 0.9 and score > own_score + 0.05:
+                same_code = criterion.code == code
                 if other.id == circular_id:
-                    best = (score, "other_criterion", f"{criterion.code} ({criterion.title})")
-                elif criterion.code == code or best[1] != "other_criterion":
-                    best = (score, "other_circular", other.short_name)
-    return best[1], best[2], own.title
+                    found = ("other_criterion", f"{criterion.code} ({criterion.title})")
+                else:
+                    found = ("other_circular", other.short_name)
+                candidates.append((score, same_code, found))
+    if not candidates:
+        return None, "", own.title
+    best = max(candidates, key=lambda c: (c[0], c[1]))[2]
+    return best[0], best[1], own.title
 
 
 # ----------------------------------------------------------------- running the schemas

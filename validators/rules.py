@@ -129,10 +129,12 @@ RULES: tuple[Rule, ...] = (
         ok=lambda t: blank(t.issue_date_error),
     ),
     Rule(
-        "assessment.current_all_missing", WARNING, "info", ASSESSMENT_SHEET, "assessment_current",
-        "Trang Tự đánh giá chưa có mức hiện tại của tiêu chí nào. Chọn mức đã tự đánh giá "
+        "assessment.current_mostly_missing", WARNING, "info", ASSESSMENT_SHEET,
+        "assessment_current",
+        "Trang Tự đánh giá chưa có mức hiện tại của {assessment_missing_count}/"
+        "{assessment_count} tiêu chí ({assessment_missing_codes}). Chọn mức đã tự đánh giá "
         "(Không đạt, Mức 1, Mức 2, Mức 3) cho từng tiêu chí để so sánh được với mức cần đạt.",
-        ok=lambda t: ~t.assessment_all_missing,
+        ok=lambda t: ~t.assessment_mostly_missing,
         value="assessment_current_raw",
     ),
     # ------------------------------------------------------------ Tự đánh giá
@@ -156,7 +158,7 @@ RULES: tuple[Rule, ...] = (
         "assessment.current_missing", WARNING, "assessment", ASSESSMENT_SHEET, "current",
         "Chưa chọn mức hiện tại của tiêu chí {criterion}. Chọn mức đã tự đánh giá "
         "(Không đạt, Mức 1, Mức 2, Mức 3).",
-        ok=lambda t: given(t.current_raw) | t.all_missing,
+        ok=lambda t: given(t.current_raw) | t.mostly_missing,
     ),
     Rule(
         "assessment.current_invalid", ERROR, "assessment", ASSESSMENT_SHEET, "current",

@@ -47,7 +47,7 @@ INFO = pa.DataFrameSchema(
         **_parsed("issue_date"),
         "is_cycle": _col("bool", nullable=False),
         "school_year_label": _col(),
-        "assessment_all_missing": _col("bool", nullable=False),
+        "assessment_mostly_missing": _col("bool", nullable=False),
     },
     checks=_checks("info"),
     name="Thông tin",
@@ -65,7 +65,7 @@ ASSESSMENT = pa.DataFrameSchema(
         "goal_needed": _col("Int64"),  # the school's goal, capped at max_level
         "planned": _col("bool", nullable=False),  # a plan item names this criterion
         "duplicate": _col("bool", nullable=False),
-        "all_missing": _col("bool", nullable=False),  # no criterion of the plan has a level
+        "mostly_missing": _col("bool", nullable=False),  # over half the rows have no level
     },
     checks=_checks("assessment"),
     name="Tự đánh giá",

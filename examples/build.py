@@ -1,0 +1,31 @@
+"""Rebuild the example workbooks from their transcriptions and the district generator.
+
+    python examples/build.py
+
+examples/sources/*.json hold the three real plans of ../shared/seeds/,
+transcribed as the schools wrote them (their quirks included); quan-mau/ is a
+generated district of school plans (see sheetkit.sample).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sheetkit.sample import write_district
+from sheetkit.templates import build_template
+
+HERE = Path(__file__).parent
+
+
+def main() -> None:
+    for source in sorted((HERE / "sources").glob("*.json")):
+        spec = json.loads(source.read_text("utf-8"))
+        path = build_template(spec["template"], HERE / spec["file"], spec)
+        print(f"wrote {path.relative_to(HERE)}")
+    files = write_district(HERE / "quan-mau", seed=2024)
+    print(f"wrote {len(files)} workbooks in quan-mau/")
+
+
+if __name__ == "__main__":
+    main()
