@@ -58,6 +58,8 @@ def folded_key(text: object) -> str:
 # Characters that TCVN3 (ABC, .VnTime fonts) uses for Vietnamese letters and
 # that never occur in Unicode Vietnamese text.
 _TCVN3_MARKERS = set("¸µ¶·¹¨©ª«¬\xad®¡¢£¤¥¦§»¼½¾ÆÇËÎÏ×ØÜÞßäåæçëîïñöøûüþ")
+# Of those, the ones VNI never produces.
+_TCVN3_ONLY = set("¸µ¶·¹¨©ª«¬\xad®¡¢£¤¥¦§»¼½¾")
 # VNI (VNI-Times fonts) writes a base letter followed by one of these.
 _VNI_MARKS = set("øùûõïâêôöäåëüñÑÖØÄÅËÜÏÛ")
 _VNI_PAIR = re.compile(r"[aeiouyAEIOUY][øûõïäåëüö]|[aeoAEO][âêô][ùøûõï]?|ñ|Ñ")
@@ -75,8 +77,9 @@ def legacy_encoding(text: str) -> str | None:
     if not text or len(text) < 3 or _UNICODE_VIETNAMESE.search(text):
         return None
     tcvn = sum(1 for ch in text if ch in _TCVN3_MARKERS)
+    tcvn_only = sum(1 for ch in text if ch in _TCVN3_ONLY)
     vni = len(_VNI_PAIR.findall(text))
-    if tcvn >= 2 and tcvn >= vni:
+    if tcvn >= 2 and (tcvn_only or vni < 2):
         return "TCVN3"
     if vni >= 2:
         return "VNI"

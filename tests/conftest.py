@@ -1,0 +1,90 @@
+"""Fixtures: plans built from the real templates, filled the way schools fill them."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+from sheetkit.reading import read_plan
+from sheetkit.templates import build_template
+from sheetkit.validation import check_plan
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+
+GOOD_PLAN = {
+    "info": {
+        "school_name": "Trường Tiểu học Kim Đồng",
+        "school_code": "790001",
+        "school_level": "Tiểu học",
+        "district": "Quận 3",
+        "province": "Thành phố Hồ Chí Minh",
+        "school_year": "2024-2025",
+        "plan_type": "Hằng năm",
+        "document_number": "45/KH-KĐ",
+        "issue_date": "05/9/2024",
+        "principal": "Nguyễn Văn A",
+        "goal_level": "Mức 2",
+    },
+    "assessment": {
+        **{code: "Mức 2" for code in [
+            "1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7", "1.8", "1.9", "1.10", "2.1",
+            "2.2", "2.3", "2.4", "3.1", "3.2", "3.3", "3.4", "3.5", "3.6", "4.1", "4.2",
+            "5.1", "5.2", "5.3", "5.4", "5.5",
+        ]},
+        "3.6": "Mức 1",
+        "5.5": "Mức 1",
+    },
+    "items": [
+        {
+            "criterion": "3.6", "target": "Mức 2", "result": "Thư viện đạt chuẩn",
+            "shortcoming": "Thiếu sách tham khảo", "solution": "Bổ sung 300 đầu sách",
+            "lead": "Hiệu trưởng", "support": "Nhân viên thư viện", "start": "9/2024",
+            "end": "5/2025", "budget": "10 triệu", "other_support": "Cha mẹ học sinh",
+        },
+        {
+            "criterion": "5.5", "target": "Mức 2", "result": "Tỉ lệ hoàn thành chương trình tăng",
+            "shortcoming": "Còn học sinh chưa hoàn thành", "solution": "Phụ đạo học sinh",
+            "lead": "Phó hiệu trưởng", "support": "Giáo viên chủ nhiệm", "start": "tháng 9/2024",
+            "end": "tháng 5/2025", "budget": "Theo quy chế chi tiêu nội bộ",
+        },
+    ],
+}
+
+
+@pytest.fixture
+def good_plan() -> dict:
+    """Plan data with no error and no warning, to be spoiled one way per test."""
+    return copy.deepcopy(GOOD_PLAN)
+
+
+@pytest.fixture
+def build(tmp_path):
+    """Write plan data into a real template workbook and return its path."""
+    counter = iter(range(10_000))
+
+    def _build(data: dict, template: str = "tieu-hoc") -> Path:
+        return build_template(template, tmp_path / f"plan-{next(counter)}.xlsx", data)
+
+    return _build
+
+
+@pytest.fixture
+def findings_of(build):
+    """Findings of plan data, after a real write and read."""
+
+    def _findings(data: dict, template: str = "tieu-hoc") -> list[dict]:
+        return check_plan(read_plan(build(data, template)))
+
+    return _findings
+
+
+def rules_of(findings: list[dict]) -> set[str]:
+    return {f["rule"] for f in findings}
+
+
+def example_specs() -> list[dict]:
+    return [json.loads(p.read_text("utf-8")) for p in sorted((EXAMPLES / "sources").glob("*.json"))]

@@ -1,0 +1,171 @@
+"""Every rule: a clean plan has no finding; each spoilt plan shows the rule, at its cell."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import rules_of
+
+from sheetkit.validators.rules import RULES
+
+
+def test_good_plan_has_no_findings(findings_of, good_plan):
+    assert findings_of(good_plan) == []
+
+
+def _item(data, i=0):
+    return data["items"][i]
+
+
+SPOILERS = {
+    "info.school_name_missing": lambda d: d["info"].update(school_name=None),
+    "info.school_level_invalid": lambda d: d["info"].update(school_level="Trường điểm"),
+    "info.school_year_missing": lambda d: d["info"].update(school_year=None),
+    "info.school_year_invalid": lambda d: d["info"].update(school_year="2024-2026"),
+    "info.plan_type_missing": lambda d: d["info"].update(plan_type=None),
+    "info.plan_type_invalid": lambda d: d["info"].update(plan_type="Nhiệm kỳ"),
+    "info.end_year_missing": lambda d: d["info"].update(plan_type="Chu kỳ 5 năm"),
+    "info.end_year_invalid": lambda d: d["info"].update(plan_type="Chu kỳ 5 năm", end_year="2028"),
+    "info.end_year_before_start": lambda d: d["info"].update(
+        plan_type="Chu kỳ 5 năm", end_year="2022-2023"
+    ),
+    "info.goal_level_invalid": lambda d: d["info"].update(goal_level="Mức 4"),
+    "info.issue_date_invalid": lambda d: d["info"].update(issue_date="31/02/2024"),
+    "assessment.current_missing": lambda d: d["assessment"].update({"1.1": None}),
+    "assessment.current_mostly_missing": lambda d: d.update(assessment={"3.6": "Mức 1"}),
+    "assessment.current_invalid": lambda d: d["assessment"].update({"1.1": "Tốt"}),
+    "assessment.current_above_max": lambda d: d["assessment"].update({"1.2": "Mức 3"}),
+    "assessment.below_goal_unplanned": lambda d: d["assessment"].update({"4.1": "Mức 1"}),
+    "item.criterion_missing": lambda d: _item(d).update(criterion=None),
+    "item.criterion_ambiguous": lambda d: _item(d).update(criterion=1.1),
+    "item.criterion_invalid": lambda d: _item(d).update(criterion="Tiêu chuẩn 3"),
+    "item.criterion_not_in_circular": lambda d: _item(d).update(criterion="5.6"),
+    "item.title_other_criterion": lambda d: _item(d).update(title="Thiết bị"),
+    "item.title_other_circular": lambda d: _item(d).update(
+        title="Phòng học, phòng học bộ môn và khối phục vụ học tập", criterion="3.2"
+    ),
+    "item.target_missing": lambda d: _item(d).update(target=None),
+    "item.target_invalid": lambda d: _item(d).update(target="Tốt"),
+    "item.target_above_max": lambda d: (
+        d["assessment"].update({"3.4": "Mức 1"}),
+        _item(d).update(criterion="3.4", target="Mức 3"),
+    ),
+    "item.target_below_current": lambda d: d["assessment"].update({"3.6": "Mức 3"}),
+    "item.target_equals_current": lambda d: _item(d).update(target="Mức 1"),
+    "item.current_conflict": lambda d: _item(d).update(current="Mức 2"),
+    "item.solution_missing": lambda d: _item(d).update(solution=None),
+    "item.lead_missing": lambda d: _item(d).update(lead=" "),
+    "item.start_missing": lambda d: _item(d).update(start=None),
+    "item.start_invalid": lambda d: _item(d).update(start="Học kỳ 1"),
+    "item.end_missing": lambda d: _item(d).update(end=None),
+    "item.end_invalid": lambda d: _item(d).update(end="cuối năm"),
+    "item.end_before_start": lambda d: _item(d).update(start="3/2025", end="10/2024"),
+    "item.start_outside_period": lambda d: _item(d).update(start="6/2024"),
+    "item.end_outside_period": lambda d: _item(d).update(end="9/2025"),
+    "item.budget_invalid": lambda d: _item(d).update(budget="khoảng năm triệu"),
+    "item.budget_missing": lambda d: _item(d).update(budget=None),
+    "text.legacy_encoding": lambda d: _item(d).update(solution="Tæ chøc c¸c ho¹t ®éng"),
+}
+
+# Rules on the pre-filled codes of Tự đánh giá: spoilt by typing over a cell.
+CELL_EDITS = {
+    "assessment.criterion_invalid": {"A4": "một"},
+    "assessment.criterion_not_in_circular": {"A4": "9.9"},
+    "assessment.duplicate_criterion": {"A5": "1.1"},
+}
+
+# Structure rules are tested in test_reading; the rest must each be spoilt here.
+CHECKED_HERE = {r.id for r in RULES if r.table != "structure"} - {"info.school_level_missing"}
+
+
+def test_every_rule_is_tested():
+    assert set(SPOILERS) | set(CELL_EDITS) == CHECKED_HERE
+
+
+@pytest.mark.parametrize("rule_id", sorted(CELL_EDITS))
+def test_assessment_code_rules(rule_id, build, good_plan, tmp_path):
+    from openpyxl import load_workbook
+
+    from sheetkit.reading import read_plan
+    from sheetkit.validation import check_plan
+
+    path = build(good_plan)
+    wb = load_workbook(path)
+    for ref, value in CELL_EDITS[rule_id].items():
+        wb["Tự đánh giá"][ref] = value
+    edited = tmp_path / "edited.xlsx"
+    wb.save(edited)
+    hits = [f for f in check_plan(read_plan(edited)) if f["rule"] == rule_id]
+    assert hits and hits[0]["sheet"] == "Tự đánh giá"
+    assert hits[0]["cell"] == next(iter(CELL_EDITS[rule_id]))
+
+
+@pytest.mark.parametrize("rule_id", sorted(SPOILERS))
+def test_rule_fires(rule_id, findings_of, good_plan):
+    SPOILERS[rule_id](good_plan)
+    findings = findings_of(good_plan)
+    hits = [f for f in findings if f["rule"] == rule_id]
+    assert hits, f"{rule_id} did not fire; got {rules_of(findings)}"
+    for f in hits:
+        assert f["sheet"] and f["cell"], f
+        assert f["message"] and "{" not in f["message"], f["message"]
+        assert f["severity"] == next(r.severity for r in RULES if r.id == rule_id)
+
+
+def test_school_level_missing(findings_of, good_plan, tmp_path):
+    # The tiểu học template pre-fills Cấp học; the trung-học one does not.
+    good_plan["info"]["school_level"] = None
+    findings = findings_of(good_plan, "trung-hoc")
+    assert "info.school_level_missing" in rules_of(findings)
+    # Without a school level the criteria cannot be judged, and are not misjudged.
+    assert "item.criterion_not_in_circular" not in rules_of(findings)
+
+
+def test_cells_and_items_point_at_the_right_place(findings_of, good_plan):
+    good_plan["items"][1]["end"] = "cuối năm"
+    good_plan["items"][1]["budget"] = None
+    findings = {f["rule"]: f for f in findings_of(good_plan)}
+    end = findings["item.end_invalid"]
+    assert (end["sheet"], end["cell"], end["row"], end["item"]) == ("Kế hoạch", "L6", 6, 2)
+    assert end["column"] == "Hoàn thành" and end["criterion"] == "5.5"
+    assert end["value"] == "cuối năm" and "cuối năm" in end["message"]
+    assert findings["item.budget_missing"]["cell"] == "M6"
+
+
+def test_target_below_current_reads_level_from_assessment_not_formula(findings_of, good_plan):
+    good_plan["assessment"]["3.6"] = "Mức 3"
+    hit = next(f for f in findings_of(good_plan) if f["rule"] == "item.target_below_current")
+    assert "Mức 3" in hit["message"] and hit["cell"] == "E5"
+
+
+def test_mam_non_criterion_2_4_is_not_in_circular(findings_of, good_plan):
+    good_plan["info"]["school_level"] = "Mầm non"
+    good_plan["assessment"] = {}
+    good_plan["items"][0]["criterion"] = "2.4"
+    findings = findings_of(good_plan, "mam-non")
+    hit = [f for f in findings if f["rule"] == "item.criterion_not_in_circular"]
+    assert hit and "19/2018" in hit[0]["message"]
+
+
+def test_target_above_max_reports_ceiling(findings_of, good_plan):
+    # TT17 1.2 stops at Mức 2: Mức 3 is not a level it defines.
+    good_plan["items"][0].update(criterion="1.2", target="Mức 3")
+    good_plan["assessment"]["1.2"] = "Mức 2"
+    hit = next(f for f in findings_of(good_plan) if f["rule"] == "item.target_above_max")
+    assert "Mức 2" in hit["message"]
+
+
+def test_cycle_plan_period_runs_to_july_of_last_year(findings_of, good_plan):
+    good_plan["info"].update(plan_type="Chu kỳ 5 năm", end_year="2028-2029")
+    good_plan["items"][0]["end"] = "7/2029"
+    assert findings_of(good_plan) == []
+    good_plan["items"][0]["end"] = "8/2029"
+    assert "item.end_outside_period" in rules_of(findings_of(good_plan))
+
+
+def test_bad_data_never_raises(findings_of, good_plan):
+    good_plan["info"] = {k: "=HYPERLINK(\"x\")" for k in good_plan["info"]}
+    for item in good_plan["items"]:
+        for key in item:
+            item[key] = "#REF!"
+    findings = findings_of(good_plan)
+    assert any(f["severity"] == "error" for f in findings)
