@@ -456,3 +456,15 @@ def _write_plan(ws, circular: catalog.Circular, fmt, items: list[dict], levels: 
     ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     ws.fit_to_pages(1, 0)
     ws.set_footer("&CTrang &P/&N")
+
+
+def write_all(folder: str | os.PathLike[str]) -> list[Path]:
+    """The committed templates: workbook_templates/ke-hoach-<name>.xlsx."""
+    return [build_template(name, Path(folder) / f"ke-hoach-{name}.xlsx") for name in TEMPLATE_NAMES]
+
+
+if __name__ == "__main__":  # python -m sheetkit.templates workbook_templates
+    import sys
+
+    for written in write_all(sys.argv[1] if len(sys.argv) > 1 else "workbook_templates"):
+        print(f"wrote {written}")

@@ -1,0 +1,144 @@
+"""The command line: exit codes, JSON contract, unreadable files, the annotated copy."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+import zipfile
+
+import pytest
+from conftest import EXAMPLES
+from openpyxl import load_workbook
+
+from sheetkit.cli import main
+
+FIELDS = {"severity", "rule", "sheet", "cell", "row", "column", "item", "criterion", "value", "message"}
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "sheetkit", *args], capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_check_json_contract_and_exit_code(build, good_plan):
+    good_plan["items"][1]["end"] = "cuối năm"
+    path = build(good_plan)
+    result = run("check", str(path), "--format", "json")
+    assert result.returncode == 1, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["file"] == str(path)
+    assert doc["summary"] == {"errors": 1, "warnings": 0}
+    (finding,) = doc["findings"]
+    assert set(finding) == FIELDS
+    assert finding | {"message": ""} == {
+        "severity": "error", "rule": "item.end_invalid", "sheet": "Kế hoạch", "cell": "L6",
+        "row": 6, "column": "Hoàn thành", "item": 2, "criterion": "5.5", "value": "cuối năm",
+        "message": "",
+    }
+
+
+def test_check_clean_plan_exits_zero(build, good_plan, capsys):
+    assert main(["check", str(build(good_plan))]) == 0
+    assert "không có lỗi" in capsys.readouterr().out
+
+
+def test_check_text_output_names_sheet_cell_and_typed_value(capsys):
+    code = main(["check", str(EXAMPLES / "ke-hoach-th-thcs-thanh-dong-2024-2025.xlsx")])
+    out = capsys.readouterr().out
+    assert code == 0  # warnings only
+    assert "── Kế hoạch ──" in out and "Kế hoạch!K6" in out and "đã nhập: Tháng 6/2024" in out
+    assert "0 lỗi, 3 cảnh báo" in out
+
+
+def _hostile_files(tmp_path):
+    files = {}
+    files["empty"] = tmp_path / "rong.xlsx"
+    files["empty"].write_bytes(b"")
+    files["text"] = tmp_path / "khong-phai-excel.xlsx"
+    files["text"].write_text("đây không phải bảng tính", encoding="utf-8")
+    files["truncated"] = tmp_path / "cat-ngang.xlsx"
+    files["truncated"].write_bytes((EXAMPLES / "ke-hoach-thcs-hoang-van-thu-2024-2025.xlsx").read_bytes()[:4000])
+    files["encrypted"] = tmp_path / "mat-khau.xlsx"
+    files["encrypted"].write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4000)
+    files["pdf"] = tmp_path / "ke-hoach.pdf"
+    files["pdf"].write_bytes(b"%PDF-1.4")
+    files["missing"] = tmp_path / "khong-co.xlsx"
+    return files
+
+
+@pytest.mark.parametrize("kind", ["empty", "text", "truncated", "encrypted", "pdf", "missing"])
+def test_unreadable_file_is_one_clear_line_exit_2(kind, tmp_path):
+    path = _hostile_files(tmp_path)[kind]
+    result = run("check", str(path))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and str(path) in lines[0]
+    as_json = run("check", str(path), "--format", "json")
+    assert as_json.returncode == 2 and json.loads(as_json.stdout)["error"]
+
+
+def test_bad_usage_exits_2():
+    assert run("check").returncode == 2
+    assert run("template", "dai-hoc", "-o", "x.xlsx").returncode == 2
+
+
+def test_template_command(tmp_path):
+    out = tmp_path / "mau.xlsx"
+    assert main(["template", "trung-hoc", "-o", str(out)]) == 0
+    assert load_workbook(out).sheetnames[:4] == ["Hướng dẫn", "Thông tin", "Tự đánh giá", "Kế hoạch"]
+
+
+def _digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_annotate_writes_a_marked_copy_and_never_touches_the_input(build, good_plan, tmp_path):
+    good_plan["info"]["school_name"] = '=HYPERLINK("http://x","bấm")'
+    good_plan["items"][0]["budget"] = "khoảng năm triệu"
+    good_plan["items"][1]["lead"] = None
+    source = build(good_plan)
+    before = _digest(source)
+    out = tmp_path / "da-danh-dau.xlsx"
+    assert main(["check", str(source), "--annotate", str(out)]) == 1
+    assert _digest(source) == before
+
+    wb = load_workbook(out)
+    assert wb.sheetnames[0] == "Kết quả kiểm tra"
+    report = wb["Kết quả kiểm tra"]
+    rows = [[c.value for c in row] for row in report.iter_rows(min_row=6)]
+    cells = {row[2] for row in rows}
+    assert {"M5", "I6"} <= cells
+    link = next(r for r in report.iter_rows(min_row=6) if r[2].value == "M5")[2]
+    assert link.hyperlink.location == "'Kế hoạch'!M5" or link.hyperlink.target.endswith("M5")
+    plan = wb["Kế hoạch"]
+    assert plan["M5"].fill.fgColor.rgb == "FFFFC7CE"
+    assert "kinh phí" in plan["M5"].comment.text
+    # The copy keeps every dropdown and defined name of the template.
+    original = load_workbook(source)
+    for name in ("Kế hoạch", "Thông tin", "Tự đánh giá"):
+        assert len(wb[name].data_validations.dataValidation) == len(
+            original[name].data_validations.dataValidation
+        )
+    assert set(wb.defined_names) == set(original.defined_names)
+    # The school's text stays text in the copy, never a live formula.
+    assert wb["Thông tin"]["B4"].data_type == "s"
+    with zipfile.ZipFile(out) as z:
+        report_xml = [n for n in z.namelist() if n.startswith("xl/worksheets/")]
+        assert not any(b"<f>HYPERLINK" in z.read(n) for n in report_xml)
+
+    # Annotating the annotated copy replaces the old marks instead of stacking them.
+    again = tmp_path / "lan-hai.xlsx"
+    good_plan["items"][0]["budget"] = "Không"
+    main(["check", str(out), "--annotate", str(again)])
+    wb2 = load_workbook(again)
+    assert wb2.sheetnames.count("Kết quả kiểm tra") == 1
+
+
+def test_annotate_refuses_to_overwrite_input(build, good_plan):
+    source = build(good_plan)
+    before = _digest(source)
+    assert main(["check", str(source), "--annotate", str(source)]) == 2
+    assert _digest(source) == before
