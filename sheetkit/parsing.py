@@ -37,6 +37,9 @@ def is_blank(value: object) -> bool:
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 MIN_YEAR, MAX_YEAR = 2000, 2100
+# Excel serial numbers of the first and last day of those years.
+MIN_SERIAL = (dt.date(MIN_YEAR, 1, 1) - EXCEL_EPOCH).days
+MAX_SERIAL = (dt.date(MAX_YEAR, 12, 31) - EXCEL_EPOCH).days
 
 
 def month_index(year: int, month: int) -> int:
@@ -103,7 +106,7 @@ def parse_month(value: object) -> int | None:
 
 def _month_from_number(number: float) -> int:
     # An Excel serial date (a date cell read without its format).
-    if 36526 <= number <= 73051 and number.is_integer():
+    if MIN_SERIAL <= number <= MAX_SERIAL and number.is_integer():
         day = EXCEL_EPOCH + dt.timedelta(days=int(number))
         return month_index(day.year, day.month)
     # 9.2024 typed into a General cell becomes this number.
@@ -364,7 +367,10 @@ def parse_school_year(value: object) -> int | None:
         raise ParseError("năm học ghi dạng 2024-2025")
     start = int(matches[0][0])
     end_text = matches[0][1]
-    end = int(end_text) + (start // 100) * 100 if len(end_text) == 2 else int(end_text)
+    if len(end_text) == 2:  # "2024-25"; "2099-00" crosses the century
+        end = start + 1 if int(end_text) == (start + 1) % 100 else int(end_text)
+    else:
+        end = int(end_text)
     if end != start + 1:
         raise ParseError(f"năm học {start}-{end} không liền nhau (phải là {start}-{start + 1})")
     if not MIN_YEAR <= start <= MAX_YEAR:
@@ -436,7 +442,7 @@ def parse_date(value: object) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if 36526 <= value <= 73051:
+        if MIN_SERIAL <= value <= MAX_SERIAL:
             return EXCEL_EPOCH + dt.timedelta(days=int(value))
         raise ParseError("không hiểu ngày")
     text = fold(value)
