@@ -1,0 +1,96 @@
+"""How fast is `sheetkit check` on a 40-item plan, and where does the time go?
+
+    python benchmarks/check_bench.py
+
+Measures, each as the median of 5 runs on this machine:
+- the whole `sheetkit check FILE` process (interpreter start included);
+- what bare interpreter start, `import pandas` and `import pandera.pandas` cost
+  in a fresh process, so the share of imports is visible;
+- reading the plan's three sheets with python-calamine (what sheetkit uses)
+  next to openpyxl (the naive baseline), in-process.
+Target (issue 3): the check process at most 1.5 s.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from sheetkit.sample import sample_plan
+from sheetkit.sources import open_workbook
+from sheetkit.templates import build_template
+
+RUNS = 5
+SHEETS = ("Thông tin", "Tự đánh giá", "Kế hoạch")
+
+
+def forty_item_plan(folder: Path) -> Path:
+    rng = random.Random(7)
+    data = sample_plan(rng, "trung-hoc", "THCS", "Lê Quý Đôn", 1, min_items=20, max_items=20)
+    while len(data["items"]) < 40:  # a second item for some criteria, as real plans have
+        data["items"].append(dict(rng.choice(data["items"])))
+    data["items"].sort(key=lambda item: [int(p) for p in str(item["criterion"]).split(".")])
+    return build_template("trung-hoc", folder / "ke-hoach-40.xlsx", data)
+
+
+def median_process(args: list[str]) -> float:
+    times = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        subprocess.run(args, capture_output=True, check=False)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def median_call(fn) -> float:
+    times = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def read_calamine(path: Path) -> int:
+    book = open_workbook(path)
+    return sum(len(book.grid(name)) for name in SHEETS)
+
+
+def read_openpyxl(path: Path) -> int:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, data_only=True)
+    return sum(len(list(wb[name].iter_rows(values_only=True))) for name in SHEETS)
+
+
+def main() -> None:
+    py = sys.executable
+    with tempfile.TemporaryDirectory() as tmp:
+        path = forty_item_plan(Path(tmp))
+        check = median_process([py, "-m", "sheetkit", "check", str(path)])
+        bare = median_process([py, "-c", "pass"])
+        pandas = median_process([py, "-c", "import pandas"])
+        pandera = median_process([py, "-c", "import pandera.pandas"])
+        read_openpyxl(path)  # warm the import before timing reads
+        calamine_read = median_call(lambda: read_calamine(path))
+        openpyxl_read = median_call(lambda: read_openpyxl(path))
+
+    print(f"sheetkit check, 40-item plan, whole process (median of {RUNS}): {check:.3f} s "
+          f"(target <= 1.5 s: {'ok' if check <= 1.5 else 'MISSED'})")
+    print(f"  bare interpreter start:           {bare:.3f} s")
+    print(f"  import pandas (fresh process):    {pandas:.3f} s")
+    print(f"  import pandera.pandas (includes pandas): {pandera:.3f} s "
+          f"= {pandera / check:.0%} of the check")
+    print(f"  everything else (read, parse, validate, print): {check - pandera:.3f} s")
+    print(f"read 3 sheets, python-calamine: {calamine_read * 1000:.1f} ms")
+    print(f"read 3 sheets, openpyxl (naive baseline): {openpyxl_read * 1000:.1f} ms "
+          f"-> calamine is {openpyxl_read / calamine_read:.1f}x faster")
+
+
+if __name__ == "__main__":
+    main()
