@@ -80,16 +80,22 @@ def main() -> None:
         calamine_read = median_call(lambda: read_calamine(path))
         openpyxl_read = median_call(lambda: read_openpyxl(path))
 
-    print(f"sheetkit check, 40-item plan, whole process (median of {RUNS}): {check:.3f} s "
-          f"(target <= 1.5 s: {'ok' if check <= 1.5 else 'MISSED'})")
+    print(
+        f"sheetkit check, 40-item plan, whole process (median of {RUNS}): {check:.3f} s "
+        f"(target <= 1.5 s: {'ok' if check <= 1.5 else 'MISSED'})"
+    )
     print(f"  bare interpreter start:           {bare:.3f} s")
     print(f"  import pandas (fresh process):    {pandas:.3f} s")
-    print(f"  import pandera.pandas (includes pandas): {pandera:.3f} s "
-          f"= {pandera / check:.0%} of the check")
+    print(
+        f"  import pandera.pandas (includes pandas): {pandera:.3f} s "
+        f"= {pandera / check:.0%} of the check"
+    )
     print(f"  everything else (read, parse, validate, print): {check - pandera:.3f} s")
     print(f"read 3 sheets, python-calamine: {calamine_read * 1000:.1f} ms")
-    print(f"read 3 sheets, openpyxl (naive baseline): {openpyxl_read * 1000:.1f} ms "
-          f"-> calamine is {openpyxl_read / calamine_read:.1f}x faster")
+    print(
+        f"read 3 sheets, openpyxl (naive baseline): {openpyxl_read * 1000:.1f} ms "
+        f"-> calamine is {openpyxl_read / calamine_read:.1f}x faster"
+    )
 
 
 if __name__ == "__main__":

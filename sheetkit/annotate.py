@@ -15,6 +15,7 @@ from typing import Any
 from .contract import SHEET_FINDINGS
 from .files import atomic_path, same_file
 from .findings import SEVERITY_LABEL, display_value, summary
+from .templates import row_height
 
 FILLS = {"error": "FFFFC7CE", "warning": "FFFFEB9C", "info": "FFDDEBF7"}
 AUTHOR = "sheetkit"
@@ -105,7 +106,11 @@ def write_findings_sheet(wb, findings: list[dict], file_name: str) -> None:
     set_text(
         ws["A3"],
         f"{counts['errors']} lỗi, {counts['warnings']} cảnh báo, {counts['infos']} lưu ý"
-        + (" — không có lỗi." if not counts["errors"] else " — bấm vào ô ở cột C để đến chỗ cần sửa."),
+        + (
+            " — không có lỗi."
+            if not counts["errors"]
+            else " — bấm vào ô ở cột C để đến chỗ cần sửa."
+        ),
     )
     headers = ["Mức độ", "Trang", "Ô", "Cột", "Dòng KH", "Tiêu chí", "Đã nhập", "Cần sửa"]
     widths = [11, 14, 9, 18, 9, 9, 30, 90]
@@ -133,6 +138,8 @@ def write_findings_sheet(wb, findings: list[dict], file_name: str) -> None:
             cell.font = normal
             cell.alignment = wrap
         ws.cell(row=r, column=1).fill = PatternFill("solid", fgColor=FILLS[f["severity"]])
+        shown = {"value": display_value(f.get("value")), "message": f["message"]}
+        ws.row_dimensions[r].height = row_height(shown, {"value": widths[6], "message": widths[7]})
         target = f.get("cell")
         if target and f["sheet"] in wb.sheetnames:
             first = target.split(":")[0]

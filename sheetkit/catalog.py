@@ -58,7 +58,7 @@ class Circular:
 
     @property
     def short_name(self) -> str:
-        """"Thông tư 17/2018/TT-BGDĐT" as people cite it."""
+        """ "Thông tư 17/2018/TT-BGDĐT" as people cite it."""
         return f"Thông tư {self.number}"
 
 

@@ -64,12 +64,16 @@ def month_year(index: int) -> tuple[int, int]:
 _YEAR = r"(\d{4}|\d{2})"
 _MONTH_PATTERNS = [
     # tháng 9/2024, T9/2024, th 9-2024, 09/2024, tháng 9 năm 2024, 9.2024
-    re.compile(r"^(?:thang|th|t)?\s*\.?\s*(\d{1,2})\s*(?:[/.\-,]|nam)\s*(?:nam\s*)?" + _YEAR + r"$"),
+    re.compile(
+        r"^(?:thang|th|t)?\s*\.?\s*(\d{1,2})\s*(?:[/.\-,]|nam)\s*(?:nam\s*)?" + _YEAR + r"$"
+    ),
     # ngày 5 tháng 9 năm 2024, 05/09/2024, 5-9-2024
     re.compile(r"^(?:ngay\s*)?\d{1,2}\s*(?:[/.\-]|thang)\s*(\d{1,2})\s*(?:[/.\-]|nam)\s*(\d{4})$"),
 ]
 _ISO_MONTH = re.compile(r"^(\d{4})\s*[-/.]\s*(\d{1,2})(?:\s*[-/.]\s*\d{1,2})?$")
-_RANGE = re.compile(r"\d\s*(?:-|–|—|đến|den|toi)\s*(?:thang|th|t)?\s*\d{1,2}\s*[/.\-]\s*\d{2,4}\s*$")
+_RANGE = re.compile(
+    r"\d\s*(?:-|–|—|đến|den|toi)\s*(?:thang|th|t)?\s*\d{1,2}\s*[/.\-]\s*\d{2,4}\s*$"
+)
 
 
 def _year(text: str) -> int:
@@ -161,7 +165,9 @@ def _check_level(level: int) -> int:
 
 # --------------------------------------------------------------------------- criteria
 
-_CRITERION = re.compile(r"^(?:tieu chi|tieu chi so|tc|t\.c)?\s*\.?\s*(\d{1,2})\s*[.,]\s*(\d{1,2})(?!\d)")
+_CRITERION = re.compile(
+    r"^(?:tieu chi|tieu chi so|tc|t\.c)?\s*\.?\s*(\d{1,2})\s*[.,]\s*(\d{1,2})(?!\d)"
+)
 
 
 def parse_criterion(value: object, known_codes: set[str] | None = None) -> str | None:
@@ -446,9 +452,7 @@ def parse_date(value: object) -> dt.date | None:
             return EXCEL_EPOCH + dt.timedelta(days=int(value))
         raise ParseError("không hiểu ngày")
     text = fold(value)
-    match = re.search(
-        r"(\d{1,2})\s*(?:[/.\-]|thang)\s*(\d{1,2})\s*(?:[/.\-]|nam)\s*(\d{4})", text
-    )
+    match = re.search(r"(\d{1,2})\s*(?:[/.\-]|thang)\s*(\d{1,2})\s*(?:[/.\-]|nam)\s*(\d{4})", text)
     if not match:
         raise ParseError("không hiểu ngày (ghi dạng 05/9/2024)")
     try:

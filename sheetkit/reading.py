@@ -8,6 +8,7 @@ structure finding, and the validators decide what to report.
 from __future__ import annotations
 
 import os
+from functools import cache
 from typing import Any
 
 import pandas as pd
@@ -106,14 +107,18 @@ def _cell(grid: Grid, row: int, col: int) -> Any:
     return None
 
 
+@cache
+def _field_keys(f: Field) -> tuple[frozenset[str], frozenset[str]]:
+    """The label keys a field answers to: exact (NFC, case, spaces) and without diacritics."""
+    names = (f.label, *f.aliases)
+    return frozenset(label_key(n) for n in names), frozenset(folded_key(n) for n in names)
+
+
 def _matches(value: object, f: Field) -> bool:
     if not isinstance(value, str) or not value.strip():
         return False
-    names = (f.label, *f.aliases)
-    key = label_key(value)
-    if any(key == label_key(n) for n in names):
-        return True
-    return any(folded_key(value) == folded_key(n) for n in names)
+    exact, folded = _field_keys(f)
+    return label_key(value) in exact or folded_key(value) in folded
 
 
 def find_header(grid: Grid, columns: tuple[Field, ...]) -> tuple[int | None, dict[str, int]]:
@@ -125,11 +130,17 @@ def find_header(grid: Grid, columns: tuple[Field, ...]) -> tuple[int | None, dic
     """
     best_row, best = None, {}
     for r in range(min(HEADER_SEARCH_ROWS, len(grid))):
+        # Each cell's keys once; then every field is a set lookup.
+        cells = [
+            (c, label_key(v), folded_key(v))
+            for c, v in enumerate(grid[r])
+            if isinstance(v, str) and v.strip()
+        ]
         mapping: dict[str, int] = {}
-        row = grid[r]
         for f in columns:
-            for c, value in enumerate(row):
-                if c not in mapping.values() and _matches(value, f):
+            exact, folded = _field_keys(f)
+            for c, key, fkey in cells:
+                if c not in mapping.values() and (key in exact or fkey in folded):
                     mapping[f.key] = c
                     break
         if len(mapping) > len(best):
@@ -229,7 +240,15 @@ def _item_rows(grid, header_row, mapping, legacy) -> pd.DataFrame:
         record["budget_kind"] = budget.kind if budget else None
         record["budget_amount"] = budget.amount if budget else None
         record["budget_label"] = budget.label if budget else None
-        for key in ("result", "shortcoming", "solution", "lead", "support", "other_support", "note"):
+        for key in (
+            "result",
+            "shortcoming",
+            "solution",
+            "lead",
+            "support",
+            "other_support",
+            "note",
+        ):
             value = values.get(key)
             record[key] = clean(value) or None
             _note_legacy(legacy, SHEET_PLAN, row, key, value)
@@ -239,5 +258,7 @@ def _item_rows(grid, header_row, mapping, legacy) -> pd.DataFrame:
 
 def _frame(records: list[dict], minimal: list[str]) -> pd.DataFrame:
     if not records:
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in minimal}).astype({"row": "int64"})
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in minimal}).astype(
+            {"row": "int64"}
+        )
     return pd.DataFrame.from_records(records)

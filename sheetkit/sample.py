@@ -17,26 +17,82 @@ from .text import fold
 
 DISTRICT, PROVINCE = "Quận Mẫu", "Thành phố Mẫu"
 NAMES = [
-    "Hoa Sen", "Họa Mi", "Sơn Ca", "Vành Khuyên", "Hướng Dương", "Tuổi Thơ", "Bông Sen",
-    "Nguyễn Du", "Lê Quý Đôn", "Trần Hưng Đạo", "Võ Thị Sáu", "Kim Đồng", "Nguyễn Trãi",
-    "Chu Văn An", "Lý Tự Trọng", "Lê Lợi", "Quang Trung", "Phan Bội Châu", "Đinh Tiên Hoàng",
-    "Nguyễn Văn Trỗi", "Trần Quốc Toản", "Lê Văn Tám", "Nguyễn Khuyến", "Tô Hiến Thành",
-    "Hai Bà Trưng", "Lương Thế Vinh", "Nguyễn Bỉnh Khiêm", "Huỳnh Thúc Kháng", "Ngô Quyền",
-    "Bình An", "Phú Mỹ", "Tân Thuận", "An Khánh", "Thạnh Lộc", "Hiệp Bình", "Long Phước",
-    "Trường Thọ", "Linh Đông", "Phước Long", "Tam Bình",
+    "Hoa Sen",
+    "Họa Mi",
+    "Sơn Ca",
+    "Vành Khuyên",
+    "Hướng Dương",
+    "Tuổi Thơ",
+    "Bông Sen",
+    "Nguyễn Du",
+    "Lê Quý Đôn",
+    "Trần Hưng Đạo",
+    "Võ Thị Sáu",
+    "Kim Đồng",
+    "Nguyễn Trãi",
+    "Chu Văn An",
+    "Lý Tự Trọng",
+    "Lê Lợi",
+    "Quang Trung",
+    "Phan Bội Châu",
+    "Đinh Tiên Hoàng",
+    "Nguyễn Văn Trỗi",
+    "Trần Quốc Toản",
+    "Lê Văn Tám",
+    "Nguyễn Khuyến",
+    "Tô Hiến Thành",
+    "Hai Bà Trưng",
+    "Lương Thế Vinh",
+    "Nguyễn Bỉnh Khiêm",
+    "Huỳnh Thúc Kháng",
+    "Ngô Quyền",
+    "Bình An",
+    "Phú Mỹ",
+    "Tân Thuận",
+    "An Khánh",
+    "Thạnh Lộc",
+    "Hiệp Bình",
+    "Long Phước",
+    "Trường Thọ",
+    "Linh Đông",
+    "Phước Long",
+    "Tam Bình",
 ]
 PRINCIPALS = [
-    "Nguyễn Thị Lan", "Trần Văn Hùng", "Lê Thị Mai", "Phạm Minh Tuấn", "Hoàng Thị Hoa",
-    "Võ Văn Nam", "Đặng Thị Thu", "Bùi Quốc Bảo", "Huỳnh Thị Ngọc", "Đỗ Văn Long",
+    "Nguyễn Thị Lan",
+    "Trần Văn Hùng",
+    "Lê Thị Mai",
+    "Phạm Minh Tuấn",
+    "Hoàng Thị Hoa",
+    "Võ Văn Nam",
+    "Đặng Thị Thu",
+    "Bùi Quốc Bảo",
+    "Huỳnh Thị Ngọc",
+    "Đỗ Văn Long",
 ]
 LEADS = ["Hiệu trưởng", "Phó hiệu trưởng", "Tổ trưởng chuyên môn", "Kế toán", "Tổng phụ trách Đội"]
 SUPPORTS = [
-    "Các tổ chuyên môn", "Công đoàn, Chi đoàn", "Ban đại diện cha mẹ học sinh",
-    "Giáo viên chủ nhiệm", "Nhân viên thiết bị, thư viện", "Hội đồng trường", "/",
+    "Các tổ chuyên môn",
+    "Công đoàn, Chi đoàn",
+    "Ban đại diện cha mẹ học sinh",
+    "Giáo viên chủ nhiệm",
+    "Nhân viên thiết bị, thư viện",
+    "Hội đồng trường",
+    "/",
 ]
 BUDGETS = [
-    "Không", "không", "10 triệu", "5.000.000", 20000000, "Theo quy chế chi tiêu nội bộ",
-    "Xã hội hóa", "Theo tình hình thực tế", "3 triệu đồng", "1,5 tỷ", "15.000.000 đ", "",
+    "Không",
+    "không",
+    "10 triệu",
+    "5.000.000",
+    20000000,
+    "Theo quy chế chi tiêu nội bộ",
+    "Xã hội hóa",
+    "Theo tình hình thực tế",
+    "3 triệu đồng",
+    "1,5 tỷ",
+    "15.000.000 đ",
+    "",
 ]
 SHORTCOMINGS = [
     "Việc kiểm tra, giám sát đôi khi còn chậm so với kế hoạch đề ra.",
@@ -76,13 +132,23 @@ def _levels(rng: random.Random, circular: catalog.Circular) -> dict[str, int]:
 
 
 def sample_plan(
-    rng: random.Random, template: str, school_level: str, name: str, index: int,
-    min_items: int = 8, max_items: int = 20,
+    rng: random.Random,
+    template: str,
+    school_level: str,
+    name: str,
+    index: int,
+    min_items: int = 8,
+    max_items: int = 20,
 ) -> dict:
     """One school's plan data, as build_template(data=...) takes it."""
     circular = catalog.for_template(template)
-    prefix = {"Mầm non": "Trường Mầm non", "Tiểu học": "Trường Tiểu học", "THCS": "Trường THCS",
-              "THPT": "Trường THPT", "Phổ thông nhiều cấp học": "Trường TH&THCS"}[school_level]
+    prefix = {
+        "Mầm non": "Trường Mầm non",
+        "Tiểu học": "Trường Tiểu học",
+        "THCS": "Trường THCS",
+        "THPT": "Trường THPT",
+        "Phổ thông nhiều cấp học": "Trường TH&THCS",
+    }[school_level]
     cycle = rng.random() < 0.3
     goal = rng.choices([1, 2, 3], weights=[35, 50, 15])[0]
     levels = _levels(rng, circular)

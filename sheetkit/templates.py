@@ -122,9 +122,7 @@ def guide_lines(circular: catalog.Circular) -> list[tuple[str, str]]:
     ]
 
 
-def build_template(
-    name: str, path: str | os.PathLike[str], data: PlanData | None = None
-) -> Path:
+def build_template(name: str, path: str | os.PathLike[str], data: PlanData | None = None) -> Path:
     """Write the template for ``name`` (mam-non, tieu-hoc, trung-hoc) to ``path``.
 
     With ``data`` the template comes pre-filled, as if a school had typed it:
@@ -142,6 +140,22 @@ def build_template(
 
 
 PlanData = dict
+
+
+LINE_HEIGHT = 15.75  # points per line of 12 pt Times New Roman
+
+
+def row_height(values: dict, widths: dict[str, float]) -> float:
+    """Height that shows every wrapped line: spreadsheet writers do not autofit rows."""
+    lines = 1
+    for key, width in widths.items():
+        text = values.get(key)
+        if text in (None, ""):
+            continue
+        per_line = max(1, int(width * 1.05))  # characters per line at this width, 12 pt
+        count = sum(-(-max(len(part), 1) // per_line) for part in str(text).split("\n"))
+        lines = max(lines, count)
+    return LINE_HEIGHT * lines + 4
 
 
 def _write_value(ws, row: int, col: int, value, cell_format) -> None:
@@ -181,10 +195,13 @@ def _write(circular: catalog.Circular, path: Path, data: PlanData) -> None:
 
     n_criteria = _write_lists(wb, lists, circular, fmt)
     _write_guide(guide, circular, fmt)
-    levels = {code: (v.get("current") if isinstance(v, dict) else v)
-              for code, v in data.get("assessment", {}).items()}
-    notes = {code: v.get("note") for code, v in data.get("assessment", {}).items()
-             if isinstance(v, dict)}
+    levels = {
+        code: (v.get("current") if isinstance(v, dict) else v)
+        for code, v in data.get("assessment", {}).items()
+    }
+    notes = {
+        code: v.get("note") for code, v in data.get("assessment", {}).items() if isinstance(v, dict)
+    }
     _write_info(info, circular, fmt, data.get("info", {}))
     _write_assessment(wb, assessment, circular, fmt, n_criteria, levels, notes)
     _write_plan(plan, circular, fmt, data.get("items", []), levels)
@@ -267,7 +284,9 @@ def _write_guide(ws, circular: catalog.Circular, fmt) -> None:
     ws.set_column(1, 1, 95)
     ws.write_string(0, 0, "HƯỚNG DẪN ĐIỀN KẾ HOẠCH CẢI TIẾN CHẤT LƯỢNG GIÁO DỤC", fmt["title"])
     ws.write_string(
-        1, 0, f"Mẫu dành cho trường {', '.join(circular.school_levels)} — {circular.short_name}",
+        1,
+        0,
+        f"Mẫu dành cho trường {', '.join(circular.school_levels)} — {circular.short_name}",
         fmt["subtitle"],
     )
     for r, (head, text) in enumerate(guide_lines(circular), start=3):
@@ -337,7 +356,9 @@ def _write_assessment(wb, ws, circular, fmt, n: int, levels: dict, notes: dict) 
     widths = {"criterion": 11, "title": 70, "current": 14, "note": 40}
     for c, field in enumerate(ASSESSMENT_COLUMNS):
         ws.set_column(c, c, widths[field.key])
-    ws.write_string(0, 0, f"KẾT QUẢ TỰ ĐÁNH GIÁ THEO TIÊU CHÍ — {circular.short_name}", fmt["title"])
+    ws.write_string(
+        0, 0, f"KẾT QUẢ TỰ ĐÁNH GIÁ THEO TIÊU CHÍ — {circular.short_name}", fmt["title"]
+    )
     ws.write_string(1, 0, "Chọn mức hiện tại của từng tiêu chí (cột C).", fmt["subtitle"])
     h = ASSESSMENT_HEADER_ROW
     for c, field in enumerate(ASSESSMENT_COLUMNS):
@@ -349,7 +370,13 @@ def _write_assessment(wb, ws, circular, fmt, n: int, levels: dict, notes: dict) 
         _write_value(ws, r, 3, notes.get(criterion.code), fmt["input"])
     last = h + n
     _list_validation(
-        ws, h + 1, 2, last, 2, "DS_MucDanhGia", "Mức hiện tại",
+        ws,
+        h + 1,
+        2,
+        last,
+        2,
+        "DS_MucDanhGia",
+        "Mức hiện tại",
         "Chọn mức đã tự đánh giá: Không đạt, Mức 1, Mức 2 hoặc Mức 3.",
     )
     _define(wb, "TuDanhGia_Ma", SHEET_ASSESSMENT, h + 1, 0, last)
@@ -367,7 +394,8 @@ def _write_plan(ws, circular: catalog.Circular, fmt, items: list[dict], levels: 
         ws.set_column(c, c, PLAN_WIDTHS[key])
     ws.write_string(0, 0, "KẾ HOẠCH CẢI TIẾN CHẤT LƯỢNG GIÁO DỤC", fmt["title"])
     ws.write_string(
-        1, 0,
+        1,
+        0,
         "Mỗi dòng là một việc cải tiến. Chọn mã tiêu chí: tên tiêu chí và mức hiện tại tự hiện. "
         "Thời gian ghi tháng/năm (9/2024).",
         fmt["subtitle"],
@@ -394,43 +422,66 @@ def _write_plan(ws, circular: catalog.Circular, fmt, items: list[dict], levels: 
         filled += bool(typed_code not in (None, ""))
         known = circular.get(str(typed_code)) if typed_code not in (None, "") else None
         ws.write_formula(
-            r, col["tt"], f'=IF({ref}="","",COUNTA(${code}${first + 1}:{ref}))',
-            fmt["formula_center"], filled if typed_code not in (None, "") else "",
+            r,
+            col["tt"],
+            f'=IF({ref}="","",COUNTA(${code}${first + 1}:{ref}))',
+            fmt["formula_center"],
+            filled if typed_code not in (None, "") else "",
         )
         if item.get("title"):
             ws.write_string(r, col["title"], str(item["title"]), fmt["input"])
         else:
-            cached = "" if typed_code in (None, "") else (
-                known.title if known else "(mã không có trong danh sách)"
+            cached = (
+                ""
+                if typed_code in (None, "")
+                else (known.title if known else "(mã không có trong danh sách)")
             )
             ws.write_formula(
-                r, col["title"],
+                r,
+                col["title"],
                 f'=IF({ref}="","",IFERROR(VLOOKUP({ref},BangTieuChi,2,FALSE),'
                 '"(mã không có trong danh sách)"))',
-                fmt["formula"], cached,
+                fmt["formula"],
+                cached,
             )
         if item.get("current"):
             ws.write_string(r, col["current"], str(item["current"]), fmt["input_center"])
         else:
             level = levels.get(str(typed_code)) if typed_code not in (None, "") else None
             ws.write_formula(
-                r, col["current"],
+                r,
+                col["current"],
                 f'=IF({ref}="","",IFERROR(INDEX(TuDanhGia_Muc,MATCH({ref},TuDanhGia_Ma,0))&"",""))',
-                fmt["formula_center"], "" if level is None else str(level),
+                fmt["formula_center"],
+                "" if level is None else str(level),
             )
         for field in PLAN_COLUMNS:
             if field.key not in {"tt", "title", "current"}:
                 cell_format = input_formats.get(field.key, fmt["input"])
                 _write_value(ws, r, col[field.key], item.get(field.key), cell_format)
+        if item:
+            ws.set_row(r, row_height(item, PLAN_WIDTHS))
     c = col["criterion"]
     _list_validation(
-        ws, first, c, last, c, "DS_TieuChi", "Mã tiêu chí",
+        ws,
+        first,
+        c,
+        last,
+        c,
+        "DS_TieuChi",
+        "Mã tiêu chí",
         f"Chọn mã tiêu chí của {circular.short_name} (ví dụ 1.2, 1.10).",
         f"Mã này không có trong {circular.short_name}. Hãy chọn trong danh sách thả xuống.",
     )
     c = col["target"]
     _list_validation(
-        ws, first, c, last, c, "DS_MucCanDat", "Mức cần đạt",
+        ws,
+        first,
+        c,
+        last,
+        c,
+        "DS_MucCanDat",
+        "Mức cần đạt",
         "Chọn mức cần đạt: bằng hoặc cao hơn mức hiện tại.",
     )
     for key, title, prompt in (
@@ -445,7 +496,10 @@ def _write_plan(ws, circular: catalog.Circular, fmt, items: list[dict], levels: 
     ):
         c = col[key]
         ws.data_validation(
-            first, c, last, c,
+            first,
+            c,
+            last,
+            c,
             {"validate": "any", "input_title": title, "input_message": prompt},
         )
     ws.freeze_panes(h + 1, col["title"] + 1)

@@ -29,7 +29,7 @@ HEADERS = {
     SHEET_ASSESSMENT: {f.key: f.label for f in ASSESSMENT_COLUMNS},
     SHEET_PLAN: {f.key: f.label for f in PLAN_COLUMNS},
 }
-HEADERS["Thông tin"]["assessment_current"] = "Mức hiện tại"
+HEADERS[SHEET_ASSESSMENT]["assessment_current"] = "Mức hiện tại"
 
 
 def check_plan(plan: Plan) -> list[dict[str, Any]]:
@@ -108,7 +108,9 @@ def _assessment_summary(plan: Plan) -> dict[str, Any]:
     if summary["assessment_mostly_missing"]:
         letter = plan.columns[SHEET_ASSESSMENT]["current"]
         codes = [str(c) for c in missing["criterion"].dropna()]
-        summary["assessment_current_cell"] = f"{letter}{missing['row'].min()}:{letter}{missing['row'].max()}"
+        summary["assessment_current_cell"] = (
+            f"{letter}{missing['row'].min()}:{letter}{missing['row'].max()}"
+        )
         summary["assessment_missing_count"] = len(missing)
         summary["assessment_count"] = len(frame)
         summary["assessment_missing_codes"] = (
@@ -164,7 +166,9 @@ def _assessment_table(plans: list[Plan]) -> pd.DataFrame:
         if not plan.items.empty
         for code in plan.items["criterion"].dropna()
     }
-    frame["planned"] = [(p, c) in planned for p, c in zip(frame["plan"], frame["criterion"], strict=True)]
+    frame["planned"] = [
+        (p, c) in planned for p, c in zip(frame["plan"], frame["criterion"], strict=True)
+    ]
     has_code = frame["criterion"].notna()
     frame["duplicate"] = has_code & frame.duplicated(["plan", "criterion"], keep="first")
     frame["mostly_missing"] = frame.groupby("plan")["current_raw"].transform(_mostly_missing)

@@ -9,17 +9,29 @@ import sys
 import zipfile
 
 import pytest
-from conftest import EXAMPLES
 from openpyxl import load_workbook
 
+from conftest import EXAMPLES
 from sheetkit.cli import main
 
-FIELDS = {"severity", "rule", "sheet", "cell", "row", "column", "item", "criterion", "value", "message"}
+FIELDS = {
+    "severity",
+    "rule",
+    "sheet",
+    "cell",
+    "row",
+    "column",
+    "item",
+    "criterion",
+    "value",
+    "message",
+}
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "sheetkit", *args], capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "sheetkit", *args], capture_output=True, text=True, timeout=120
+    )
 
 
 def test_check_json_contract_and_exit_code(build, good_plan):
@@ -33,8 +45,15 @@ def test_check_json_contract_and_exit_code(build, good_plan):
     (finding,) = doc["findings"]
     assert set(finding) == FIELDS
     assert finding | {"message": ""} == {
-        "severity": "error", "rule": "item.end_invalid", "sheet": "Kế hoạch", "cell": "L6",
-        "row": 6, "column": "Hoàn thành", "item": 2, "criterion": "5.5", "value": "cuối năm",
+        "severity": "error",
+        "rule": "item.end_invalid",
+        "sheet": "Kế hoạch",
+        "cell": "L6",
+        "row": 6,
+        "column": "Hoàn thành",
+        "item": 2,
+        "criterion": "5.5",
+        "value": "cuối năm",
         "message": "",
     }
 
@@ -59,7 +78,9 @@ def _hostile_files(tmp_path):
     files["text"] = tmp_path / "khong-phai-excel.xlsx"
     files["text"].write_text("đây không phải bảng tính", encoding="utf-8")
     files["truncated"] = tmp_path / "cat-ngang.xlsx"
-    files["truncated"].write_bytes((EXAMPLES / "ke-hoach-thcs-hoang-van-thu-2024-2025.xlsx").read_bytes()[:4000])
+    files["truncated"].write_bytes(
+        (EXAMPLES / "ke-hoach-thcs-hoang-van-thu-2024-2025.xlsx").read_bytes()[:4000]
+    )
     files["encrypted"] = tmp_path / "mat-khau.xlsx"
     files["encrypted"].write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4000)
     files["pdf"] = tmp_path / "ke-hoach.pdf"
@@ -88,7 +109,12 @@ def test_bad_usage_exits_2():
 def test_template_command(tmp_path):
     out = tmp_path / "mau.xlsx"
     assert main(["template", "trung-hoc", "-o", str(out)]) == 0
-    assert load_workbook(out).sheetnames[:4] == ["Hướng dẫn", "Thông tin", "Tự đánh giá", "Kế hoạch"]
+    assert load_workbook(out).sheetnames[:4] == [
+        "Hướng dẫn",
+        "Thông tin",
+        "Tự đánh giá",
+        "Kế hoạch",
+    ]
 
 
 def _digest(path):

@@ -26,9 +26,24 @@ months = st.integers(1, 12)
 years = st.integers(2000, 2100)
 
 
-@given(months, years, st.sampled_from(["{m}/{y}", "{m:02d}/{y}", "T{m}/{y}", "tháng {m}/{y}",
-                                       "Tháng {m} năm {y}", "tháng {m:02d}/{y}", "{m}-{y}",
-                                       " {m}/{y} ", "th {m}/{y}", "{y}-{m:02d}"]))
+@given(
+    months,
+    years,
+    st.sampled_from(
+        [
+            "{m}/{y}",
+            "{m:02d}/{y}",
+            "T{m}/{y}",
+            "tháng {m}/{y}",
+            "Tháng {m} năm {y}",
+            "tháng {m:02d}/{y}",
+            "{m}-{y}",
+            " {m}/{y} ",
+            "th {m}/{y}",
+            "{y}-{m:02d}",
+        ]
+    ),
+)
 def test_month_text_forms(m, y, form):
     assert parse_month(form.format(m=m, y=y)) == month_index(y, m)
 
@@ -58,8 +73,20 @@ def test_month_range_in_one_cell_says_so():
         parse_month("Tháng 10/2024 - tháng 05/2025")
 
 
-@given(st.integers(0, 3), st.sampled_from(["Mức {n}", "mức {n}", "M{n}", "{n}", "MỨC {n}",
-                                           "Đạt mức {n} so với hiện tại", "Mục tiêu cần đạt: Mức {n}"]))
+@given(
+    st.integers(0, 3),
+    st.sampled_from(
+        [
+            "Mức {n}",
+            "mức {n}",
+            "M{n}",
+            "{n}",
+            "MỨC {n}",
+            "Đạt mức {n} so với hiện tại",
+            "Mục tiêu cần đạt: Mức {n}",
+        ]
+    ),
+)
 def test_level_forms(n, form):
     text = form.format(n=n)
     if n == 0 and not text.strip().isdigit():
@@ -82,8 +109,19 @@ def test_level_numbers_and_blank():
 codes = st.tuples(st.integers(1, 5), st.integers(1, 10))
 
 
-@given(codes, st.sampled_from(["{a}.{b}", "Tiêu chí {a}.{b}", "TC {a}.{b}", "{a},{b}", "tiêu chí {a}.{b}: tên",
-                               "  {a}.{b} "]))
+@given(
+    codes,
+    st.sampled_from(
+        [
+            "{a}.{b}",
+            "Tiêu chí {a}.{b}",
+            "TC {a}.{b}",
+            "{a},{b}",
+            "tiêu chí {a}.{b}: tên",
+            "  {a}.{b} ",
+        ]
+    ),
+)
 def test_criterion_text_forms(code, form):
     a, b = code
     assert parse_criterion(form.format(a=a, b=b)) == f"{a}.{b}"
@@ -113,8 +151,19 @@ def test_budget_amounts_with_vietnamese_separators(amount):
     assert parse_budget(float(amount)).amount == amount
 
 
-@given(st.integers(1, 999), st.sampled_from([("triệu", 10**6), ("tr", 10**6), ("tỷ", 10**9), ("tỉ", 10**9),
-                                             ("nghìn", 10**3), ("ngàn", 10**3)]))
+@given(
+    st.integers(1, 999),
+    st.sampled_from(
+        [
+            ("triệu", 10**6),
+            ("tr", 10**6),
+            ("tỷ", 10**9),
+            ("tỉ", 10**9),
+            ("nghìn", 10**3),
+            ("ngàn", 10**3),
+        ]
+    ),
+)
 def test_budget_units(n, unit):
     word, factor = unit
     assert parse_budget(f"{n} {word}").amount == n * factor
@@ -122,8 +171,15 @@ def test_budget_units(n, unit):
 
 @pytest.mark.parametrize(
     ("text", "amount"),
-    [("1,5 tỷ", 1.5e9), ("1.5 tỷ", 1.5e9), ("10,000,000", 1e7), ("1 tỷ 500 triệu", 1.5e9),
-     ("500 nghìn đồng", 5e5), ("10 triệu (xã hội hóa)", 1e7), ("10.000.000 VNĐ", 1e7)],
+    [
+        ("1,5 tỷ", 1.5e9),
+        ("1.5 tỷ", 1.5e9),
+        ("10,000,000", 1e7),
+        ("1 tỷ 500 triệu", 1.5e9),
+        ("500 nghìn đồng", 5e5),
+        ("10 triệu (xã hội hóa)", 1e7),
+        ("10.000.000 VNĐ", 1e7),
+    ],
 )
 def test_budget_examples(text, amount):
     assert parse_budget(text).amount == amount
@@ -131,10 +187,17 @@ def test_budget_examples(text, amount):
 
 @pytest.mark.parametrize(
     ("text", "kind"),
-    [("không", "none"), ("Không có", "none"), (" Không", "none"), (0, "none"),
-     ("theo tình hình thực tế", "phrase"), ("Tuỳ tình hình thực tế", "phrase"),
-     ("Tùy tình hình thực tế", "phrase"), ("theo Quy chế chi tiêu nội bộ", "phrase"),
-     ("Xã hội hoá", "phrase")],
+    [
+        ("không", "none"),
+        ("Không có", "none"),
+        (" Không", "none"),
+        (0, "none"),
+        ("theo tình hình thực tế", "phrase"),
+        ("Tuỳ tình hình thực tế", "phrase"),
+        ("Tùy tình hình thực tế", "phrase"),
+        ("theo Quy chế chi tiêu nội bộ", "phrase"),
+        ("Xã hội hoá", "phrase"),
+    ],
 )
 def test_budget_phrases(text, kind):
     assert parse_budget(text).kind == kind
@@ -146,8 +209,10 @@ def test_budget_not_understood(text):
         parse_budget(text)
 
 
-@given(st.integers(2000, 2099), st.sampled_from(["{a}-{b}", "{a} – {b}", "{a}/{b}", "{a} - {b}",
-                                                 "Năm học {a}-{b}", "{a}-{s}"]))
+@given(
+    st.integers(2000, 2099),
+    st.sampled_from(["{a}-{b}", "{a} – {b}", "{a}/{b}", "{a} - {b}", "Năm học {a}-{b}", "{a}-{s}"]),
+)
 def test_school_year_forms(a, form):
     assert parse_school_year(form.format(a=a, b=a + 1, s=str(a + 1)[2:])) == a
 
@@ -158,8 +223,14 @@ def test_school_year_rejected(value):
         parse_school_year(value)
 
 
-@given(st.sampled_from(["Tên trường", "Kế hoạch", "Mức hiện tại", "Công việc/giải pháp cần thực hiện"]),
-       st.sampled_from(["NFC", "NFD"]), st.booleans(), st.integers(0, 3))
+@given(
+    st.sampled_from(
+        ["Tên trường", "Kế hoạch", "Mức hiện tại", "Công việc/giải pháp cần thực hiện"]
+    ),
+    st.sampled_from(["NFC", "NFD"]),
+    st.booleans(),
+    st.integers(0, 3),
+)
 def test_header_keys_ignore_normal_form_case_and_spaces(label, form, upper, spaces):
     typed = unicodedata.normalize(form, label.upper() if upper else label)
     typed = typed.replace(" ", " " * (spaces + 1)) + " " * spaces
@@ -169,5 +240,11 @@ def test_header_keys_ignore_normal_form_case_and_spaces(label, form, upper, spac
 def test_legacy_encodings_detected_and_unicode_left_alone():
     assert legacy_encoding("Tæ chøc c¸c ho¹t ®éng gi¸o dôc") == "TCVN3"
     assert legacy_encoding("Tröôøng Tieåu hoïc Nguyeãn Du") == "VNI"
-    for text in ["Trường Tiểu học Nguyễn Du", "Hiệu trưởng", "Café crème", "STEM - ROBOTICS", "Hà Nội"]:
+    for text in [
+        "Trường Tiểu học Nguyễn Du",
+        "Hiệu trưởng",
+        "Café crème",
+        "STEM - ROBOTICS",
+        "Hà Nội",
+    ]:
         assert legacy_encoding(text) is None

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import EXAMPLES, example_specs, rules_of
 from openpyxl import load_workbook
 
+from conftest import EXAMPLES, example_specs, rules_of
 from sheetkit import parsing
 from sheetkit.reading import plan_from_grids, read_plan
 from sheetkit.templates import build_template
@@ -71,13 +71,18 @@ def test_template_filled_with_openpyxl_reads_back(spec, tmp_path):
 EXPECTED_EXAMPLE_FINDINGS = {
     # The real problems of each plan, and nothing else.
     "ke-hoach-th-thcs-thanh-dong-2024-2025.xlsx": {
-        "assessment.current_mostly_missing", "item.start_outside_period", "item.budget_missing",
+        "assessment.current_mostly_missing",
+        "item.start_outside_period",
+        "item.budget_missing",
     },
     "ke-hoach-thcs-hoang-van-thu-2024-2025.xlsx": {
-        "assessment.current_mostly_missing", "item.title_other_criterion",
+        "assessment.current_mostly_missing",
+        "item.title_other_criterion",
     },
     "ke-hoach-th-nguyen-thai-binh-2024-2029.xlsx": {
-        "assessment.current_mostly_missing", "item.budget_missing", "item.title_other_circular",
+        "assessment.current_mostly_missing",
+        "item.budget_missing",
+        "item.title_other_circular",
     },
 }
 
@@ -92,7 +97,12 @@ def test_examples_report_their_real_problems(name):
 def test_thanh_dong_reports_june_start_on_its_cell():
     findings = check_plan(read_plan(EXAMPLES / "ke-hoach-th-thcs-thanh-dong-2024-2025.xlsx"))
     hit = next(f for f in findings if f["rule"] == "item.start_outside_period")
-    assert (hit["cell"], hit["item"], hit["criterion"], hit["value"]) == ("K6", 2, "2.2", "Tháng 6/2024")
+    assert (hit["cell"], hit["item"], hit["criterion"], hit["value"]) == (
+        "K6",
+        2,
+        "2.2",
+        "Tháng 6/2024",
+    )
 
 
 def _grids(good_plan_path: Path) -> dict:
@@ -108,7 +118,9 @@ def test_headers_found_by_label_below_a_title_block_nfd_and_blank_rows(build, go
     # A Mac (NFD) workbook with three more title rows and a blank row between items.
     shifted = [[""] * 15 for _ in range(3)] + plan_grid
     header = shifted[6]
-    shifted[6] = [unicodedata.normalize("NFD", h.upper()) if isinstance(h, str) else h for h in header]
+    shifted[6] = [
+        unicodedata.normalize("NFD", h.upper()) if isinstance(h, str) else h for h in header
+    ]
     shifted.insert(8, [""] * 15)
     grids["KẾ HOẠCH "] = shifted
     plan = plan_from_grids(grids)
@@ -147,8 +159,12 @@ def test_ods_reads_like_xlsx(build, good_plan, tmp_path):
     if soffice is None:
         pytest.skip("LibreOffice is not installed")
     source = build(good_plan)
-    subprocess.run([soffice, "--headless", "--convert-to", "ods", "--outdir", str(tmp_path), str(source)],
-                   check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [soffice, "--headless", "--convert-to", "ods", "--outdir", str(tmp_path), str(source)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     ods = read_plan(tmp_path / (source.stem + ".ods"))
     assert ods.items[["criterion", "target", "start", "end"]].equals(
         read_plan(source).items[["criterion", "target", "start", "end"]]

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import rules_of
 
+from conftest import rules_of
 from sheetkit.validators.rules import RULES
 
 
@@ -163,7 +163,7 @@ def test_cycle_plan_period_runs_to_july_of_last_year(findings_of, good_plan):
 
 
 def test_bad_data_never_raises(findings_of, good_plan):
-    good_plan["info"] = {k: "=HYPERLINK(\"x\")" for k in good_plan["info"]}
+    good_plan["info"] = {k: '=HYPERLINK("x")' for k in good_plan["info"]}
     for item in good_plan["items"]:
         for key in item:
             item[key] = "#REF!"

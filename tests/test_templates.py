@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest import ROOT
 from openpyxl import load_workbook
 
+from conftest import ROOT
 from sheetkit import catalog
 from sheetkit.templates import PLAN_ROWS, TEMPLATE_NAMES, build_template
 
@@ -19,8 +19,12 @@ def describe(path) -> dict:
     }
     for ws in wb.worksheets:
         desc[ws.title] = {
-            "cells": {c.coordinate: (c.value, c.data_type, c.number_format)
-                      for row in ws.iter_rows() for c in row if c.value is not None},
+            "cells": {
+                c.coordinate: (c.value, c.data_type, c.number_format)
+                for row in ws.iter_rows()
+                for c in row
+                if c.value is not None
+            },
             "validations": sorted(
                 (str(v.sqref), v.type, v.formula1, v.promptTitle, v.prompt, v.errorStyle)
                 for v in ws.data_validations.dataValidation
@@ -64,7 +68,9 @@ def test_template_contract(name, tmp_path):
     headers = [c.value for c in plan[4]]
     assert headers[:5] == ["TT", "Mã tiêu chí", "Tên tiêu chí", "Mức hiện tại", "Mức cần đạt"]
     assert headers[-1] == "Ghi chú" and len(headers) == 15
-    lists = {v.formula1: str(v.sqref) for v in plan.data_validations.dataValidation if v.type == "list"}
+    lists = {
+        v.formula1: str(v.sqref) for v in plan.data_validations.dataValidation if v.type == "list"
+    }
     assert lists == {"DS_TieuChi": f"B5:B{4 + PLAN_ROWS}", "DS_MucCanDat": f"E5:E{4 + PLAN_ROWS}"}
     assert plan["B5"].number_format == "@"  # typed codes stay text
     assert plan["C5"].value.startswith("=IF(B5") and "BangTieuChi" in plan["C5"].value

@@ -26,7 +26,9 @@ def _checks(table: str) -> list[pa.Check]:
         if rule.table == table and rule.ok is not None:
             # A rule that cannot decide (missing values it did not guard) counts as failed,
             # so a forgotten guard shows up in the tests instead of hiding a problem.
-            checks.append(pa.Check(lambda t, ok=rule.ok: ok(t).fillna(False).astype(bool), name=rule.id))
+            checks.append(
+                pa.Check(lambda t, ok=rule.ok: ok(t).fillna(False).astype(bool), name=rule.id)
+            )
     return checks
 
 
