@@ -39,16 +39,19 @@ class Circular:
     school_levels: tuple[str, ...]  # values of Cấp học it applies to
     description: str
     criteria: tuple[Criterion, ...] = field(repr=False)
+    by_code: dict[str, Criterion] = field(
+        default_factory=dict, repr=False, compare=False, hash=False
+    )
+
+    def __post_init__(self) -> None:
+        self.by_code.update((c.code, c) for c in self.criteria)
 
     @property
     def codes(self) -> list[str]:
         return [c.code for c in self.criteria]
 
     def get(self, code: str) -> Criterion | None:
-        return self._by_code().get(code)
-
-    def _by_code(self) -> dict[str, Criterion]:
-        return _index(self)
+        return self.by_code.get(code)
 
     def standards(self) -> list[tuple[int, str]]:
         seen: dict[int, str] = {}
@@ -60,11 +63,6 @@ class Circular:
     def short_name(self) -> str:
         """ "Thông tư 17/2018/TT-BGDĐT" as people cite it."""
         return f"Thông tư {self.number}"
-
-
-@cache
-def _index(circular: Circular) -> dict[str, Criterion]:
-    return {c.code: c for c in circular.criteria}
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:

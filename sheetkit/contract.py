@@ -76,10 +76,3 @@ PLAN_DERIVED = {"tt", "title", "current"}
 
 # The input columns of a plan row that hold free text from the school.
 PLAN_TEXT = ("result", "shortcoming", "solution", "lead", "support", "other_support", "note")
-
-
-def field_by_key(fields: tuple[Field, ...], key: str) -> Field:
-    for f in fields:
-        if f.key == key:
-            return f
-    raise KeyError(key)

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from . import catalog
-from .contract import SHEET_ASSESSMENT, SHEET_PLAN
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -80,11 +79,3 @@ class Plan:
     def cell(self, sheet: str, key: str, row: int) -> str | None:
         letter = self.columns.get(sheet, {}).get(key)
         return f"{letter}{row}" if letter else None
-
-    @property
-    def has_items_sheet(self) -> bool:
-        return SHEET_PLAN in self.columns
-
-    @property
-    def has_assessment_sheet(self) -> bool:
-        return SHEET_ASSESSMENT in self.columns

@@ -19,6 +19,7 @@ from .contract import (
     INFO_FIELDS,
     PLAN_COLUMNS,
     PLAN_DERIVED,
+    PLAN_TEXT,
     SHEET_ASSESSMENT,
     SHEET_INFO,
     SHEET_PLAN,
@@ -213,8 +214,7 @@ def _assessment_rows(grid, header_row, mapping, legacy) -> pd.DataFrame:
         record["title"] = clean(values.get("title")) or None
         _parse(record, "current", parsing.parse_level, values["current"])
         record["note"] = clean(values.get("note")) or None
-        for key in ("note",):
-            _note_legacy(legacy, SHEET_ASSESSMENT, row, key, values.get(key))
+        _note_legacy(legacy, SHEET_ASSESSMENT, row, "note", values.get("note"))
         records.append(record)
     return _frame(records, ["row", "criterion", "criterion_raw", "criterion_error"])
 
@@ -240,15 +240,7 @@ def _item_rows(grid, header_row, mapping, legacy) -> pd.DataFrame:
         record["budget_kind"] = budget.kind if budget else None
         record["budget_amount"] = budget.amount if budget else None
         record["budget_label"] = budget.label if budget else None
-        for key in (
-            "result",
-            "shortcoming",
-            "solution",
-            "lead",
-            "support",
-            "other_support",
-            "note",
-        ):
+        for key in PLAN_TEXT:
             value = values.get(key)
             record[key] = clean(value) or None
             _note_legacy(legacy, SHEET_PLAN, row, key, value)
