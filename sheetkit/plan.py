@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from . import catalog
 
 if TYPE_CHECKING:
     import pandas as pd
+
+# Columns an empty table still has, so code can select them without checking.
+ASSESSMENT_MINIMAL = ("row", "criterion", "criterion_raw", "criterion_error")
+ITEMS_MINIMAL = ("item", "row", "criterion")
 
 
 @dataclass
@@ -31,16 +36,28 @@ class Plan:
     value, the raw cell content next to the parsed one (``target_raw`` /
     ``target`` / ``target_error``). ``columns`` maps sheet -> field key ->
     column letter, so any finding can name its cell.
+
+    The reader keeps the rows as records and the DataFrames are built on first
+    use: a district roll-up stacks the records of hundreds of plans into one
+    table instead of building, then concatenating, two small frames per plan.
     """
 
     source: str
     info: dict[str, InfoValue]
-    assessment: pd.DataFrame
-    items: pd.DataFrame
+    assessment_records: list[dict[str, Any]] = field(default_factory=list)
+    item_records: list[dict[str, Any]] = field(default_factory=list)
     columns: dict[str, dict[str, str]] = field(default_factory=dict)
     sheet_names: dict[str, str] = field(default_factory=dict)
     legacy_cells: list[dict[str, Any]] = field(default_factory=list)
     structure: list[dict[str, Any]] = field(default_factory=list)  # findings from reading
+
+    @cached_property
+    def assessment(self) -> pd.DataFrame:
+        return records_frame(self.assessment_records, ASSESSMENT_MINIMAL)
+
+    @cached_property
+    def items(self) -> pd.DataFrame:
+        return records_frame(self.item_records, ITEMS_MINIMAL)
 
     def value(self, key: str) -> Any:
         item = self.info.get(key)
@@ -79,3 +96,13 @@ class Plan:
     def cell(self, sheet: str, key: str, row: int) -> str | None:
         letter = self.columns.get(sheet, {}).get(key)
         return f"{letter}{row}" if letter else None
+
+
+def records_frame(records: list[dict[str, Any]], minimal: tuple[str, ...]) -> pd.DataFrame:
+    """Records as a DataFrame; with no records, an empty frame that has ``minimal`` columns."""
+    import pandas as pd
+
+    if not records:
+        frame = pd.DataFrame({c: pd.Series(dtype="object") for c in minimal})
+        return frame.astype({"row": "int64"})
+    return pd.DataFrame.from_records(records)

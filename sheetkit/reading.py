@@ -8,10 +8,8 @@ structure finding, and the validators decide what to report.
 from __future__ import annotations
 
 import os
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
-
-import pandas as pd
 
 from . import catalog, parsing
 from .contract import (
@@ -32,6 +30,9 @@ from .sources import Grid, Workbook, column_letter, open_workbook
 from .text import clean, folded_key, label_key, legacy_encoding
 
 HEADER_SEARCH_ROWS = 40
+# Longer than any label or alias with room for notes like "(*)": such a cell is
+# data, not a header, and is not worth normalising while looking for headers.
+MAX_LABEL_CHARS = 80
 ALL_CODES = {code for c in catalog.circulars() for code in c.codes}
 
 INFO_PARSERS = {
@@ -55,7 +56,7 @@ def plan_from_grids(grids: dict[str, Grid], source: str = "") -> Plan:
 
 
 def plan_from_workbook(book: Workbook, source: str = "") -> Plan:
-    plan = Plan(source=source, info={}, assessment=_empty(), items=_empty())
+    plan = Plan(source=source, info={})
     legacy: list[dict[str, Any]] = []
 
     name = book.find_sheet(SHEET_INFO)
@@ -89,17 +90,13 @@ def plan_from_workbook(book: Workbook, source: str = "") -> Plan:
             )
             continue
         plan.columns[sheet] = {key: column_letter(col) for key, col in mapping.items()}
-        frame = reader(grid, header_row, mapping, legacy)
+        records = reader(grid, header_row, mapping, legacy)
         if sheet == SHEET_PLAN:
-            plan.items = frame
+            plan.item_records = records
         else:
-            plan.assessment = frame
+            plan.assessment_records = records
     plan.legacy_cells = legacy
     return plan
-
-
-def _empty() -> pd.DataFrame:
-    return pd.DataFrame({"row": pd.Series(dtype="int64")})
 
 
 def _cell(grid: Grid, row: int, col: int) -> Any:
@@ -115,11 +112,22 @@ def _field_keys(f: Field) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(label_key(n) for n in names), frozenset(folded_key(n) for n in names)
 
 
+@lru_cache(maxsize=8192)
+def _label_keys(text: str) -> tuple[str, str]:
+    """(label_key, folded_key) of a short text; labels repeat across a district's files."""
+    return label_key(text), folded_key(text)
+
+
+def _label_candidate(value: object) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= MAX_LABEL_CHARS and not value.isspace()
+
+
 def _matches(value: object, f: Field) -> bool:
-    if not isinstance(value, str) or not value.strip():
+    if not _label_candidate(value):
         return False
     exact, folded = _field_keys(f)
-    return label_key(value) in exact or folded_key(value) in folded
+    key, fkey = _label_keys(value)
+    return key in exact or fkey in folded
 
 
 def find_header(grid: Grid, columns: tuple[Field, ...]) -> tuple[int | None, dict[str, int]]:
@@ -132,11 +140,7 @@ def find_header(grid: Grid, columns: tuple[Field, ...]) -> tuple[int | None, dic
     best_row, best = None, {}
     for r in range(min(HEADER_SEARCH_ROWS, len(grid))):
         # Each cell's keys once; then every field is a set lookup.
-        cells = [
-            (c, label_key(v), folded_key(v))
-            for c, v in enumerate(grid[r])
-            if isinstance(v, str) and v.strip()
-        ]
+        cells = [(c, *_label_keys(v)) for c, v in enumerate(grid[r]) if _label_candidate(v)]
         mapping: dict[str, int] = {}
         for f in columns:
             exact, folded = _field_keys(f)
@@ -146,6 +150,8 @@ def find_header(grid: Grid, columns: tuple[Field, ...]) -> tuple[int | None, dic
                     break
         if len(mapping) > len(best):
             best_row, best = r, mapping
+            if len(best) == len(columns):
+                break
     if len(best) < 2:
         return None, {}
     return best_row, best
@@ -206,7 +212,7 @@ def _data_rows(grid: Grid, header_row: int, mapping: dict[str, int], skip=frozen
         yield r + 1, values
 
 
-def _assessment_rows(grid, header_row, mapping, legacy) -> pd.DataFrame:
+def _assessment_rows(grid, header_row, mapping, legacy) -> list[dict[str, Any]]:
     records = []
     for row, values in _data_rows(grid, header_row, mapping, skip={"title"}):
         record: dict[str, Any] = {"row": row}
@@ -216,10 +222,10 @@ def _assessment_rows(grid, header_row, mapping, legacy) -> pd.DataFrame:
         record["note"] = clean(values.get("note")) or None
         _note_legacy(legacy, SHEET_ASSESSMENT, row, "note", values.get("note"))
         records.append(record)
-    return _frame(records, ["row", "criterion", "criterion_raw", "criterion_error"])
+    return records
 
 
-def _item_rows(grid, header_row, mapping, legacy) -> pd.DataFrame:
+def _item_rows(grid, header_row, mapping, legacy) -> list[dict[str, Any]]:
     records = []
     for row, values in _data_rows(grid, header_row, mapping, skip=PLAN_DERIVED):
         record: dict[str, Any] = {"item": len(records) + 1, "row": row}
@@ -245,12 +251,4 @@ def _item_rows(grid, header_row, mapping, legacy) -> pd.DataFrame:
             record[key] = clean(value) or None
             _note_legacy(legacy, SHEET_PLAN, row, key, value)
         records.append(record)
-    return _frame(records, ["item", "row", "criterion"])
-
-
-def _frame(records: list[dict], minimal: list[str]) -> pd.DataFrame:
-    if not records:
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in minimal}).astype(
-            {"row": "int64"}
-        )
-    return pd.DataFrame.from_records(records)
+    return records

@@ -93,28 +93,22 @@ def _info_table(plans: list[Plan]) -> pd.DataFrame:
     return frame
 
 
-def _mostly_missing(levels: pd.Series) -> bool:
-    """More than half of a plan's criteria have no level: one finding, not one per row."""
-    return bool(len(levels) and levels.isna().sum() * 2 > len(levels))
-
-
 def _assessment_summary(plan: Plan) -> dict[str, Any]:
-    frame = plan.assessment
+    records = plan.assessment_records
     summary: dict[str, Any] = {"assessment_mostly_missing": False, "assessment_current_raw": None}
-    if frame.empty or "current_raw" not in frame:
+    if not records:
         return summary
-    missing = frame[frame["current_raw"].isna()]
-    summary["assessment_mostly_missing"] = _mostly_missing(frame["current_raw"])
+    missing = [r for r in records if r.get("current_raw") is None]
+    summary["assessment_mostly_missing"] = len(missing) * 2 > len(records)
     if summary["assessment_mostly_missing"]:
         letter = plan.columns[SHEET_ASSESSMENT]["current"]
-        codes = [str(c) for c in missing["criterion"].dropna()]
-        summary["assessment_current_cell"] = (
-            f"{letter}{missing['row'].min()}:{letter}{missing['row'].max()}"
-        )
+        rows = [r["row"] for r in missing]
+        codes = [str(r["criterion"]) for r in missing if r.get("criterion") is not None]
+        summary["assessment_current_cell"] = f"{letter}{min(rows)}:{letter}{max(rows)}"
         summary["assessment_missing_count"] = len(missing)
-        summary["assessment_count"] = len(frame)
+        summary["assessment_count"] = len(records)
         summary["assessment_missing_codes"] = (
-            "tất cả" if len(missing) == len(frame) else ", ".join(codes)
+            "tất cả" if len(missing) == len(records) else ", ".join(codes)
         )
     return summary
 
@@ -139,18 +133,15 @@ def _circular_columns(frame: pd.DataFrame, plans: list[Plan]) -> pd.DataFrame:
 
 
 def _stack(plans: list[Plan], attribute: str) -> pd.DataFrame:
-    frames = []
-    for i, plan in enumerate(plans):
-        frame = getattr(plan, attribute)
-        if frame is not None and not frame.empty:
-            frames.append(frame.assign(plan=i))
-    if not frames:
-        return pd.DataFrame()
-    return pd.concat(frames, ignore_index=True)
+    """One table of every plan's rows, the ``plan`` column saying whose row it is."""
+    records = [
+        {**record, "plan": i} for i, plan in enumerate(plans) for record in getattr(plan, attribute)
+    ]
+    return pd.DataFrame.from_records(records) if records else pd.DataFrame()
 
 
 def _assessment_table(plans: list[Plan]) -> pd.DataFrame:
-    frame = _stack(plans, "assessment")
+    frame = _stack(plans, "assessment_records")
     if frame.empty:
         return frame
     frame["current"] = frame["current"].astype("Int64")
@@ -161,24 +152,25 @@ def _assessment_table(plans: list[Plan]) -> pd.DataFrame:
     )
     frame["goal_label"] = [level_label(plans[i].value("goal_level")) for i in frame["plan"]]
     planned = {
-        (i, code)
+        (i, record["criterion"])
         for i, plan in enumerate(plans)
-        if not plan.items.empty
-        for code in plan.items["criterion"].dropna()
+        for record in plan.item_records
+        if record.get("criterion") is not None
     }
     frame["planned"] = [
         (p, c) in planned for p, c in zip(frame["plan"], frame["criterion"], strict=True)
     ]
     has_code = frame["criterion"].notna()
     frame["duplicate"] = has_code & frame.duplicated(["plan", "criterion"], keep="first")
-    frame["mostly_missing"] = frame.groupby("plan")["current_raw"].transform(_mostly_missing)
-    frame["mostly_missing"] = frame["mostly_missing"].astype(bool)
+    # More than half of a plan's levels missing: one finding for the plan, not one per row.
+    share_missing = frame["current_raw"].isna().groupby(frame["plan"]).transform("mean")
+    frame["mostly_missing"] = (share_missing > 0.5).astype(bool)
     frame["current_label"] = [level_label(v) if pd.notna(v) else "" for v in frame["current"]]
     return frame
 
 
 def _items_table(plans: list[Plan]) -> pd.DataFrame:
-    frame = _stack(plans, "items")
+    frame = _stack(plans, "item_records")
     if frame.empty:
         return frame
     for key in ("target", "start", "end", "current_typed"):
@@ -190,11 +182,10 @@ def _items_table(plans: list[Plan]) -> pd.DataFrame:
     # Mức hiện tại comes from Tự đánh giá (first row of the criterion), not from formulas.
     levels: dict[tuple[int, str], int] = {}
     for i, plan in enumerate(plans):
-        a = plan.assessment
-        if not a.empty and "current" in a:
-            for code, level in zip(a["criterion"], a["current"], strict=True):
-                if isinstance(code, str) and pd.notna(level):
-                    levels.setdefault((i, code), int(level))
+        for record in plan.assessment_records:
+            code, level = record.get("criterion"), record.get("current")
+            if isinstance(code, str) and level is not None:
+                levels.setdefault((i, code), int(level))
     current = [levels.get((p, c)) for p, c in zip(frame["plan"], frame["criterion"], strict=True)]
     frame["current"] = pd.array(current, dtype="Int64")
 
@@ -287,12 +278,15 @@ def _run(table_name: str, frame: pd.DataFrame, plans: list[Plan]):
     if not internal.empty:  # a column missing or mistyped: our bug, never the user's
         raise RuntimeError(f"sheetkit prepared an invalid {table_name} table:\n{internal}")
     failures = cases[["check", "index"]].drop_duplicates()
+    # The failing rows, each converted once (a row may fail several rules).
+    rows = frame.loc[failures["index"].unique()].to_dict("index")
     for rule_id, index in failures.itertuples(index=False):
-        row = frame.loc[index]
-        yield int(row["plan"]), _finding(rules_module.BY_ID[rule_id], row, plans[int(row["plan"])])
+        row = rows[index]
+        plan_index = int(row["plan"])
+        yield plan_index, _finding(rules_module.BY_ID[rule_id], row, plans[plan_index])
 
 
-def _finding(rule, row: pd.Series, plan: Plan) -> dict[str, Any]:
+def _finding(rule, row: dict[str, Any], plan: Plan) -> dict[str, Any]:
     values = {k: ("" if _missing(v) else v) for k, v in row.items()}
     sheet = rule.sheet or values.get("sheet", "")
     column_key = rule.column or values.get("column") or None
@@ -319,10 +313,10 @@ def _finding(rule, row: pd.Series, plan: Plan) -> dict[str, Any]:
 
 
 def _missing(value: Any) -> bool:
-    try:
-        return value is None or bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
+    """None, NaN, pd.NA or NaT (a cheap test: it runs for every value of every failing row)."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and value != value
 
 
 def _row_of(cell: str | None) -> int | None:
