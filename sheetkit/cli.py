@@ -31,6 +31,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--annotate", metavar="OUT.xlsx", help="ghi một bản sao có trang Kết quả kiểm tra"
     )
+    p = sub.add_parser("merge", help="tổng hợp kế hoạch của nhiều trường")
+    p.add_argument("paths", nargs="+", metavar="ĐƯỜNG_DẪN", help="tệp, thư mục hoặc tệp .zip")
+    p.add_argument("-o", "--output", required=True, help="tệp tổng hợp .xlsx sẽ tạo")
+    p.add_argument("--csv", metavar="THƯ_MỤC", help="ghi thêm các bảng dạng CSV vào thư mục này")
+    p.add_argument(
+        "--parquet", metavar="THƯ_MỤC", help="ghi thêm các bảng dạng Parquet (cần pyarrow)"
+    )
+    p.add_argument("--workers", type=int, help="số tiến trình đọc tệp (mặc định: mọi nhân CPU)")
+    p.add_argument("--quiet", action="store_true", help="không hiện thanh tiến độ")
     return parser
 
 
@@ -41,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_template(args)
         if args.command == "check":
             return cmd_check(args)
+        if args.command == "merge":
+            return cmd_merge(args)
     except KeyboardInterrupt:
         print("Đã dừng.", file=sys.stderr)
         return EXIT_UNREADABLE
@@ -91,6 +102,61 @@ def cmd_check(args) -> int:
         annotate_workbook(args.file, findings, args.annotate, plan.sheet_names)
         print(f"Đã ghi bản có đánh dấu: {args.annotate}", file=sys.stderr)
     return EXIT_FINDINGS if summary(findings)["errors"] else EXIT_OK
+
+
+def cmd_merge(args) -> int:
+    from .files import same_file
+
+    output = Path(args.output)
+    if output.suffix.lower() != ".xlsx":
+        print("Lỗi: tệp tổng hợp phải có đuôi .xlsx", file=sys.stderr)
+        return EXIT_UNREADABLE
+    if any(same_file(p, output) for p in args.paths):
+        print("Lỗi: tệp tổng hợp (-o) không được trùng với tệp đầu vào.", file=sys.stderr)
+        return EXIT_UNREADABLE
+    if args.parquet:
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            print(
+                'Lỗi: ghi Parquet cần thư viện pyarrow: pip install "sheetkit[parquet]"',
+                file=sys.stderr,
+            )
+            return EXIT_UNREADABLE
+    from .merging import merge
+    from .progress import Progress
+    from .summary import write_summary
+
+    bar = Progress("Đọc", enabled=not args.quiet and sys.stderr.isatty())
+    rollup = merge(args.paths, workers=args.workers, progress=bar.update, exclude=[output])
+    bar.close()
+    if rollup.files.empty:
+        print("Không tìm thấy tệp nào trong các đường dẫn đã cho.", file=sys.stderr)
+        return EXIT_UNREADABLE
+    write_summary(rollup, output)
+    for folder, kind in ((args.csv, "csv"), (args.parquet, "parquet")):
+        if folder:
+            from .summary import write_tables
+
+            write_tables(rollup, folder, kind)
+    print(closing_line(rollup, output))
+    return EXIT_OK if rollup.ok else EXIT_FINDINGS
+
+
+def closing_line(rollup, output) -> str:
+    """One line a district officer reads at the end of the run."""
+    status = rollup.files["status"].value_counts()
+    schools = rollup.schools
+    with_errors = int((schools["errors"] > 0).sum())
+    parts = [f"{len(schools)} trường", f"{int(status.get('read', 0))} tệp đọc được"]
+    if status.get("unreadable", 0):
+        parts.append(f"{int(status['unreadable'])} tệp không đọc được")
+    if status.get("duplicate", 0):
+        parts.append(f"{int(status['duplicate'])} bản trùng")
+    if status.get("skipped", 0):
+        parts.append(f"{int(status['skipped'])} tệp bỏ qua")
+    parts.append(f"{with_errors} kế hoạch có lỗi")
+    return f"Đã tổng hợp {', '.join(parts)} → {output}"
 
 
 def _unreadable(args, reason: str) -> None:

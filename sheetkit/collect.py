@@ -1,0 +1,228 @@
+"""Finding the plan workbooks a district received: files, folders, .zip archives.
+
+What an officer points us at is a mail download or a shared drive: workbooks
+mixed with PDFs, Word files, Excel lock files, macOS and Windows system files,
+and archives. Every file is accounted for: a workbook to read, or a reason it
+is not read. Only Excel's and LibreOffice's lock files are dropped silently;
+they are not files anybody sent.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from .sources import MAX_FILE_BYTES, READABLE_SUFFIXES
+
+# A province's archive of several thousand plans unpacks to a few hundred MB.
+MAX_ARCHIVE_BYTES = 2 * 1024 * 1024 * 1024
+MAX_ARCHIVE_MEMBERS = 50_000
+SYSTEM_FILES = {"thumbs.db", "desktop.ini", ".ds_store", "ehthumbs.db", "icon\r"}
+SKIPPED_FOLDERS = {"__macosx", "$recycle.bin", "system volume information"}
+DOCUMENT_SUFFIXES = {".pdf", ".doc", ".docx", ".odt", ".jpg", ".jpeg", ".png", ".rtf"}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One file found in the inputs."""
+
+    name: str  # what the officer recognises: the path as given, or "archive.zip/inner.xlsx"
+    path: Path | None  # the file to read (archive members are extracted first)
+    modified: float = 0.0  # POSIX time, to keep the newer of two plans of one school
+    problem: str | None = None  # why it is not read (Vietnamese), None for a workbook
+    unreadable: bool = False  # the problem is an error (damaged archive), not a skip
+
+
+def is_lock_file(name: str) -> bool:
+    """Excel's ``~$Book.xlsx`` and LibreOffice's ``.~lock.Book.xlsx#`` while a file is open."""
+    return name.startswith("~$") or name.startswith(".~lock.")
+
+
+def _skip_reason(name: str) -> str | None:
+    lowered = name.lower()
+    if lowered in SYSTEM_FILES:
+        return "Tệp hệ thống của Windows/macOS, không phải kế hoạch: đã bỏ qua."
+    if name.startswith("."):
+        return "Tệp ẩn, không phải kế hoạch: đã bỏ qua."
+    suffix = PurePosixPath(lowered).suffix
+    if suffix in READABLE_SUFFIXES or suffix == ".zip":
+        return None
+    if suffix in DOCUMENT_SUFFIXES:
+        return (
+            f"Tệp {suffix[1:].upper()}, không phải bảng tính: Phòng cần tệp Excel của kế hoạch; "
+            "đề nghị trường gửi lại tệp .xlsx."
+        )
+    return "Không phải tệp bảng tính (.xlsx, .xlsm, .xls, .ods): đã bỏ qua."
+
+
+def collect(paths: list[str | os.PathLike[str]], workdir: Path, exclude=()) -> list[Candidate]:
+    """Every file under ``paths`` in a stable order; archive members are extracted to ``workdir``.
+
+    ``exclude`` lists files never to read (the output being written).
+    """
+    excluded = {_resolved(p) for p in exclude}
+    found: list[Candidate] = []
+    counter = iter(range(10**9))
+    for given in paths:
+        path = Path(given)
+        if not path.exists():
+            found.append(_refused(str(given), "Không tìm thấy tệp hoặc thư mục này."))
+        elif path.is_dir():
+            for file in _walk(path):
+                if _resolved(file) not in excluded:
+                    # Named from the chosen folder: "quan-10/th-hoa-sen.xlsx".
+                    name = (Path(path.resolve().name) / file.relative_to(path)).as_posix()
+                    found.extend(_candidates(file, name, workdir, counter))
+        elif _resolved(path) not in excluded:
+            found.extend(_candidates(path, str(given), workdir, counter, explicit=True))
+    return found
+
+
+def _resolved(path) -> str:
+    try:
+        return str(Path(path).resolve())
+    except OSError:
+        return str(path)
+
+
+def _walk(folder: Path):
+    """Files under ``folder``, sorted, without descending into hidden or system folders."""
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(
+            d for d in dirs if not d.startswith(".") and d.lower() not in SKIPPED_FOLDERS
+        )
+        for name in sorted(files):
+            yield Path(root) / name
+
+
+def _candidates(path: Path, name: str, workdir: Path, counter, explicit=False):
+    base = path.name
+    if is_lock_file(base):
+        return
+    reason = None if explicit else _skip_reason(base)
+    if reason:
+        yield Candidate(name, None, problem=reason)
+        return
+    try:
+        modified = path.stat().st_mtime
+    except OSError:
+        modified = 0.0
+    if path.suffix.lower() == ".zip":
+        yield from _archive(path, name, workdir, counter)
+    else:
+        yield Candidate(name, path, modified)
+
+
+def _member_name(info: zipfile.ZipInfo) -> str:
+    """The member's name as its author typed it.
+
+    Zip tools on Windows often store UTF-8 names without setting the UTF-8
+    flag; Python then decodes them as cp437 and Vietnamese names turn to
+    gibberish. Undo that when the bytes are valid UTF-8.
+    """
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        return info.filename.encode("cp437").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return info.filename
+
+
+def _archive(path: Path, name: str, workdir: Path, counter):
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = [m for m in archive.infolist() if not m.is_dir()]
+            if len(members) > MAX_ARCHIVE_MEMBERS:
+                yield _refused(name, f"Tệp nén chứa quá nhiều tệp ({len(members)}); không mở.")
+                return
+            declared = sum(m.file_size for m in members)
+            if declared > MAX_ARCHIVE_BYTES:
+                yield _refused(
+                    name,
+                    f"Tệp nén giải nén ra quá lớn ({declared // 2**20} MB), có thể là tệp độc hại; "
+                    "không mở. Hãy giải nén thủ công những tệp kế hoạch cần tổng hợp.",
+                )
+                return
+            for member in sorted(members, key=_member_name):
+                yield from _member(
+                    archive, member, f"{name}/{_member_name(member)}", workdir, counter
+                )
+    except (zipfile.BadZipFile, OSError, EOFError) as err:
+        yield _refused(
+            name,
+            "Tệp nén bị hỏng hoặc tải về chưa hết, không giải nén được "
+            f"({type(err).__name__}): hãy tải lại tệp.",
+        )
+
+
+def _member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str, workdir, counter):
+    parts = PurePosixPath(name.replace("\\", "/")).parts
+    base = parts[-1]
+    if is_lock_file(base) or any(p.lower() in SKIPPED_FOLDERS for p in parts[:-1]):
+        return
+    reason = _skip_reason(base)
+    if reason:
+        yield Candidate(name, None, problem=reason)
+        return
+    suffix = PurePosixPath(base.lower()).suffix
+    if suffix == ".zip":
+        yield Candidate(
+            name, None, problem="Tệp nén nằm trong tệp nén: hãy giải nén tệp ngoài rồi chạy lại."
+        )
+        return
+    if member.file_size > MAX_FILE_BYTES:
+        yield _refused(name, "Tệp quá lớn để là một kế hoạch; không giải nén.")
+        return
+    target = workdir / f"{next(counter):06d}{suffix}"
+    try:
+        _extract(archive, member, target)
+    except RuntimeError as err:  # an encrypted member
+        reason = "Tệp trong tệp nén được đặt mật khẩu: hãy giải nén thủ công rồi chạy lại."
+        if "encrypted" not in str(err).lower():
+            reason = f"Không giải nén được tệp này ({err})."
+        yield _refused(name, reason)
+        return
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as err:
+        yield _refused(
+            name, f"Không giải nén được tệp này: tệp nén bị hỏng ({type(err).__name__})."
+        )
+        return
+    modified = _zip_time(member)
+    yield Candidate(name, target, modified)
+
+
+def _extract(archive: zipfile.ZipFile, member: zipfile.ZipInfo, target: Path) -> None:
+    """Copy one member out, stopping if it grows past what its header declared."""
+    limit = min(member.file_size, MAX_FILE_BYTES) + 1
+    with archive.open(member) as src, target.open("wb") as dst:
+        shutil.copyfileobj(_Capped(src, limit), dst)
+
+
+class _Capped:
+    """A reader that raises when more than ``limit`` bytes come out (a lying zip header)."""
+
+    def __init__(self, stream, limit: int):
+        self.stream, self.left = stream, limit
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.stream.read(size if size and size > 0 else 1 << 20)
+        self.left -= len(data)
+        if self.left < 0:
+            raise ValueError("member larger than declared")
+        return data
+
+
+def _zip_time(member: zipfile.ZipInfo) -> float:
+    import datetime as dt
+
+    try:
+        return dt.datetime(*member.date_time).timestamp()
+    except (ValueError, OverflowError):
+        return 0.0
+
+
+def _refused(name: str, reason: str) -> Candidate:
+    return Candidate(name, None, problem=reason, unreadable=True)

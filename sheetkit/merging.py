@@ -1,0 +1,594 @@
+"""District roll-up: many school plans read, validated and reduced to a few tables.
+
+``merge(paths)`` finds the workbooks (``collect``), reads and validates them in
+batches, in worker processes when there are many, and keeps from each plan
+only what the summary needs: one school row, its plan items, its levels per
+criterion and its findings. Nothing a school sent can stop the roll-up: a file
+that cannot be read becomes a row with its reason. When one school sent its
+plan twice, the newer plan is kept and the other is reported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import catalog
+from .collect import Candidate, collect
+from .findings import COLUMNS as FINDING_COLUMNS
+from .findings import display_value
+from .parsing import level_label, school_year_label
+from .plan import Plan
+from .reading import read_plan
+from .sources import ReadError
+from .text import clean, folded_key
+from .validation import check_plans
+
+STATUS_VALID = "Hợp lệ"
+STATUS_ERRORS = "Có lỗi"
+STATUS_UNREADABLE = "Không đọc được"
+
+SCHOOL_COLUMNS = (
+    "school_id",
+    "school_name",
+    "school_code",
+    "school_level",
+    "district",
+    "province",
+    "school_year",
+    "end_year",
+    "plan_type",
+    "circular",
+    "principal",
+    "goal_level",
+    "items",
+    "errors",
+    "warnings",
+    "infos",
+    "budget_total",
+    "budget_phrases",
+    "status",
+    "file",
+    "modified",
+)
+# What a worker sends back per plan item (school columns are joined in the parent).
+ITEM_FIELDS = (
+    "item",
+    "row",
+    "criterion",
+    "criterion_title",
+    "current",
+    "target",
+    "result",
+    "shortcoming",
+    "solution",
+    "lead",
+    "support",
+    "start",
+    "end",
+    "budget",
+    "budget_amount",
+    "other_support",
+    "note",
+)
+ITEM_SCHOOL_COLUMNS = ("school_id", "school_name", "school_code", "school_level", "circular")
+FILE_COLUMNS = ("file", "status", "reason", "modified", "school_id")
+FILE_FINDING_COLUMNS = ("file", "school_name", *FINDING_COLUMNS)
+LEVEL_COLUMNS = ("school_id", "circular", "criterion", "current", "target")
+
+# Batches big enough that a worker's result is worth pickling, small enough to
+# keep both cores busy and the progress bar moving.
+MIN_BATCH, MAX_BATCH = 8, 64
+PARALLEL_FROM = 48  # below this many workbooks a worker pool costs more than it saves
+
+
+@dataclass
+class Rollup:
+    """The district's plans as tables (pandas DataFrames).
+
+    ``files``: every file found (``status`` read / unreadable / skipped /
+    duplicate, ``reason``); ``schools``: one row per school kept; ``items``:
+    every plan item of those schools; ``levels``: per school and criterion the
+    current level and the highest planned target; ``findings``: every
+    problem, from plan findings to files that could not be read.
+    """
+
+    files: pd.DataFrame
+    schools: pd.DataFrame
+    items: pd.DataFrame
+    levels: pd.DataFrame
+    findings: pd.DataFrame
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def unreadable(self) -> pd.DataFrame:
+        return self.files[self.files["status"] == "unreadable"]
+
+    @property
+    def ok(self) -> bool:
+        """Every workbook was read and no plan has an error."""
+        return self.unreadable.empty and not (self.schools["errors"] > 0).any()
+
+    def criteria(self) -> pd.DataFrame:
+        return criteria_summary(self)
+
+    def overview(self) -> list[tuple[str, Any]]:
+        return overview(self)
+
+
+# ----------------------------------------------------------------- the roll-up
+
+
+def merge(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    exclude: Iterable[str | os.PathLike[str]] = (),
+) -> Rollup:
+    """Read, validate and roll up every plan workbook under ``paths``.
+
+    ``paths``: workbooks, folders (searched recursively) or .zip archives.
+    ``workers``: processes to read with (default: every core when there are
+    many files). ``progress(done, total)`` is called as files are read.
+    ``exclude``: files never to read, such as the summary being written into
+    the same folder.
+    """
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="sheetkit-merge-") as workdir:
+        candidates = collect(list(paths), Path(workdir), exclude=exclude)
+        readable = [(i, c) for i, c in enumerate(candidates) if c.problem is None]
+        results: dict[int, dict[str, Any]] = {}
+        timings = {"read": 0.0, "validate": 0.0}
+        done = 0
+        if progress:
+            progress(0, len(readable))
+        for batch_results, batch_timings in _run_batches(readable, workers):
+            for result in batch_results:
+                results[result["index"]] = result
+            for key in timings:
+                timings[key] += batch_timings[key]
+            done += len(batch_results)
+            if progress:
+                progress(done, len(readable))
+    timings["collect_and_read_wall"] = time.perf_counter() - started
+    assemble_started = time.perf_counter()
+    rollup = _assemble(candidates, results)
+    timings["assemble"] = time.perf_counter() - assemble_started
+    rollup.timings = timings
+    return rollup
+
+
+def _run_batches(readable: list[tuple[int, Candidate]], workers: int | None) -> Iterator:
+    jobs = [(i, c.name, str(c.path)) for i, c in readable]
+    if workers is None:
+        workers = (os.cpu_count() or 1) if len(jobs) >= PARALLEL_FROM else 1
+    workers = max(1, min(workers, len(jobs) // MIN_BATCH or 1))
+    size = max(MIN_BATCH, min(MAX_BATCH, len(jobs) // (workers * 6) or 1))
+    batches = [jobs[k : k + size] for k in range(0, len(jobs), size)]
+    context = _fork_context()
+    if workers == 1 or context is None:
+        yield from map(read_batch, batches)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        yield from pool.map(read_batch, batches)
+
+
+def _fork_context():
+    """Worker processes that start from this one's memory (no second import of pandas).
+
+    Only where fork is safe (Linux); elsewhere the roll-up reads in one process,
+    which is what the Excel button on Windows gets.
+    """
+    import multiprocessing
+
+    if sys.platform != "linux" or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    return multiprocessing.get_context("fork")
+
+
+# ----------------------------------------------------------------- one batch (worker side)
+
+
+def read_batch(jobs: list[tuple[int, str, str]]) -> tuple[list[dict[str, Any]], dict[str, float]]:
+    """Read and validate a batch of workbooks; return only what the roll-up keeps.
+
+    Runs in a worker process: the result is small (no grids, no DataFrames),
+    so sending it back costs little.
+    """
+    started = time.perf_counter()
+    plans: list[tuple[int, Plan]] = []
+    results: list[dict[str, Any]] = []
+    for index, name, path in jobs:
+        try:
+            plan = read_plan(path)
+            plan.source = name
+            plans.append((index, plan))
+        except ReadError as err:
+            results.append({"index": index, "error": str(err)})
+        except Exception as err:  # a damaged file can break a reader in unexpected ways
+            results.append({"index": index, "error": _unexpected(err)})
+    read_done = time.perf_counter()
+    for (index, plan), findings in zip(plans, _validate([p for _, p in plans]), strict=True):
+        if isinstance(findings, Exception):
+            results.append({"index": index, "error": _unexpected(findings)})
+        else:
+            results.append(reduce_plan(index, plan, findings))
+    timings = {"read": read_done - started, "validate": time.perf_counter() - read_done}
+    return results, timings
+
+
+def _unexpected(err: Exception) -> str:
+    return (
+        f"Lỗi không mong đợi khi đọc tệp ({type(err).__name__}: {err}). Hãy mở tệp bằng "
+        "Excel, lưu lại rồi gửi lại; nếu vẫn lỗi, báo cho người quản trị sheetkit."
+    )
+
+
+def _validate(plans: list[Plan]) -> list[list[dict] | Exception]:
+    """Findings per plan; a plan that breaks the validation is isolated, not the batch."""
+    try:
+        return list(check_plans(plans))
+    except Exception:
+        results: list[list[dict] | Exception] = []
+        for plan in plans:
+            try:
+                results.append(check_plans([plan])[0])
+            except Exception as err:
+                results.append(err)
+        return results
+
+
+def reduce_plan(index: int, plan: Plan, findings: list[dict[str, Any]]) -> dict[str, Any]:
+    """What the roll-up keeps of one plan: school row, items, levels, findings."""
+    circular = plan.circular
+    levels: dict[str, int | None] = {}
+    for record in plan.assessment_records:
+        code = record.get("criterion")
+        if isinstance(code, str) and (levels.get(code) is None):
+            levels[code] = record.get("current")
+    items = []
+    amounts, phrases = 0.0, 0
+    for record in plan.item_records:
+        code = record.get("criterion")
+        known = circular.get(code) if circular and isinstance(code, str) else None
+        amount = record.get("budget_amount")
+        if amount is not None:
+            amounts += amount
+        elif record.get("budget_kind") == "phrase":
+            phrases += 1
+        values = {
+            **record,
+            "criterion": code if isinstance(code, str) else clean(record.get("criterion_raw")),
+            "criterion_title": known.title if known else record.get("title"),
+            "current": levels.get(code) if isinstance(code, str) else None,
+            "budget": record.get("budget_label") or clean(record.get("budget_raw")) or None,
+        }
+        items.append(tuple(values.get(k) for k in ITEM_FIELDS))
+    errors = sum(f["severity"] == "error" for f in findings)
+    school = {
+        "school_name": plan.school_name,
+        "school_code": plan.value("school_code") or "",
+        "school_level": plan.value("school_level") or "",
+        "district": plan.value("district") or "",
+        "province": plan.value("province") or "",
+        "school_year_start": plan.value("school_year"),
+        "school_year": school_year_label(plan.value("school_year")),
+        "end_year": school_year_label(plan.value("end_year")) if plan.is_cycle else "",
+        "plan_type": plan.value("plan_type") or "",
+        "circular": circular.id if circular else "",
+        "principal": plan.value("principal") or "",
+        "goal_level": level_label(plan.value("goal_level")),
+        "items": len(items),
+        "errors": errors,
+        "warnings": sum(f["severity"] == "warning" for f in findings),
+        "infos": sum(f["severity"] == "info" for f in findings),
+        "budget_total": amounts,
+        "budget_phrases": phrases,
+        "status": STATUS_ERRORS if errors else STATUS_VALID,
+    }
+    return {
+        "index": index,
+        "school": school,
+        "items": items,
+        "levels": list(levels.items()),
+        "findings": [tuple(display_value(f.get(k)) for k in FINDING_COLUMNS) for f in findings],
+    }
+
+
+# ----------------------------------------------------------------- assembling (parent side)
+
+
+def _assemble(candidates: list[Candidate], results: dict[int, dict[str, Any]]) -> Rollup:
+    files = []
+    for i, c in enumerate(candidates):
+        result = results.get(i, {})
+        if c.problem is not None:
+            status = "unreadable" if c.unreadable else "skipped"
+            reason = c.problem
+        elif "error" in result:
+            status, reason = "unreadable", result["error"]
+        else:
+            status, reason = "read", ""
+        files.append(
+            {
+                "file": c.name,
+                "status": status,
+                "reason": reason,
+                "modified": _timestamp(c.modified),
+                "school_id": i if status == "read" else None,
+            }
+        )
+    plans = {i: r for i, r in results.items() if "school" in r}
+    dropped = _duplicates(plans, candidates)
+    for i, (_kept, why) in dropped.items():
+        files[i]["status"] = "duplicate"
+        files[i]["reason"] = why
+        files[i]["school_id"] = None
+    kept_ids = [i for i in sorted(plans) if i not in dropped]
+
+    schools = pd.DataFrame.from_records(
+        [
+            {
+                "school_id": i,
+                **plans[i]["school"],
+                "file": candidates[i].name,
+                "modified": _timestamp(candidates[i].modified),
+            }
+            for i in kept_ids
+        ],
+        columns=[*SCHOOL_COLUMNS, "school_year_start"],
+    )
+    schools = schools.astype({"items": "int64", "errors": "int64", "warnings": "int64"})
+    schools = schools.astype({"infos": "int64", "budget_phrases": "int64"})
+    schools["budget_total"] = schools["budget_total"].astype("float64")
+    schools["school_year_start"] = schools["school_year_start"].astype("Int64")
+    schools = schools[list(SCHOOL_COLUMNS)]
+    return Rollup(
+        files=pd.DataFrame.from_records(files, columns=list(FILE_COLUMNS)).astype(
+            {"school_id": "Int64"}
+        ),
+        schools=schools,
+        items=_items_frame(plans, kept_ids, schools),
+        levels=_levels_frame(plans, kept_ids),
+        findings=_findings_frame(files, plans, kept_ids, dropped),
+    )
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value == "" or (isinstance(value, float) and value != value)
+
+
+def _timestamp(posix: float) -> dt.datetime | None:
+    return dt.datetime.fromtimestamp(posix) if posix else None
+
+
+def _code(school: dict[str, Any]) -> str:
+    return "".join(school["school_code"].split()).upper()
+
+
+def _school_keys(school: dict[str, Any]) -> list[str]:
+    """What identifies a school: its code, or its name within its district."""
+    keys = []
+    code = _code(school)
+    if code:
+        keys.append(f"code:{code}")
+    if school["school_name"]:
+        keys.append(f"name:{folded_key(school['school_name'])}|{folded_key(school['district'])}")
+    return keys
+
+
+def _duplicates(
+    plans: dict[int, dict[str, Any]], candidates: list[Candidate]
+) -> dict[int, tuple[int, str]]:
+    """Plans sent twice by one school: {dropped index: (kept index, reason)}.
+
+    Two plans are the same school when they share a Mã trường, or the same
+    name in the same district. The newer plan is kept: later school year,
+    then the later file time.
+    """
+    parent: dict[int, int] = {i: i for i in plans}
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: dict[str, int] = {}
+    for i in sorted(plans):
+        for key in _school_keys(plans[i]["school"]):
+            if key in owner:
+                parent[root(i)] = root(owner[key])
+            else:
+                owner[key] = i
+    groups: dict[int, list[int]] = {}
+    for i in plans:
+        groups.setdefault(root(i), []).append(i)
+    dropped: dict[int, tuple[int, str]] = {}
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+
+        def newness(i: int) -> tuple:
+            year = plans[i]["school"]["school_year_start"]
+            return (-1 if year is None else year, candidates[i].modified, i)
+
+        kept = max(members, key=newness)
+        school = plans[kept]["school"]
+        for i in members:
+            if i == kept:
+                continue
+            other = plans[i]["school"]
+            same_code = _code(school) and _code(other) == _code(school)
+            same = "cùng mã trường" if same_code else "cùng tên trường và quận/huyện"
+            dropped[i] = (
+                kept,
+                f"Trường '{other['school_name'] or school['school_name']}' gửi nhiều bản kế hoạch "
+                f"({same}): đã dùng bản mới hơn '{candidates[kept].name}' "
+                f"(năm học {school['school_year'] or 'chưa ghi'}), không tính bản này.",
+            )
+    return dropped
+
+
+def _items_frame(plans, kept_ids: list[int], schools: pd.DataFrame) -> pd.DataFrame:
+    records = [(i, *item) for i in kept_ids for item in plans[i]["items"]]
+    items = pd.DataFrame.from_records(records, columns=["school_id", *ITEM_FIELDS])
+    for key in ("item", "row", "current", "target"):
+        items[key] = items[key].astype("Int64")
+    items["budget_amount"] = items["budget_amount"].astype("float64")
+    for key in ("start", "end"):
+        items[key] = _month_dates(items[key])
+    school_part = schools[list(ITEM_SCHOOL_COLUMNS)]
+    items = school_part.merge(items, on="school_id", how="right")
+    return items[[*ITEM_SCHOOL_COLUMNS, *ITEM_FIELDS]]
+
+
+def _month_dates(months: pd.Series) -> pd.Series:
+    """Month indexes (year * 12 + month - 1) as the first day of the month."""
+    index = pd.to_numeric(months, errors="coerce")
+    years, month0 = index // 12, index % 12
+    parts = pd.DataFrame({"year": years, "month": month0 + 1, "day": 1})
+    return pd.to_datetime(parts.where(index.notna()), errors="coerce")
+
+
+def _levels_frame(plans, kept_ids: list[int]) -> pd.DataFrame:
+    """Per school and criterion of its circular: current level and highest planned target."""
+    records = []
+    for i in kept_ids:
+        circular_id = plans[i]["school"]["circular"]
+        if not circular_id:
+            continue
+        circular = catalog.by_id(circular_id)
+        current = dict(plans[i]["levels"])
+        targets: dict[str, int] = {}
+        for item in plans[i]["items"]:
+            code, target = item[2], item[5]
+            if target is not None and isinstance(code, str):
+                targets[code] = max(target, targets.get(code, target))
+        for code in circular.codes:
+            records.append((i, circular_id, code, current.get(code), targets.get(code)))
+    levels = pd.DataFrame.from_records(records, columns=list(LEVEL_COLUMNS))
+    for key in ("current", "target"):
+        levels[key] = levels[key].astype("Int64")
+    return levels
+
+
+FILE_RULES = {
+    "unreadable": ("error", "file.unreadable"),
+    "duplicate": ("warning", "file.duplicate"),
+    "skipped": ("info", "file.skipped"),
+}
+
+
+def _findings_frame(files, plans, kept_ids, dropped) -> pd.DataFrame:
+    records = []
+    for f in files:
+        if f["status"] in FILE_RULES:
+            severity, rule = FILE_RULES[f["status"]]
+            records.append(
+                {"file": f["file"], "severity": severity, "rule": rule, "message": f["reason"]}
+            )
+    for i in kept_ids:
+        school = plans[i]["school"]
+        for finding in plans[i]["findings"]:
+            record = dict(zip(FINDING_COLUMNS, finding, strict=True))
+            record["file"] = files[i]["file"]
+            record["school_name"] = school["school_name"]
+            records.append(record)
+    frame = pd.DataFrame.from_records(records, columns=list(FILE_FINDING_COLUMNS))
+    # What was typed, as text: a column mixing numbers and words suits no analyst's tool.
+    frame["value"] = [None if _blank(v) else str(v) for v in frame["value"]]
+    for key in ("row", "item"):
+        frame[key] = frame[key].astype("Int64")
+    return frame
+
+
+# ----------------------------------------------------------------- summaries
+
+
+def criteria_summary(rollup: Rollup) -> pd.DataFrame:
+    """Per circular and criterion: schools at each current level, schools raising it, to what."""
+    levels = rollup.levels
+    items = rollup.items
+    rows = []
+    for circular in catalog.circulars():
+        own = levels[levels["circular"] == circular.id]
+        if own.empty:
+            continue
+        schools = own["school_id"].nunique()
+        current = own.groupby("criterion")["current"].value_counts().unstack(fill_value=0)
+        target = own.groupby("criterion")["target"].value_counts().unstack(fill_value=0)
+        own_items = items[items["circular"] == circular.id]
+        item_count = own_items.groupby("criterion").size()
+        budget = own_items.groupby("criterion")["budget_amount"].sum()
+        for c in circular.criteria:
+            at = current.loc[c.code] if c.code in current.index else pd.Series(dtype="int64")
+            to = target.loc[c.code] if c.code in target.index else pd.Series(dtype="int64")
+            planning = int(sum(to.get(level, 0) for level in range(4)))
+            row = {
+                "circular": circular.id,
+                "circular_name": circular.short_name,
+                "standard": c.standard,
+                "criterion": c.code,
+                "title": c.title,
+                "schools": schools,
+            }
+            for level in range(4):
+                row[f"current_{level}"] = int(at.get(level, 0))
+            row["not_assessed"] = schools - int(sum(at.get(level, 0) for level in range(4)))
+            row["planning"] = planning
+            for level in range(1, 4):
+                row[f"target_{level}"] = int(to.get(level, 0))
+            row["planning_share"] = planning / schools if schools else 0.0
+            row["items"] = int(item_count.get(c.code, 0))
+            row["budget"] = float(budget.get(c.code, 0.0))
+            rows.append(row)
+    return pd.DataFrame.from_records(rows)
+
+
+LEVEL_GROUPS = ("Mầm non", "Tiểu học", "THCS", "THPT", "Phổ thông nhiều cấp học")
+
+
+def overview(rollup: Rollup) -> list[tuple[str, Any]]:
+    """The headline figures of the district, as (Vietnamese label, value) lines."""
+    files, schools, items = rollup.files, rollup.schools, rollup.items
+    status = files["status"].value_counts()
+    lines: list[tuple[str, Any]] = [
+        ("Tệp tìm thấy", len(files)),
+        ("Tệp kế hoạch đọc được", int(status.get("read", 0) + status.get("duplicate", 0))),
+        ("Tệp không đọc được", int(status.get("unreadable", 0))),
+        ("Tệp bỏ qua (không phải bảng tính, tệp ẩn)", int(status.get("skipped", 0))),
+        ("Bản gửi trùng (đã bỏ, dùng bản mới hơn)", int(status.get("duplicate", 0))),
+        ("Số trường đã tổng hợp", len(schools)),
+    ]
+    by_level = schools["school_level"].value_counts()
+    for level in LEVEL_GROUPS:
+        if by_level.get(level, 0):
+            lines.append((f"    {level}", int(by_level[level])))
+    unknown = int((schools["school_level"] == "").sum())
+    if unknown:
+        lines.append(("    Chưa ghi cấp học", unknown))
+    lines += [
+        ("Kế hoạch hợp lệ (không có lỗi)", int((schools["errors"] == 0).sum())),
+        ("Kế hoạch có lỗi", int((schools["errors"] > 0).sum())),
+        ("Kế hoạch có cảnh báo", int((schools["warnings"] > 0).sum())),
+        ("Số việc cải tiến trong các kế hoạch", len(items)),
+        (
+            "Tổng kinh phí dự kiến (đồng, các khoản ghi số tiền)",
+            float(schools["budget_total"].sum()),
+        ),
+        ("Khoản kinh phí ghi bằng lời (không cộng vào tổng)", int(schools["budget_phrases"].sum())),
+    ]
+    return lines

@@ -1,0 +1,722 @@
+"""The district summary workbook, written with XlsxWriter from a Rollup.
+
+Sheets: Tổng quan (figures and charts), Theo trường, Theo tiêu chí, Ma trận,
+Chi tiết kế hoạch, Lỗi. The workbook streams rows to disk (XlsxWriter's
+constant-memory mode), so a province's tens of thousands of plan items never
+sit in memory twice. Everything a school typed is written as a string cell:
+a school name that starts with "=" stays text, never a formula or a link.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import xlsxwriter
+
+from . import catalog
+from .files import atomic_path
+from .findings import SEVERITY_LABEL
+from .merging import STATUS_ERRORS, STATUS_UNREADABLE, STATUS_VALID, Rollup
+from .parsing import LEVEL_NAMES, level_label
+from .templates import row_height
+
+SHEET_OVERVIEW = "Tổng quan"
+SHEET_SCHOOLS = "Theo trường"
+SHEET_CRITERIA = "Theo tiêu chí"
+SHEET_MATRIX = "Ma trận"
+SHEET_ITEMS = "Chi tiết kế hoạch"
+SHEET_PROBLEMS = "Lỗi"
+SUMMARY_SHEETS = (
+    SHEET_OVERVIEW,
+    SHEET_SCHOOLS,
+    SHEET_CRITERIA,
+    SHEET_MATRIX,
+    SHEET_ITEMS,
+    SHEET_PROBLEMS,
+)
+EXCEL_MAX_ROWS = 1_048_576
+FONT = "Times New Roman"
+OVERVIEW_TITLE_WIDTH = 44
+SHORT_LEVEL = {"tt19-2018": "MN", "tt17-2018": "TH", "tt18-2018": "THCS-THPT"}
+FILE_SEVERITY = {
+    "file.unreadable": STATUS_UNREADABLE,
+    "file.duplicate": "Bản trùng",
+    "file.skipped": "Bỏ qua",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    width: float
+    kind: str = "text"  # text | int | money | month | date | share | level
+    wrap: bool = False  # wrapped text; the row is made tall enough to show it
+
+
+SCHOOL_TABLE = (
+    ("school_id", Column("STT", 6, "int")),
+    ("school_name", Column("Tên trường", 36, wrap=True)),
+    ("school_code", Column("Mã trường", 12)),
+    ("school_level", Column("Cấp học", 16)),
+    ("district", Column("Quận/huyện", 16)),
+    ("school_year", Column("Năm học", 11)),
+    ("plan_type", Column("Loại kế hoạch", 14)),
+    ("items", Column("Số việc", 9, "int")),
+    ("errors", Column("Lỗi", 7, "int")),
+    ("warnings", Column("Cảnh báo", 10, "int")),
+    ("status", Column("Tình trạng", 16)),
+    ("budget_total", Column("Kinh phí (đồng)", 18, "money")),
+    ("file", Column("Tệp nguồn", 48, wrap=True)),
+)
+CRITERIA_TABLE = (
+    ("circular_name", Column("Thông tư", 26)),
+    ("standard", Column("Tiêu chuẩn", 10, "int")),
+    ("criterion", Column("Tiêu chí", 9)),
+    ("title", Column("Tên tiêu chí", 50, wrap=True)),
+    ("schools", Column("Số trường", 10, "int")),
+    ("current_0", Column("Hiện tại: Không đạt", 11, "int")),
+    ("current_1", Column("Hiện tại: Mức 1", 10, "int")),
+    ("current_2", Column("Hiện tại: Mức 2", 10, "int")),
+    ("current_3", Column("Hiện tại: Mức 3", 10, "int")),
+    ("not_assessed", Column("Chưa đánh giá", 10, "int")),
+    ("planning", Column("Số trường có kế hoạch cải tiến", 14, "int")),
+    ("target_1", Column("Lên Mức 1", 9, "int")),
+    ("target_2", Column("Lên Mức 2", 9, "int")),
+    ("target_3", Column("Lên Mức 3", 9, "int")),
+    ("planning_share", Column("Tỷ lệ trường cải tiến", 12, "share")),
+    ("items", Column("Số việc", 9, "int")),
+    ("budget", Column("Kinh phí (đồng)", 18, "money")),
+)
+ITEM_TABLE = (
+    ("school_name", Column("Tên trường", 30)),
+    ("school_code", Column("Mã trường", 11)),
+    ("school_level", Column("Cấp học", 12)),
+    ("criterion", Column("Tiêu chí", 8)),
+    ("criterion_title", Column("Tên tiêu chí", 36)),
+    ("current", Column("Mức hiện tại", 11, "level")),
+    ("target", Column("Mức cần đạt", 11, "level")),
+    ("result", Column("Kết quả cần đạt", 30)),
+    ("shortcoming", Column("Hạn chế cần khắc phục", 36)),
+    ("solution", Column("Công việc/giải pháp cần thực hiện", 50)),
+    ("lead", Column("Chủ trì", 18)),
+    ("support", Column("Phối hợp", 18)),
+    ("start", Column("Bắt đầu", 10, "month")),
+    ("end", Column("Hoàn thành", 11, "month")),
+    ("budget", Column("Dự kiến kinh phí", 22)),
+    ("budget_amount", Column("Kinh phí (đồng)", 16, "money")),
+    ("other_support", Column("Điều kiện hỗ trợ khác", 20)),
+    ("note", Column("Ghi chú", 20)),
+    ("file", Column("Tệp nguồn", 36)),
+    ("row", Column("Dòng", 7, "int")),
+)
+PROBLEM_TABLE = (
+    ("severity", Column("Mức độ", 15)),
+    ("school_name", Column("Tên trường", 26, wrap=True)),
+    ("file", Column("Tệp", 30, wrap=True)),
+    ("sheet", Column("Trang tính", 12)),
+    ("cell", Column("Ô", 8)),
+    ("column", Column("Cột", 16, wrap=True)),
+    ("criterion", Column("Tiêu chí", 8)),
+    ("value", Column("Đã nhập", 22, wrap=True)),
+    ("message", Column("Nội dung và cách sửa", 70, wrap=True)),
+)
+
+
+def write_summary(rollup: Rollup, path: str | os.PathLike[str]) -> Path:
+    """Write the summary workbook to ``path`` (a temporary file renamed into place)."""
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        book = xlsxwriter.Workbook(
+            str(tmp),
+            {
+                "constant_memory": True,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+            },
+        )
+        book.set_properties({"title": "Tổng hợp kế hoạch cải tiến chất lượng giáo dục"})
+        styles = _Styles(book)
+        criteria = rollup.criteria()
+        _overview(book, styles, rollup, criteria)
+        _schools(book, styles, rollup)
+        _criteria(book, styles, criteria)
+        _matrix(book, styles, rollup)
+        _items(book, styles, rollup)
+        _problems(book, styles, rollup)
+        book.close()
+    return path
+
+
+# ----------------------------------------------------------------- formats
+
+
+class _Styles:
+    def __init__(self, book: xlsxwriter.Workbook):
+        base = {"font_name": FONT, "font_size": 11, "valign": "top"}
+
+        def add(**props) -> Any:
+            return book.add_format({**base, **props})
+
+        self.text = add()
+        self.wrap = add(text_wrap=True)
+        self.int = add(num_format="0", align="center")
+        self.money = add(num_format="#,##0")
+        self.month = add(num_format="m/yyyy", align="left")
+        self.date = add(num_format="dd/mm/yyyy hh:mm", align="left")
+        self.share = add(num_format="0%")
+        self.header = add(
+            bold=True,
+            text_wrap=True,
+            valign="vcenter",
+            align="center",
+            border=1,
+            bg_color="#DDEBF7",
+        )
+        self.title = add(bold=True, font_size=14)
+        self.subtitle = add(italic=True)
+        self.label = add(text_wrap=True)
+        self.figure = add(num_format="#,##0", bold=True)
+        self.section = add(bold=True, font_size=12)
+        self.status = {
+            STATUS_VALID: add(font_color="#006100", bg_color="#C6EFCE"),
+            STATUS_ERRORS: add(font_color="#9C0006", bg_color="#FFC7CE"),
+            STATUS_UNREADABLE: add(font_color="#FFFFFF", bg_color="#C00000", bold=True),
+        }
+        self.severity = {
+            "Lỗi": self.status[STATUS_ERRORS],
+            STATUS_UNREADABLE: self.status[STATUS_UNREADABLE],
+            "Cảnh báo": add(font_color="#9C5700", bg_color="#FFEB9C"),
+        }
+        self.matrix = {}
+        for target in (None, 0, 1, 2, 3):
+            shown = "0" if target is None else f'0" → {target}"'
+            self.matrix[target] = add(
+                num_format=shown, align="center", border=1, border_color="#BFBFBF"
+            )
+        self.matrix_planned = {
+            target: add(
+                num_format=f'0" → {target}"',
+                align="center",
+                bold=True,
+                border=1,
+                border_color="#BFBFBF",
+            )
+            for target in (0, 1, 2, 3)
+        }
+
+
+def _writer(ws, styles: _Styles, column: Column) -> Callable[[int, int, Any], None]:
+    """A function writing one value of this column: numbers as numbers, text always as text."""
+    number_format = {
+        "int": styles.int,
+        "money": styles.money,
+        "share": styles.share,
+    }.get(column.kind)
+
+    if number_format is not None:
+
+        def write_number(row: int, col: int, value: Any) -> None:
+            if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+                return
+            ws.write_number(row, col, value, number_format)
+
+        return write_number
+    if column.kind == "month":
+
+        def write_month(row: int, col: int, value: Any) -> None:
+            if value is None or value is pd.NaT or value != value:
+                return
+            ws.write_datetime(row, col, value.to_pydatetime(), styles.month)
+
+        return write_month
+    if column.kind == "date":
+
+        def write_date(row: int, col: int, value: Any) -> None:
+            if value is None or value is pd.NaT or value != value:
+                return
+            ws.write_datetime(row, col, value, styles.date)
+
+        return write_date
+    if column.kind == "level":
+
+        def write_level(row: int, col: int, value: Any) -> None:
+            if value is None or value is pd.NA:
+                return
+            ws.write_string(row, col, LEVEL_NAMES.get(int(value), str(value)), styles.text)
+
+        return write_level
+
+    def write_text(row: int, col: int, value: Any) -> None:
+        if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+            return
+        ws.write_string(row, col, value if isinstance(value, str) else str(value), styles.text)
+
+    return write_text
+
+
+def _table(
+    book,
+    styles: _Styles,
+    name: str,
+    spec: tuple[tuple[str, Column], ...],
+    frame: pd.DataFrame,
+    *,
+    freeze_cols: int = 1,
+    landscape: bool = True,
+    row_style: Callable[[tuple], dict[int, Any]] | None = None,
+    note: str | None = None,
+) -> Any:
+    """A sheet holding one table: header row 1, frozen, filterable, printable."""
+    ws = book.add_worksheet(name)
+    for col, (_, column) in enumerate(spec):
+        ws.set_column(col, col, column.width)
+    ws.set_row(0, 32)
+    for col, (_, column) in enumerate(spec):
+        ws.write_string(0, col, column.label, styles.header)
+    writers = [_writer(ws, styles, column) for _, column in spec]
+    keys = [key for key, _ in spec]
+    wrapped = {n: column.width for n, (_, column) in enumerate(spec) if column.wrap}
+    limit = EXCEL_MAX_ROWS - 2
+    rows = frame[keys].itertuples(index=False, name=None) if len(frame) else iter(())
+    count = 0
+    for count, values in enumerate(rows, start=1):
+        if count > limit:
+            count -= 1
+            break
+        overrides = row_style(values) if row_style else {}
+        if wrapped:
+            height = row_height({n: values[n] for n in wrapped}, wrapped)
+            ws.set_row(count, height)
+            overrides = {**{n: styles.wrap for n in wrapped}, **overrides}
+        for col, (write, value) in enumerate(zip(writers, values, strict=True)):
+            if col in overrides and isinstance(value, str):
+                ws.write_string(count, col, value, overrides[col])
+            else:
+                write(count, col, value)
+    last = max(count, 1)
+    if len(frame) > limit:
+        ws.write_string(
+            last + 1,
+            0,
+            f"Chỉ ghi được {limit} dòng đầu (giới hạn của Excel); dùng --csv hoặc --parquet "
+            "để có đủ dữ liệu.",
+            styles.section,
+        )
+    elif note:
+        ws.write_string(last + 2, 0, note, styles.subtitle)
+    ws.autofilter(0, 0, last, len(spec) - 1)
+    ws.freeze_panes(1, freeze_cols)
+    _print_setup(ws, landscape)
+    ws.repeat_rows(0)
+    return ws
+
+
+def _print_setup(ws, landscape: bool = True) -> None:
+    ws.set_paper(9)  # A4
+    if landscape:
+        ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.5, right=0.4, top=0.6, bottom=0.6)
+    ws.set_footer("&CTrang &P/&N")
+
+
+# ----------------------------------------------------------------- Tổng quan
+
+
+def _overview(book, styles: _Styles, rollup: Rollup, criteria: pd.DataFrame) -> None:
+    ws = book.add_worksheet(SHEET_OVERVIEW)
+    ws.set_column(0, 0, 52)
+    ws.set_column(1, 1, 20)
+    ws.set_column(2, 2, OVERVIEW_TITLE_WIDTH)
+    ws.set_column(3, 3, 3)
+    ws.write_string(0, 0, "TỔNG HỢP KẾ HOẠCH CẢI TIẾN CHẤT LƯỢNG GIÁO DỤC", styles.title)
+    ws.write_string(1, 0, _scope(rollup), styles.subtitle)
+    now = dt.datetime.now().strftime("%d/%m/%Y %H:%M")
+    ws.write_string(2, 0, f"Tổng hợp lúc {now} bằng sheetkit.", styles.subtitle)
+    row = 4
+    ws.write_string(row, 0, "Chỉ tiêu", styles.header)
+    ws.write_string(row, 1, "Số lượng", styles.header)
+    for label, value in rollup.overview():
+        row += 1
+        ws.write_string(row, 0, label, styles.label)
+        ws.write_number(row, 1, value, styles.figure)
+    row += 2
+
+    # Chart data, each table with its chart to the right (column E).
+    top = _top_criteria(rollup, criteria)
+    row = _chart_table(
+        book,
+        ws,
+        styles,
+        row,
+        "Tiêu chí được nhiều trường đưa vào kế hoạch nhất",
+        ("Tiêu chí", "Số trường", "Tên tiêu chí"),
+        top,
+        chart_type="bar",
+        series_title="Số trường có kế hoạch cải tiến",
+    )
+    levels = _level_counts(rollup)
+    ws.set_h_pagebreaks([row + 1])  # print: figures and top criteria on page 1, the rest after
+    row = _chart_table(
+        book,
+        ws,
+        styles,
+        row + 1,
+        "Mức hiện tại và mức cần đạt của các việc cải tiến",
+        ("Mức", "Hiện tại", "Cần đạt"),
+        levels,
+        chart_type="column",
+        series_title=None,
+    )
+    months = _month_counts(rollup)
+    _chart_table(
+        book,
+        ws,
+        styles,
+        row + 1,
+        "Số việc cải tiến theo tháng hoàn thành",
+        ("Tháng", "Số việc"),
+        months,
+        chart_type="column",
+        series_title="Số việc hoàn thành trong tháng",
+    )
+    _print_setup(ws)
+    ws.activate()
+
+
+def _scope(rollup: Rollup) -> str:
+    schools = rollup.schools
+    parts = []
+    for key in ("district", "province"):
+        values = [v for v in schools[key].value_counts().index if v]
+        if len(values) == 1:
+            parts.append(values[0])
+        elif values:
+            parts.append(f"{len(values)} {'quận/huyện' if key == 'district' else 'tỉnh/thành phố'}")
+    years = [v for v in schools["school_year"].value_counts().index if v]
+    if years:
+        parts.append(f"năm học {years[0]}" + (" (và năm học khác)" if len(years) > 1 else ""))
+    return ", ".join(parts) or "Chưa có kế hoạch nào đọc được."
+
+
+def _top_criteria(rollup: Rollup, criteria: pd.DataFrame, count: int = 15) -> list[tuple]:
+    if criteria.empty:
+        return []
+    several = criteria["circular"].nunique() > 1
+    top = criteria.sort_values(["planning", "circular", "standard"], ascending=[False, True, True])
+    rows = []
+    for r in top.head(count).itertuples(index=False):
+        if r.planning == 0:
+            break
+        prefix = f"{SHORT_LEVEL.get(r.circular, r.circular)} " if several else ""
+        rows.append((f"{prefix}{r.criterion}", int(r.planning), r.title))
+    return rows[::-1]  # a bar chart draws its first category at the bottom
+
+
+def _level_counts(rollup: Rollup) -> list[tuple]:
+    items = rollup.items
+    current = items["current"].value_counts()
+    target = items["target"].value_counts()
+    rows = []
+    for level in range(4):
+        rows.append((level_label(level), int(current.get(level, 0)), int(target.get(level, 0))))
+    missing = int(items["current"].isna().sum())
+    if missing:
+        rows.append(("Chưa đánh giá", missing, 0))
+    return rows
+
+
+def _month_counts(rollup: Rollup) -> list[tuple]:
+    ends = rollup.items["end"].dropna()
+    if ends.empty:
+        return []
+    counts = ends.value_counts().sort_index()
+    return [(f"{d.month}/{d.year}", int(n)) for d, n in counts.items()]
+
+
+CHART_HEIGHT_PX = 380
+DEFAULT_ROW_POINTS = 15
+
+
+def _chart_table(book, ws, styles, row, title, headers, data, *, chart_type, series_title) -> int:
+    """A small table and, to its right, its chart; returns the first row after both."""
+    anchor = row
+    ws.write_string(row, 0, title, styles.section)
+    used = 2 * DEFAULT_ROW_POINTS  # title and header rows
+    row += 1
+    for col, header in enumerate(headers):
+        ws.write_string(row, col, header, styles.header)
+    first = row + 1
+    for values in data:
+        row += 1
+        height = DEFAULT_ROW_POINTS
+        if len(values) > 2:
+            height = row_height({2: values[2]}, {2: OVERVIEW_TITLE_WIDTH})
+            ws.set_row(row, height)
+        used += height
+        for col, value in enumerate(values):
+            if isinstance(value, str):
+                ws.write_string(row, col, value, styles.label if col == 2 else styles.text)
+            else:
+                ws.write_number(row, col, value, styles.int)
+    if not data:
+        row += 1
+        ws.write_string(row, 0, "(chưa có số liệu)", styles.subtitle)
+        return row + 1
+    last = row
+    chart = book.add_chart({"type": chart_type})
+    value_columns = [1] if series_title else list(range(1, len(headers)))
+    colors = ["#4472C4", "#ED7D31"]
+    for n, col in enumerate(value_columns):
+        chart.add_series(
+            {
+                "name": series_title or headers[col],
+                "categories": [ws.name, first, 0, last, 0],
+                "values": [ws.name, first, col, last, col],
+                "fill": {"color": colors[n % 2]},
+                "data_labels": {"value": True, "font": {"name": FONT, "size": 9}},
+            }
+        )
+    chart.set_title({"name": title, "name_font": {"name": FONT, "size": 12, "bold": True}})
+    chart.set_legend({"position": "bottom", "font": {"name": FONT}})
+    axis_font = {"name": FONT, "size": 9}
+    chart.set_x_axis({"num_font": axis_font})
+    chart.set_y_axis({"num_font": axis_font, "major_gridlines": {"visible": True}})
+    chart.set_size({"width": 640, "height": CHART_HEIGHT_PX})
+    ws.insert_chart(anchor, 4, chart)
+    # Leave room for the chart before the next table (a chart is 0.75 pt per pixel).
+    while used < CHART_HEIGHT_PX * 0.75 + DEFAULT_ROW_POINTS:
+        last += 1
+        used += DEFAULT_ROW_POINTS
+    return last + 1
+
+
+# ----------------------------------------------------------------- table sheets
+
+
+def _schools(book, styles: _Styles, rollup: Rollup) -> None:
+    frame = _school_rows(rollup)
+    status_col = [k for k, _ in SCHOOL_TABLE].index("status")
+
+    def row_style(values: tuple) -> dict[int, Any]:
+        style = styles.status.get(values[status_col])
+        return {status_col: style} if style is not None else {}
+
+    _table(
+        book,
+        styles,
+        SHEET_SCHOOLS,
+        SCHOOL_TABLE,
+        frame,
+        freeze_cols=2,
+        row_style=row_style,
+        note="Tình trạng: Hợp lệ = không có lỗi (có thể còn cảnh báo); Có lỗi = xem trang Lỗi; "
+        "Không đọc được = tệp hỏng, đặt mật khẩu hoặc không phải mẫu kế hoạch.",
+    )
+
+
+def _school_rows(rollup: Rollup) -> pd.DataFrame:
+    """Schools sorted by level then name, then the files that could not be read."""
+    schools = rollup.schools.copy()
+    order = {level: n for n, level in enumerate(("Mầm non", "Tiểu học", "THCS", "THPT"))}
+    schools["_level"] = schools["school_level"].map(lambda v: order.get(v, 9))
+    schools["_name"] = schools["school_name"].map(_sort_key)
+    schools = schools.sort_values(["_level", "_name", "school_code"]).drop(
+        columns=["_level", "_name"]
+    )
+    unreadable = rollup.unreadable
+    rows = pd.concat(
+        [
+            schools,
+            pd.DataFrame(
+                {
+                    "file": unreadable["file"],
+                    "status": STATUS_UNREADABLE,
+                    "school_name": "",
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    rows["school_id"] = range(1, len(rows) + 1)  # shown as STT
+    return rows
+
+
+def _sort_key(name: str) -> str:
+    from .text import fold
+
+    return fold(name)
+
+
+def _criteria(book, styles: _Styles, criteria: pd.DataFrame) -> None:
+    ws = _table(
+        book,
+        styles,
+        SHEET_CRITERIA,
+        CRITERIA_TABLE,
+        criteria if not criteria.empty else pd.DataFrame(columns=[k for k, _ in CRITERIA_TABLE]),
+        freeze_cols=4,
+        note="Số trường: các trường cùng Thông tư. Lên Mức k: số trường có việc cải tiến tiêu chí "
+        "này với mức cần đạt cao nhất là k.",
+    )
+    if not criteria.empty:
+        col = [k for k, _ in CRITERIA_TABLE].index("planning")
+        ws.conditional_format(
+            1,
+            col,
+            len(criteria),
+            col,
+            {"type": "data_bar", "bar_color": "#F4B183", "bar_solid": True},
+        )
+
+
+def _items(book, styles: _Styles, rollup: Rollup) -> None:
+    items = rollup.items
+    files = rollup.schools.set_index("school_id")["file"]
+    frame = items.assign(file=items["school_id"].map(files))
+    _table(book, styles, SHEET_ITEMS, ITEM_TABLE, frame, freeze_cols=1)
+
+
+def _problems(book, styles: _Styles, rollup: Rollup) -> None:
+    findings = rollup.findings.copy()
+    labels = findings["rule"].map(FILE_SEVERITY)
+    findings["severity"] = labels.fillna(findings["severity"].map(SEVERITY_LABEL))
+    order = {STATUS_UNREADABLE: 0, "Lỗi": 1, "Bản trùng": 2, "Cảnh báo": 3, "Lưu ý": 4, "Bỏ qua": 5}
+    findings["_order"] = findings["severity"].map(order).fillna(9)
+    findings["_file"] = findings["file"].map(_sort_key)
+    findings = findings.sort_values(["_order", "_file", "row"], kind="stable")
+    findings["school_name"] = findings["school_name"].astype("object").fillna("")
+
+    def row_style(values: tuple) -> dict[int, Any]:
+        style = styles.severity.get(values[0])
+        return {0: style} if style is not None else {}
+
+    _table(
+        book,
+        styles,
+        SHEET_PROBLEMS,
+        PROBLEM_TABLE,
+        findings,
+        freeze_cols=1,
+        row_style=row_style,
+        note=None if len(findings) else "Không có lỗi nào: mọi tệp đều đọc được và hợp lệ.",
+    )
+
+
+# ----------------------------------------------------------------- Ma trận
+
+
+def _matrix(book, styles: _Styles, rollup: Rollup) -> None:
+    """Schools × criteria, one block per circular: current level → highest target, coloured."""
+    ws = book.add_worksheet(SHEET_MATRIX)
+    ws.set_column(0, 0, 34)
+    ws.set_column(1, 1, 11)
+    levels, schools = rollup.levels, rollup.schools
+    ws.write_string(0, 0, "MA TRẬN MỨC ĐẠT THEO TIÊU CHÍ", styles.title)
+    ws.write_string(
+        1,
+        0,
+        "Mỗi ô: mức hiện tại → mức cần đạt cao nhất trong kế hoạch (chữ đậm); ô chỉ có một số là "
+        "tiêu chí không có trong kế hoạch; ô trống là chưa tự đánh giá. Màu theo mức hiện tại: "
+        "đỏ = Không đạt, vàng = Mức 1–2, xanh = Mức 3.",
+        styles.subtitle,
+    )
+    row = 3
+    widest = 2
+    names = schools.set_index("school_id")
+    for circular in catalog.circulars():
+        own = levels[levels["circular"] == circular.id]
+        if own.empty:
+            continue
+        current = own.pivot(index="school_id", columns="criterion", values="current")
+        target = own.pivot(index="school_id", columns="criterion", values="target")
+        codes = circular.codes
+        order = sorted(current.index, key=lambda i: _sort_key(names.at[i, "school_name"]))
+        ws.write_string(
+            row,
+            0,
+            f"{circular.short_name} — {', '.join(circular.school_levels)} ({len(order)} trường)",
+            styles.section,
+        )
+        row += 1
+        ws.write_string(row, 0, "Tên trường", styles.header)
+        ws.write_string(row, 1, "Mã trường", styles.header)
+        for k, code in enumerate(codes):
+            ws.write_string(row, 2 + k, code, styles.header)
+        first = row + 1
+        for school_id in order:
+            row += 1
+            ws.write_string(row, 0, names.at[school_id, "school_name"] or "", styles.text)
+            ws.write_string(row, 1, names.at[school_id, "school_code"] or "", styles.text)
+            for k, code in enumerate(codes):
+                level = current.at[school_id, code]
+                goal = target.at[school_id, code]
+                if pd.isna(level):
+                    if not pd.isna(goal):
+                        ws.write_string(row, 2 + k, f"? → {int(goal)}", styles.matrix[None])
+                    continue
+                fmt = styles.matrix[None] if pd.isna(goal) else styles.matrix_planned[int(goal)]
+                ws.write_number(row, 2 + k, int(level), fmt)
+        if order:
+            ws.conditional_format(
+                first,
+                2,
+                row,
+                1 + len(codes),
+                {
+                    "type": "3_color_scale",
+                    "min_type": "num",
+                    "min_value": 0,
+                    "mid_type": "num",
+                    "mid_value": 1.5,
+                    "max_type": "num",
+                    "max_value": 3,
+                    "min_color": "#F8696B",
+                    "mid_color": "#FFEB84",
+                    "max_color": "#63BE7B",
+                },
+            )
+        widest = max(widest, 2 + len(codes))
+        row += 2
+    ws.set_column(2, widest, 7)
+    ws.freeze_panes(0, 2)
+    _print_setup(ws)
+
+
+# ----------------------------------------------------------------- tables for analysts
+
+
+def write_tables(rollup: Rollup, folder: str | os.PathLike[str], kind: str = "csv") -> list[Path]:
+    """The roll-up's tables as CSV (UTF-8 with BOM, so Excel shows Vietnamese) or Parquet.
+
+    Files: files, schools, items, levels, findings, criteria (.csv or .parquet).
+    """
+    folder = Path(folder)
+    tables = {
+        "files": rollup.files,
+        "schools": rollup.schools,
+        "items": rollup.items,
+        "levels": rollup.levels,
+        "findings": rollup.findings,
+        "criteria": rollup.criteria(),
+    }
+    written = []
+    for name, frame in tables.items():
+        target = folder / f"{name}.{kind}"
+        with atomic_path(target) as tmp:
+            if kind == "csv":
+                frame.to_csv(tmp, index=False, encoding="utf-8-sig")
+            elif kind == "parquet":
+                frame.to_parquet(tmp, index=False)
+            else:
+                raise ValueError(f"unknown table format: {kind}")
+        written.append(target)
+    return written

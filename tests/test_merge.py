@@ -1,0 +1,315 @@
+"""District roll-up: hostile folders, duplicates, the summary workbook, the command."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import os
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from conftest import GOOD_PLAN
+from sheetkit import cli
+from sheetkit.merging import STATUS_ERRORS, STATUS_VALID, merge
+from sheetkit.summary import SUMMARY_SHEETS, write_summary, write_tables
+from sheetkit.templates import build_template
+
+# openpyxl does not know the data-bar extension Excel 2010 added; it only warns.
+pytestmark = pytest.mark.filterwarnings("ignore:.*extension is not supported:UserWarning")
+
+
+def plan_data(name: str, code: str, year: str = "2024-2025", **info) -> dict:
+    data = copy.deepcopy(GOOD_PLAN)
+    data["info"].update(school_name=name, school_code=code, school_year=year, **info)
+    return data
+
+
+@pytest.fixture
+def district(tmp_path) -> Path:
+    """A folder as a district receives it: three good plans, one with errors, and junk."""
+    folder = tmp_path / "nop-ke-hoach"
+    (folder / "dot-2").mkdir(parents=True)
+    build_template("tieu-hoc", folder / "th-kim-dong.xlsx", plan_data("Trường TH Kim Đồng", "7901"))
+    build_template("tieu-hoc", folder / "th-le-loi.xlsx", plan_data("Trường TH Lê Lợi", "7902"))
+    bad = plan_data("Trường TH Hoa Sen", "7903")
+    bad["items"][0]["end"] = "cuối năm"  # not a month
+    build_template("tieu-hoc", folder / "dot-2" / "th-hoa-sen.xlsx", bad)
+    mn = copy.deepcopy(GOOD_PLAN)
+    mn["info"].update(school_name="Trường MN Sơn Ca", school_code="7904", school_level="Mầm non")
+    mn["assessment"] = {}
+    mn["items"] = [dict(mn["items"][0], criterion="3.1")]
+    build_template("mam-non", folder / "mn-son-ca.xlsx", mn)
+    # What else lands in a mail download or a shared drive.
+    (folder / "~$th-kim-dong.xlsx").write_bytes(b"lock")  # Excel lock file: silently ignored
+    (folder / ".~lock.th-le-loi.xlsx#").write_text("lock")  # LibreOffice lock file
+    (folder / "Thumbs.db").write_bytes(b"\0" * 10)
+    (folder / ".DS_Store").write_bytes(b"\0" * 10)
+    (folder / "ke-hoach-scan.pdf").write_bytes(b"%PDF-1.4")
+    (folder / "rong.xlsx").write_bytes(b"")
+    (folder / "khong-phai-excel.xlsx").write_text("xin chào", encoding="utf-8")
+    (folder / "mat-khau.xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4000)
+    good = (folder / "th-le-loi.xlsx").read_bytes()
+    (folder / "dot-2" / "tai-chua-xong.xlsx").write_bytes(good[: len(good) // 2])
+    other = openpyxl.Workbook()
+    other.active.title = "Danh sách lớp"
+    other.active["A1"] = "Lớp"
+    other.save(folder / "mau-khac.xlsx")
+    (folder / ".git").mkdir()
+    (folder / ".git" / "config.xlsx").write_bytes(b"hidden folder: never read")
+    return folder
+
+
+def by_file(rollup) -> dict[str, pd.Series]:
+    return {Path(r.file).name: r for r in rollup.files.itertuples()}
+
+
+def test_every_file_is_accounted_for(district):
+    rollup = merge([district])
+    files = by_file(rollup)
+    assert "~$th-kim-dong.xlsx" not in files and ".~lock.th-le-loi.xlsx#" not in files
+    assert "config.xlsx" not in files  # hidden folders are not searched
+    statuses = {name: r.status for name, r in files.items()}
+    assert statuses == {
+        "th-kim-dong.xlsx": "read",
+        "th-le-loi.xlsx": "read",
+        "th-hoa-sen.xlsx": "read",
+        "mn-son-ca.xlsx": "read",
+        "Thumbs.db": "skipped",
+        ".DS_Store": "skipped",
+        "ke-hoach-scan.pdf": "skipped",
+        "rong.xlsx": "unreadable",
+        "khong-phai-excel.xlsx": "unreadable",
+        "mat-khau.xlsx": "unreadable",
+        "tai-chua-xong.xlsx": "unreadable",
+        "mau-khac.xlsx": "read",
+    }
+    assert "rỗng" in files["rong.xlsx"].reason
+    assert "mật khẩu" in files["mat-khau.xlsx"].reason
+    assert "hỏng" in files["tai-chua-xong.xlsx"].reason
+    assert "PDF" in files["ke-hoach-scan.pdf"].reason
+    # Names start from the chosen folder, so the officer can find the file.
+    assert files["th-hoa-sen.xlsx"].file == "nop-ke-hoach/dot-2/th-hoa-sen.xlsx"
+
+
+def test_plans_with_errors_are_included_and_marked(district):
+    rollup = merge([district])
+    schools = rollup.schools.set_index("school_code")
+    assert schools.loc["7903", "status"] == STATUS_ERRORS
+    assert schools.loc["7903", "errors"] >= 1
+    assert schools.loc["7901", "status"] == STATUS_VALID
+    assert schools.loc["7901", "items"] == 2
+    assert schools.loc["7901", "budget_total"] == 10_000_000
+    assert schools.loc["7904", "circular"] == "tt19-2018"
+    # A workbook from another template is read, and says what is missing.
+    other = rollup.findings[rollup.findings["file"].str.endswith("mau-khac.xlsx")]
+    assert set(other["rule"]) >= {"structure.missing_sheet"}
+    # The findings are the same as `sheetkit check` gives.
+    hoa_sen = rollup.findings[rollup.findings["file"].str.endswith("th-hoa-sen.xlsx")]
+    assert "item.end_invalid" in set(hoa_sen["rule"])
+    assert set(hoa_sen["cell"].dropna()) >= {"L5"}
+    unreadable = rollup.findings[rollup.findings["rule"] == "file.unreadable"]
+    assert len(unreadable) == 4
+    assert not rollup.ok
+
+
+def test_items_levels_and_criteria(district):
+    rollup = merge([district])
+    kim_dong = rollup.items[rollup.items["school_code"] == "7901"]
+    assert list(kim_dong["criterion"]) == ["3.6", "5.5"]
+    assert list(kim_dong["current"]) == [1, 1]
+    assert list(kim_dong["target"]) == [2, 2]
+    assert kim_dong["start"].iloc[0] == pd.Timestamp(2024, 9, 1)
+    assert kim_dong["end"].iloc[1] == pd.Timestamp(2025, 5, 1)
+    assert kim_dong["criterion_title"].iloc[0].startswith("Thư viện")
+    levels = rollup.levels.set_index(["school_id", "criterion"])
+    school = int(rollup.schools.set_index("school_code").loc["7901", "school_id"])
+    assert levels.loc[(school, "3.6"), "current"] == 1
+    assert levels.loc[(school, "3.6"), "target"] == 2
+    assert pd.isna(levels.loc[(school, "1.1"), "target"])
+    criteria = rollup.criteria().set_index(["circular", "criterion"])
+    row = criteria.loc[("tt17-2018", "3.6")]
+    # Kim Đồng, Lê Lợi and Hoa Sen all plan 3.6 from Mức 1 to Mức 2.
+    assert (row["schools"], row["current_1"], row["planning"], row["target_2"]) == (3, 3, 3, 3)
+    assert criteria.loc[("tt17-2018", "1.1"), "planning"] == 0
+
+
+def test_duplicates_keep_the_newer_plan(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    old = build_template("tieu-hoc", folder / "a-cu.xlsx", plan_data("Trường TH An Bình", "7911"))
+    new = build_template(
+        "tieu-hoc",
+        folder / "b-moi.xlsx",
+        plan_data("Trường TH An Bình", "7911", year="2025-2026"),
+    )
+    # Same name and district, no code, sent twice: the later file wins.
+    first = build_template("tieu-hoc", folder / "c-1.xlsx", plan_data("Trường TH Bình Minh", ""))
+    second = build_template("tieu-hoc", folder / "c-2.xlsx", plan_data("trường th  BÌNH MINH", ""))
+    os.utime(first, (2_000_000_000, 2_000_000_000))  # c-1 saved later than c-2
+    os.utime(second, (1_900_000_000, 1_900_000_000))
+    rollup = merge([folder])
+    files = by_file(rollup)
+    assert files["b-moi.xlsx"].status == "read"
+    assert files["a-cu.xlsx"].status == "duplicate"
+    assert "b-moi.xlsx" in files["a-cu.xlsx"].reason and "mã trường" in files["a-cu.xlsx"].reason
+    assert files["c-1.xlsx"].status == "read" and files["c-2.xlsx"].status == "duplicate"
+    assert len(rollup.schools) == 2
+    assert set(rollup.items["school_id"]) == set(rollup.schools["school_id"])
+    dup = rollup.findings[rollup.findings["rule"] == "file.duplicate"]
+    assert len(dup) == 2 and set(dup["severity"]) == {"warning"}
+    assert old.exists() and new.exists()
+
+
+def test_zip_archives(tmp_path, district):
+    archive = tmp_path / "thu-muc-tai-ve.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.write(district / "th-kim-dong.xlsx", "Kế hoạch/th-kim-dong.xlsx")
+        z.write(district / "rong.xlsx", "Kế hoạch/rong.xlsx")
+        z.writestr("__MACOSX/Kế hoạch/._th-kim-dong.xlsx", b"apple double")
+        z.writestr("Kế hoạch/~$th-kim-dong.xlsx", b"lock")
+        z.writestr("ghi-chu.txt", "xin chào")
+    truncated = tmp_path / "hong.zip"
+    truncated.write_bytes(archive.read_bytes()[:200])
+    rollup = merge([archive, truncated])
+    files = {r.file: r for r in rollup.files.itertuples()}
+    assert files[f"{archive}/Kế hoạch/th-kim-dong.xlsx"].status == "read"
+    assert files[f"{archive}/Kế hoạch/rong.xlsx"].status == "unreadable"
+    assert files[f"{archive}/ghi-chu.txt"].status == "skipped"
+    assert files[str(truncated)].status == "unreadable"
+    assert "tải lại" in files[str(truncated)].reason
+    assert len(files) == 4
+
+
+def test_zip_bomb_is_refused(tmp_path, monkeypatch):
+    from sheetkit import collect
+
+    monkeypatch.setattr(collect, "MAX_ARCHIVE_BYTES", 1_000_000)
+    archive = tmp_path / "bom.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("a.xlsx", b"\0" * 2_000_000)  # compresses to a few KB
+    rollup = merge([archive])
+    (row,) = rollup.files.itertuples()
+    assert row.status == "unreadable" and "quá lớn" in row.reason
+
+
+def test_text_from_schools_stays_text(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    data = plan_data('=HYPERLINK("http://x.invalid","Bấm vào")', "=1+1")
+    data["items"][0]["solution"] = "=SUM(A1:A9) rồi +1 và @ghi chú"
+    build_template("tieu-hoc", folder / "a.xlsx", data)
+    out = tmp_path / "tong-hop.xlsx"
+    write_summary(merge([folder]), out)
+    wb = openpyxl.load_workbook(out)
+    school = wb["Theo trường"]
+    assert school["B2"].value == '=HYPERLINK("http://x.invalid","Bấm vào")'
+    assert school["B2"].data_type == "s"
+    assert school["C2"].value == "=1+1" and school["C2"].data_type == "s"
+    details = wb["Chi tiết kế hoạch"]
+    solutions = [c.value for c in details["J"][1:]]
+    assert "=SUM(A1:A9) rồi +1 và @ghi chú" in solutions
+    assert all(c.data_type != "f" for ws in wb for row in ws.iter_rows() for c in row)
+
+
+def test_summary_workbook_structure(tmp_path, district):
+    rollup = merge([district])
+    out = tmp_path / "bao-cao" / "tong-hop.xlsx"
+    write_summary(rollup, out)
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == list(SUMMARY_SHEETS)
+    overview = wb["Tổng quan"]
+    figures = {overview.cell(r, 1).value: overview.cell(r, 2).value for r in range(6, 30)}
+    assert figures["Tệp tìm thấy"] == 12
+    assert figures["Tệp không đọc được"] == 4
+    assert figures["Kế hoạch có lỗi"] >= 2  # Hoa Sen and the other template
+    assert figures["    Tiểu học"] == 3
+    assert len(overview._charts) == 3
+    schools = wb["Theo trường"]
+    assert schools.freeze_panes == "C2"
+    assert schools.auto_filter.ref.startswith("A1:M")
+    header = [c.value for c in schools[1]]
+    assert header[:4] == ["STT", "Tên trường", "Mã trường", "Cấp học"]
+    statuses = [c.value for c in schools["K"][1:] if c.value]
+    assert statuses.count("Không đọc được") == 4
+    assert schools.page_setup.orientation == "landscape" and schools.print_title_rows == "$1:$1"
+    problems = wb["Lỗi"]
+    first = [c.value for c in problems[2]]
+    assert first[0] == "Không đọc được"
+    matrix = wb["Ma trận"]
+    assert matrix.conditional_formatting, "colour scale on the matrix"
+    details = wb["Chi tiết kế hoạch"]
+    assert details.max_row - 1 == len(rollup.items)
+
+
+def test_inputs_are_never_modified(district, tmp_path):
+    before = {
+        p: hashlib.sha256(p.read_bytes()).hexdigest() for p in district.rglob("*") if p.is_file()
+    }
+    assert cli.main(["merge", str(district), "-o", str(district / "tong-hop.xlsx"), "--quiet"]) == 1
+    after = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in before}
+    assert before == after
+    # Run again: the summary written into the folder is not read as a school's plan.
+    rollup = merge([district], exclude=[district / "tong-hop.xlsx"])
+    assert "tong-hop.xlsx" not in by_file(rollup)
+    assert cli.main(["merge", str(district), "-o", str(district / "tong-hop.xlsx"), "--quiet"]) == 1
+    leftovers = [p.name for p in district.iterdir() if p.name.startswith(".sheetkit-")]
+    assert leftovers == []
+
+
+def test_cli_exit_codes_and_closing_line(tmp_path, capsys):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    build_template("tieu-hoc", folder / "a.xlsx", plan_data("Trường TH Kim Đồng", "7901"))
+    out = tmp_path / "out.xlsx"
+    assert cli.main(["merge", str(folder), "-o", str(out)]) == 0
+    line = capsys.readouterr().out.strip()
+    assert line.startswith("Đã tổng hợp 1 trường, 1 tệp đọc được, 0 kế hoạch có lỗi")
+    assert cli.main(["merge", str(tmp_path / "khong-co"), "-o", str(out)]) == 1
+    assert cli.main(["merge", str(folder / "a.xlsx"), "-o", str(folder / "a.xlsx")]) == 2
+    assert cli.main(["merge", str(folder), "-o", str(tmp_path / "out.csv")]) == 2
+    empty = tmp_path / "trong"
+    empty.mkdir()
+    assert cli.main(["merge", str(empty), "-o", str(out)]) == 2
+    assert "Không tìm thấy tệp nào" in capsys.readouterr().err
+
+
+def test_tables_for_analysts(tmp_path, district):
+    rollup = merge([district])
+    written = write_tables(rollup, tmp_path / "csv", "csv")
+    assert [p.name for p in written] == [
+        "files.csv",
+        "schools.csv",
+        "items.csv",
+        "levels.csv",
+        "findings.csv",
+        "criteria.csv",
+    ]
+    assert (tmp_path / "csv" / "schools.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    back = pd.read_csv(tmp_path / "csv" / "items.csv", dtype={"school_code": str})
+    assert len(back) == len(rollup.items)
+    write_tables(rollup, tmp_path / "pq", "parquet")
+    items = pd.read_parquet(tmp_path / "pq" / "items.parquet")
+    assert list(items.columns) == list(rollup.items.columns)
+    assert items["start"].dtype.kind == "M"
+
+
+def test_parallel_and_serial_agree(tmp_path):
+    from sheetkit.sample import write_district
+
+    folder = tmp_path / "quan"
+    write_district(folder, count=60, seed=7)
+    serial = merge([folder], workers=1)
+    parallel = merge([folder], workers=2)
+    pd.testing.assert_frame_equal(serial.schools, parallel.schools)
+    pd.testing.assert_frame_equal(serial.items, parallel.items)
+    pd.testing.assert_frame_equal(serial.findings, parallel.findings)
+
+
+def test_progress_is_reported(district):
+    seen = []
+    merge([district], progress=lambda done, total: seen.append((done, total)))
+    assert seen[0] == (0, 9) and seen[-1] == (9, 9)
