@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
@@ -133,13 +134,29 @@ def cmd_merge(args) -> int:
     if rollup.files.empty:
         print("Không tìm thấy tệp nào trong các đường dẫn đã cho.", file=sys.stderr)
         return EXIT_UNREADABLE
+    started = time.perf_counter()
     write_summary(rollup, output)
+    rollup.timings["write"] = time.perf_counter() - started
     for folder, kind in ((args.csv, "csv"), (args.parquet, "parquet")):
         if folder:
             from .summary import write_tables
 
             write_tables(rollup, folder, kind)
     print(closing_line(rollup, output))
+    if args.debug:  # where the time and memory went, for benchmarks/merge_bench.py
+        import json
+
+        usage = {}
+        try:
+            import resource  # Unix only
+
+            usage = {
+                "peak_mb_main": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                "peak_mb_worker": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+            }
+        except ImportError:
+            pass
+        print("timings " + json.dumps({**rollup.timings, **usage}), file=sys.stderr)
     return EXIT_OK if rollup.ok else EXIT_FINDINGS
 
 

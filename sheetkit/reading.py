@@ -35,6 +35,28 @@ HEADER_SEARCH_ROWS = 40
 MAX_LABEL_CHARS = 80
 ALL_CODES = {code for c in catalog.circulars() for code in c.codes}
 
+def _memo(parser):
+    """The parser, remembering its answers for plain cell values.
+
+    Parsers are pure and a district's cells repeat ("Mức 2", "9/2024",
+    "Không"), so each distinct value is parsed once per process. ``typed``
+    keeps 1, 1.0 and True apart. Errors are not remembered (they are rare).
+    """
+    cached = lru_cache(maxsize=8192, typed=True)(parser)
+
+    def parse(value: object):
+        if isinstance(value, (str, int, float)) and not (isinstance(value, str) and len(value) > 200):
+            return cached(value)
+        return parser(value)
+
+    return parse
+
+
+PARSE_LEVEL = _memo(parsing.parse_level)
+PARSE_MONTH = _memo(parsing.parse_month)
+PARSE_BUDGET = _memo(parsing.parse_budget)
+PARSE_CRITERION = _memo(lambda v: parsing.parse_criterion(v, ALL_CODES))
+
 INFO_PARSERS = {
     "school_level": lambda v: parsing.parse_choice(v, parsing.SCHOOL_LEVEL_CHOICES),
     "plan_type": lambda v: parsing.parse_choice(v, parsing.PLAN_TYPE_CHOICES),
@@ -199,7 +221,7 @@ def _parse(record: dict, key: str, parser, value: object) -> ParseError | None:
 
 
 def _parse_criterion(record: dict, value: object) -> None:
-    err = _parse(record, "criterion", lambda v: parsing.parse_criterion(v, ALL_CODES), value)
+    err = _parse(record, "criterion", PARSE_CRITERION, value)
     record["criterion_ambiguous"] = isinstance(err, parsing.AmbiguousCriterion)
 
 
@@ -218,7 +240,7 @@ def _assessment_rows(grid, header_row, mapping, legacy) -> list[dict[str, Any]]:
         record: dict[str, Any] = {"row": row}
         _parse_criterion(record, values["criterion"])
         record["title"] = clean(values.get("title")) or None
-        _parse(record, "current", parsing.parse_level, values["current"])
+        _parse(record, "current", PARSE_LEVEL, values["current"])
         record["note"] = clean(values.get("note")) or None
         _note_legacy(legacy, SHEET_ASSESSMENT, row, "note", values.get("note"))
         records.append(record)
@@ -234,13 +256,13 @@ def _item_rows(grid, header_row, mapping, legacy) -> list[dict[str, Any]]:
         _note_legacy(legacy, SHEET_PLAN, row, "title", values.get("title"))
         # Mức hiện tại is a formula in the template; a typed level is kept to compare.
         try:
-            record["current_typed"] = parsing.parse_level(values.get("current"))
+            record["current_typed"] = PARSE_LEVEL(values.get("current"))
         except ParseError:
             record["current_typed"] = None
-        _parse(record, "target", parsing.parse_level, values["target"])
-        _parse(record, "start", parsing.parse_month, values["start"])
-        _parse(record, "end", parsing.parse_month, values["end"])
-        _parse(record, "budget", parsing.parse_budget, values["budget"])
+        _parse(record, "target", PARSE_LEVEL, values["target"])
+        _parse(record, "start", PARSE_MONTH, values["start"])
+        _parse(record, "end", PARSE_MONTH, values["end"])
+        _parse(record, "budget", PARSE_BUDGET, values["budget"])
         budget = record["budget"]
         record["budget"] = budget.label if budget else None
         record["budget_kind"] = budget.kind if budget else None

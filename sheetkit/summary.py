@@ -140,6 +140,8 @@ def write_summary(rollup: Rollup, path: str | os.PathLike[str]) -> Path:
                 "strings_to_formulas": False,
                 "strings_to_urls": False,
                 "strings_to_numbers": False,
+                # Plain text cells use the default format: no style on 100,000s of cells.
+                "default_format_properties": {"font_name": FONT, "font_size": 11},
             },
         )
         book.set_properties({"title": "Tổng hợp kế hoạch cải tiến chất lượng giáo dục"})
@@ -165,7 +167,7 @@ class _Styles:
         def add(**props) -> Any:
             return book.add_format({**base, **props})
 
-        self.text = add()
+        self.text = None  # the workbook's default format: Times New Roman 11
         self.wrap = add(text_wrap=True)
         self.int = add(num_format="0", align="center")
         self.money = add(num_format="#,##0")
@@ -636,10 +638,12 @@ def _matrix(book, styles: _Styles, rollup: Rollup) -> None:
         own = levels[levels["circular"] == circular.id]
         if own.empty:
             continue
-        current = own.pivot(index="school_id", columns="criterion", values="current")
-        target = own.pivot(index="school_id", columns="criterion", values="target")
         codes = circular.codes
+        current = own.pivot(index="school_id", columns="criterion", values="current")[codes]
+        target = own.pivot(index="school_id", columns="criterion", values="target")[codes]
         order = sorted(current.index, key=lambda i: _sort_key(names.at[i, "school_name"]))
+        current_values = current.loc[order].to_numpy(dtype="float64", na_value=math.nan)
+        target_values = target.loc[order].to_numpy(dtype="float64", na_value=math.nan)
         ws.write_string(
             row,
             0,
@@ -652,18 +656,16 @@ def _matrix(book, styles: _Styles, rollup: Rollup) -> None:
         for k, code in enumerate(codes):
             ws.write_string(row, 2 + k, code, styles.header)
         first = row + 1
-        for school_id in order:
+        for n, school_id in enumerate(order):
             row += 1
             ws.write_string(row, 0, names.at[school_id, "school_name"] or "", styles.text)
             ws.write_string(row, 1, names.at[school_id, "school_code"] or "", styles.text)
-            for k, code in enumerate(codes):
-                level = current.at[school_id, code]
-                goal = target.at[school_id, code]
-                if pd.isna(level):
-                    if not pd.isna(goal):
+            for k, (level, goal) in enumerate(zip(current_values[n], target_values[n], strict=True)):
+                if math.isnan(level):
+                    if not math.isnan(goal):
                         ws.write_string(row, 2 + k, f"? → {int(goal)}", styles.matrix[None])
                     continue
-                fmt = styles.matrix[None] if pd.isna(goal) else styles.matrix_planned[int(goal)]
+                fmt = styles.matrix[None] if math.isnan(goal) else styles.matrix_planned[int(goal)]
                 ws.write_number(row, 2 + k, int(level), fmt)
         if order:
             ws.conditional_format(

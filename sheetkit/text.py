@@ -18,13 +18,22 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text).strip()
 
 
+_UNTIDY_SPACE = re.compile(r"\s\s|[^\S ]|^ | $")
+
+
 def clean(value: object) -> str:
     """A cell value as display text: NFC, single spaces, no surrounding blanks."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return _SPACES.sub(" ", nfc(str(value)))
+    text = value if isinstance(value, str) else str(value)
+    # Most cells are already tidy NFC text; checking is cheaper than rebuilding them.
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    if _UNTIDY_SPACE.search(text):
+        text = _SPACES.sub(" ", text).strip()
+    return text
 
 
 def label_key(text: object) -> str:

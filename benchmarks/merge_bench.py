@@ -1,0 +1,137 @@
+"""How fast is `sheetkit merge` on 100, 1,000 and 10,000 school workbooks?
+
+    python benchmarks/merge_bench.py [--sizes 100 1000 10000] [--data DIR] [--baseline-max N]
+
+Generates realistic school workbooks once (kept in --data, default
+/tmp/sheetkit-merge-bench): the real templates with dropdowns and formatting,
+all three circulars, 10-40 plan items of long Vietnamese text each, about 30%
+with real mistakes. Then, for each size, in the same run:
+
+- the whole `sheetkit merge DIR -o OUT.xlsx` process (interpreter start,
+  imports, read, validate, write), with its own breakdown (`--debug`):
+  read and validate as CPU seconds summed over the worker processes, write
+  as wall time, and the peak memory of the main process and of a worker;
+- the naive baseline a user would write: `pd.concat` of
+  `pd.read_excel(f, sheet_name=None)` (openpyxl) for every file, reading only.
+
+Targets (issue 5): merge of 1,000 at least 5x faster than the baseline's read
+of 1,000; 10,000 at most 11x the time of 1,000; peak memory under 1 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from multiprocessing import Pool
+from pathlib import Path
+
+from sheetkit.sample import LEVEL_MIX, NAMES, SOLUTIONS, sample_plan
+from sheetkit.templates import build_template
+
+BASELINE_SCRIPT = """
+import sys, glob, pandas as pd
+files = sorted(glob.glob(sys.argv[1] + "/*.xlsx"))
+frames = []
+for f in files:
+    frames.append(pd.concat(pd.read_excel(f, sheet_name=None, engine="openpyxl")))
+table = pd.concat(frames)
+print(len(files), len(table))
+"""
+
+
+def _one(index: int, folder: str) -> None:
+    rng = random.Random(index)
+    template, level, short = rng.choices(LEVEL_MIX, weights=[14, 14, 10, 2])[0]
+    name = f"{NAMES[index % len(NAMES)]} {index}"
+    data = sample_plan(rng, template, level, name, index, min_items=10, max_items=28)
+    wanted = rng.randint(10, 40)
+    while len(data["items"]) < wanted:  # a second item for some criteria, as real plans have
+        data["items"].append(dict(rng.choice(data["items"])))
+    for item in data["items"]:  # long solutions: several sentences, some over 1,000 characters
+        parts = rng.sample(SOLUTIONS, k=rng.randint(1, 5))
+        item["solution"] = " ".join(p.format(year="2024-2025", district="Quận Mẫu") for p in parts)
+    data["items"].sort(key=lambda item: [int(p) for p in str(item["criterion"]).split(".")])
+    if rng.random() < 0.3:
+        data["items"][0]["end"] = "cuối năm"  # a mistake schools make
+    build_template(template, Path(folder) / f"{short}-{index:05d}.xlsx", data)
+
+
+def generate(folder: Path, count: int) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    have = len(list(folder.glob("*.xlsx")))
+    if have < count:
+        print(f"  generating {count - have} workbooks in {folder} ...", flush=True)
+        with Pool(os.cpu_count() or 1) as pool:
+            pool.starmap(_one, [(i, str(folder)) for i in range(have, count)], chunksize=20)
+    return folder
+
+
+def run_merge(folder: Path, out: Path) -> dict:
+    started = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", "sheetkit", "--debug", "merge", str(folder), "-o", str(out)],
+        capture_output=True,
+        text=True,
+    )
+    wall = time.perf_counter() - started
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"merge failed:\n{proc.stderr}")
+    line = next(x for x in proc.stderr.splitlines() if x.startswith("timings "))
+    figures = json.loads(line.removeprefix("timings "))
+    return {"wall": wall, **figures, "summary": proc.stdout.strip()}
+
+
+def run_baseline(folder: Path) -> float:
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-c", BASELINE_SCRIPT, str(folder)], check=True, capture_output=True
+    )
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
+    parser.add_argument(
+        "--data", type=Path, default=Path(tempfile.gettempdir()) / "sheetkit-merge-bench"
+    )
+    parser.add_argument(
+        "--baseline-max", type=int, default=1000, help="skip the slow baseline above this size"
+    )
+    args = parser.parse_args()
+    results = {}
+    for size in args.sizes:
+        folder = generate(args.data / str(size), size)
+        with tempfile.TemporaryDirectory() as tmp:
+            merged = run_merge(folder, Path(tmp) / "tong-hop.xlsx")
+        baseline = run_baseline(folder) if size <= args.baseline_max else None
+        results[size] = (merged, baseline)
+        print(f"\n{size} workbooks")
+        print(f"  sheetkit merge, whole process: {merged['wall']:.2f} s  ({merged['summary']})")
+        print(
+            f"    read {merged['read']:.2f} s + validate {merged['validate']:.2f} s (CPU, all workers); "
+            f"collect+read+validate wall {merged['collect_and_read_wall']:.2f} s; "
+            f"assemble {merged['assemble']:.2f} s; write {merged['write']:.2f} s"
+        )
+        print(
+            f"    peak memory: main process {merged.get('peak_mb_main', 0):.0f} MB, "
+            f"largest worker {merged.get('peak_mb_worker', 0):.0f} MB"
+        )
+        if baseline is not None:
+            print(
+                f"  naive baseline (pd.read_excel openpyxl, read only): {baseline:.2f} s  "
+                f"-> merge is {baseline / merged['wall']:.1f}x faster"
+            )
+    if 1000 in results and 10000 in results:
+        ratio = results[10000][0]["wall"] / results[1000][0]["wall"]
+        print(f"\n10,000 / 1,000 merge time: {ratio:.1f}x (target at most 11x)")
+
+
+if __name__ == "__main__":
+    main()
