@@ -35,6 +35,7 @@ HEADER_SEARCH_ROWS = 40
 MAX_LABEL_CHARS = 80
 ALL_CODES = {code for c in catalog.circulars() for code in c.codes}
 
+
 def _memo(parser):
     """The parser, remembering its answers for plain cell values.
 
@@ -45,7 +46,9 @@ def _memo(parser):
     cached = lru_cache(maxsize=8192, typed=True)(parser)
 
     def parse(value: object):
-        if isinstance(value, (str, int, float)) and not (isinstance(value, str) and len(value) > 200):
+        if isinstance(value, (str, int, float)) and not (
+            isinstance(value, str) and len(value) > 200
+        ):
             return cached(value)
         return parser(value)
 

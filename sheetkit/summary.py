@@ -1,9 +1,9 @@
 """The district summary workbook, written with XlsxWriter from a Rollup.
 
 Sheets: Tổng quan (figures and charts), Theo trường, Theo tiêu chí, Ma trận,
-Chi tiết kế hoạch, Lỗi. The workbook streams rows to disk (XlsxWriter's
-constant-memory mode), so a province's tens of thousands of plan items never
-sit in memory twice. Everything a school typed is written as a string cell:
+Chi tiết kế hoạch, Lỗi. Rows are written in order, so a province's
+roll-up (100,000+ plan items) can stream them to disk (XlsxWriter's
+constant-memory mode) and memory stays flat. Everything a school typed is written as a string cell:
 a school name that starts with "=" stays text, never a formula or a link.
 """
 
@@ -42,6 +42,9 @@ SUMMARY_SHEETS = (
     SHEET_PROBLEMS,
 )
 EXCEL_MAX_ROWS = 1_048_576
+# Up to a few thousand schools the workbook is built in memory (faster: shared
+# strings); a province's roll-up streams rows to disk so memory stays flat.
+STREAM_FROM_ITEMS = 100_000
 FONT = "Times New Roman"
 OVERVIEW_TITLE_WIDTH = 44
 SHORT_LEVEL = {"tt19-2018": "MN", "tt17-2018": "TH", "tt18-2018": "THCS-THPT"}
@@ -136,7 +139,7 @@ def write_summary(rollup: Rollup, path: str | os.PathLike[str]) -> Path:
         book = xlsxwriter.Workbook(
             str(tmp),
             {
-                "constant_memory": True,
+                "constant_memory": len(rollup.items) >= STREAM_FROM_ITEMS,
                 "strings_to_formulas": False,
                 "strings_to_urls": False,
                 "strings_to_numbers": False,
@@ -660,7 +663,9 @@ def _matrix(book, styles: _Styles, rollup: Rollup) -> None:
             row += 1
             ws.write_string(row, 0, names.at[school_id, "school_name"] or "", styles.text)
             ws.write_string(row, 1, names.at[school_id, "school_code"] or "", styles.text)
-            for k, (level, goal) in enumerate(zip(current_values[n], target_values[n], strict=True)):
+            for k, (level, goal) in enumerate(
+                zip(current_values[n], target_values[n], strict=True)
+            ):
                 if math.isnan(level):
                     if not math.isnan(goal):
                         ws.write_string(row, 2 + k, f"? → {int(goal)}", styles.matrix[None])
