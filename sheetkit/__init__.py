@@ -4,6 +4,8 @@
     plan = sheetkit.read_plan("ke-hoach.xlsx")      # school info + pandas DataFrames
     findings = sheetkit.check_plan(plan)            # list of findings (dicts)
     sheetkit.build_template("tieu-hoc", "mau.xlsx")
+    rollup = sheetkit.merge(["thu-muc"])             # a district's plans as DataFrames
+    sheetkit.write_summary(rollup, "tong-hop.xlsx")
 
 Names are imported on first use so that ``import sheetkit`` stays cheap.
 """
@@ -26,6 +28,10 @@ _EXPORTS = {
     "annotate_workbook": "annotate",
     "ReadError": "sources",
     "ParseError": "parsing",
+    "merge": "merging",
+    "Rollup": "merging",
+    "write_summary": "summary",
+    "write_tables": "summary",
 }
 
 __all__ = sorted(_EXPORTS)

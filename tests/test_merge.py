@@ -215,10 +215,15 @@ def test_text_from_schools_stays_text(tmp_path):
     assert all(c.data_type != "f" for ws in wb for row in ws.iter_rows() for c in row)
 
 
-def test_summary_workbook_structure(tmp_path, district):
-    rollup = merge([district])
+@pytest.mark.parametrize("streamed", [False, True], ids=["in-memory", "streamed"])
+def test_summary_workbook_structure(tmp_path, district, monkeypatch, streamed):
+    import sheetkit.summary
+
+    if streamed:  # a province's roll-up: rows streamed to disk, same workbook
+        monkeypatch.setattr(sheetkit.summary, "STREAM_FROM_ITEMS", 0)
+    rollup = sheetkit.merge([district])
     out = tmp_path / "bao-cao" / "tong-hop.xlsx"
-    write_summary(rollup, out)
+    sheetkit.write_summary(rollup, out)
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == list(SUMMARY_SHEETS)
     overview = wb["Tổng quan"]
