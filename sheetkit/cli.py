@@ -157,7 +157,7 @@ def cmd_merge(args) -> int:
         except ImportError:
             pass
         print("timings " + json.dumps({**rollup.timings, **usage}), file=sys.stderr)
-    return EXIT_OK if rollup.ok else EXIT_FINDINGS
+    return EXIT_OK if rollup.all_read else EXIT_FINDINGS
 
 
 def closing_line(rollup, output) -> str:

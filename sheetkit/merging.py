@@ -115,9 +115,9 @@ class Rollup:
         return self.files[self.files["status"] == "unreadable"]
 
     @property
-    def ok(self) -> bool:
-        """Every workbook was read and no plan has an error."""
-        return self.unreadable.empty and not (self.schools["errors"] > 0).any()
+    def all_read(self) -> bool:
+        """Every workbook found could be read (plans may still have errors: see ``schools``)."""
+        return self.unreadable.empty
 
     def criteria(self) -> pd.DataFrame:
         return criteria_summary(self)

@@ -113,7 +113,7 @@ def test_plans_with_errors_are_included_and_marked(district):
     assert set(hoa_sen["cell"].dropna()) >= {"L5"}
     unreadable = rollup.findings[rollup.findings["rule"] == "file.unreadable"]
     assert len(unreadable) == 4
-    assert not rollup.ok
+    assert not rollup.all_read
 
 
 def test_items_levels_and_criteria(district):
@@ -270,9 +270,16 @@ def test_cli_exit_codes_and_closing_line(tmp_path, capsys):
     folder.mkdir()
     build_template("tieu-hoc", folder / "a.xlsx", plan_data("Trường TH Kim Đồng", "7901"))
     out = tmp_path / "out.xlsx"
+    bad = plan_data("Trường TH Lê Lợi", "7902")
+    bad["items"][0]["end"] = "cuối năm"
+    build_template("tieu-hoc", folder / "b.xlsx", bad)
+    # Plans with errors are part of a good roll-up: exit 0 when every file was read.
     assert cli.main(["merge", str(folder), "-o", str(out)]) == 0
     line = capsys.readouterr().out.strip()
-    assert line.startswith("Đã tổng hợp 1 trường, 1 tệp đọc được, 0 kế hoạch có lỗi")
+    assert line.startswith("Đã tổng hợp 2 trường, 2 tệp đọc được, 1 kế hoạch có lỗi")
+    (folder / "c.xlsx").write_bytes(b"")
+    assert cli.main(["merge", str(folder), "-o", str(out)]) == 1
+    assert "1 tệp không đọc được" in capsys.readouterr().out
     assert cli.main(["merge", str(tmp_path / "khong-co"), "-o", str(out)]) == 1
     assert cli.main(["merge", str(folder / "a.xlsx"), "-o", str(folder / "a.xlsx")]) == 2
     assert cli.main(["merge", str(folder), "-o", str(tmp_path / "out.csv")]) == 2
