@@ -144,7 +144,7 @@ def write_summary(rollup: Rollup, path: str | os.PathLike[str]) -> Path:
                 "strings_to_urls": False,
                 "strings_to_numbers": False,
                 # Plain text cells use the default format: no style on 100,000s of cells.
-                "default_format_properties": {"font_name": FONT, "font_size": 11},
+                "default_format_properties": {"font_name": FONT, "font_size": 11, "valign": "top"},
             },
         )
         book.set_properties({"title": "Tổng hợp kế hoạch cải tiến chất lượng giáo dục"})
@@ -170,7 +170,7 @@ class _Styles:
         def add(**props) -> Any:
             return book.add_format({**base, **props})
 
-        self.text = None  # the workbook's default format: Times New Roman 11
+        self.text = None  # the workbook's default format: Times New Roman 11, top
         self.wrap = add(text_wrap=True)
         self.int = add(num_format="0", align="center")
         self.money = add(num_format="#,##0")
