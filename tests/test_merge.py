@@ -325,3 +325,14 @@ def test_progress_is_reported(district):
     seen = []
     merge([district], progress=lambda done, total: seen.append((done, total)))
     assert seen[0] == (0, 9) and seen[-1] == (9, 9)
+
+
+def test_zip_member_names_written_without_the_utf8_flag():
+    from sheetkit.collect import _member_name
+
+    info = zipfile.ZipInfo("placeholder")
+    info.filename = "Kế hoạch Trường Hoa Sen.xlsx".encode().decode("cp437")  # how Python reads it
+    info.flag_bits = 0
+    assert _member_name(info) == "Kế hoạch Trường Hoa Sen.xlsx"
+    info.filename, info.flag_bits = "Kế hoạch.xlsx", 0x800
+    assert _member_name(info) == "Kế hoạch.xlsx"
