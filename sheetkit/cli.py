@@ -36,9 +36,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="ĐƯỜNG_DẪN", help="tệp, thư mục hoặc tệp .zip")
     p.add_argument("-o", "--output", required=True, help="tệp tổng hợp .xlsx sẽ tạo")
     p.add_argument("--csv", metavar="THƯ_MỤC", help="ghi thêm các bảng dạng CSV vào thư mục này")
-    p.add_argument(
-        "--parquet", metavar="THƯ_MỤC", help="ghi thêm các bảng dạng Parquet (cần pyarrow)"
-    )
+    p.add_argument("--parquet", metavar="THƯ_MỤC", help="ghi thêm các bảng dạng Parquet")
     p.add_argument("--workers", type=int, help="số tiến trình đọc tệp (mặc định: mọi nhân CPU)")
     p.add_argument("--quiet", action="store_true", help="không hiện thanh tiến độ")
     return parser
@@ -120,7 +118,7 @@ def cmd_merge(args) -> int:
             import pyarrow  # noqa: F401
         except ImportError:
             print(
-                'Lỗi: ghi Parquet cần thư viện pyarrow: pip install "sheetkit[parquet]"',
+                "Lỗi: ghi Parquet cần thư viện pyarrow: pip install pyarrow",
                 file=sys.stderr,
             )
             return EXIT_UNREADABLE

@@ -153,9 +153,13 @@ def merge(
         done = 0
         if progress:
             progress(0, len(readable))
+        item_chunks: list[pd.DataFrame] = []
         for batch_results, batch_timings in _run_batches(readable, workers):
             for result in batch_results:
                 results[result["index"]] = result
+            # Items become a compact frame per batch at once, so the Python
+            # strings of thousands of plans are never all alive together.
+            item_chunks.append(_item_chunk(batch_results))
             for key in timings:
                 timings[key] += batch_timings[key]
             done += len(batch_results)
@@ -163,7 +167,7 @@ def merge(
                 progress(done, len(readable))
     timings["collect_and_read_wall"] = time.perf_counter() - started
     assemble_started = time.perf_counter()
-    rollup = _assemble(candidates, results)
+    rollup = _assemble(candidates, results, item_chunks)
     timings["assemble"] = time.perf_counter() - assemble_started
     rollup.timings = timings
     return rollup
@@ -277,6 +281,11 @@ def reduce_plan(index: int, plan: Plan, findings: list[dict[str, Any]]) -> dict[
             "budget": record.get("budget_label") or clean(record.get("budget_raw")) or None,
         }
         items.append(tuple(values.get(k) for k in ITEM_FIELDS))
+    targets: dict[str, int] = {}  # highest planned target per criterion
+    for item in items:
+        code, target = item[2], item[5]
+        if target is not None and isinstance(code, str):
+            targets[code] = max(target, targets.get(code, target))
     errors = sum(f["severity"] == "error" for f in findings)
     school = {
         "school_name": plan.school_name,
@@ -303,6 +312,7 @@ def reduce_plan(index: int, plan: Plan, findings: list[dict[str, Any]]) -> dict[
         "index": index,
         "school": school,
         "items": items,
+        "targets": targets,
         "levels": list(levels.items()),
         "findings": [tuple(display_value(f.get(k)) for k in FINDING_COLUMNS) for f in findings],
     }
@@ -311,7 +321,14 @@ def reduce_plan(index: int, plan: Plan, findings: list[dict[str, Any]]) -> dict[
 # ----------------------------------------------------------------- assembling (parent side)
 
 
-def _assemble(candidates: list[Candidate], results: dict[int, dict[str, Any]]) -> Rollup:
+def _item_chunk(batch_results: list[dict[str, Any]]) -> pd.DataFrame:
+    records = [(r["index"], *item) for r in batch_results for item in r.pop("items", ())]
+    return pd.DataFrame.from_records(records, columns=["school_id", *ITEM_FIELDS])
+
+
+def _assemble(
+    candidates: list[Candidate], results: dict[int, dict[str, Any]], item_chunks: list
+) -> Rollup:
     files = []
     for i, c in enumerate(candidates):
         result = results.get(i, {})
@@ -361,7 +378,7 @@ def _assemble(candidates: list[Candidate], results: dict[int, dict[str, Any]]) -
             {"school_id": "Int64"}
         ),
         schools=schools,
-        items=_items_frame(plans, kept_ids, schools),
+        items=_items_frame(item_chunks, kept_ids, schools),
         levels=_levels_frame(plans, kept_ids),
         findings=_findings_frame(files, plans, kept_ids, dropped),
     )
@@ -443,17 +460,22 @@ def _duplicates(
     return dropped
 
 
-def _items_frame(plans, kept_ids: list[int], schools: pd.DataFrame) -> pd.DataFrame:
-    records = [(i, *item) for i in kept_ids for item in plans[i]["items"]]
-    items = pd.DataFrame.from_records(records, columns=["school_id", *ITEM_FIELDS])
+def _items_frame(chunks: list[pd.DataFrame], kept_ids: list[int], schools) -> pd.DataFrame:
+    chunks = [c for c in chunks if len(c)]
+    if chunks:
+        items = pd.concat(chunks, ignore_index=True)
+        items = items[items["school_id"].isin(kept_ids)].reset_index(drop=True)
+    else:
+        items = pd.DataFrame(columns=["school_id", *ITEM_FIELDS])
     for key in ("item", "row", "current", "target"):
         items[key] = items[key].astype("Int64")
     items["budget_amount"] = items["budget_amount"].astype("float64")
     for key in ("start", "end"):
         items[key] = _month_dates(items[key])
-    school_part = schools[list(ITEM_SCHOOL_COLUMNS)]
-    items = school_part.merge(items, on="school_id", how="right")
-    return items[[*ITEM_SCHOOL_COLUMNS, *ITEM_FIELDS]]
+    by_school = schools.set_index("school_id")
+    for n, key in enumerate(ITEM_SCHOOL_COLUMNS[1:], start=1):
+        items.insert(n, key, items["school_id"].map(by_school[key]))
+    return items
 
 
 def _month_dates(months: pd.Series) -> pd.Series:
@@ -473,11 +495,7 @@ def _levels_frame(plans, kept_ids: list[int]) -> pd.DataFrame:
             continue
         circular = catalog.by_id(circular_id)
         current = dict(plans[i]["levels"])
-        targets: dict[str, int] = {}
-        for item in plans[i]["items"]:
-            code, target = item[2], item[5]
-            if target is not None and isinstance(code, str):
-                targets[code] = max(target, targets.get(code, target))
+        targets = plans[i]["targets"]
         for code in circular.codes:
             records.append((i, circular_id, code, current.get(code), targets.get(code)))
     levels = pd.DataFrame.from_records(records, columns=list(LEVEL_COLUMNS))

@@ -586,8 +586,11 @@ def _criteria(book, styles: _Styles, criteria: pd.DataFrame) -> None:
 def _items(book, styles: _Styles, rollup: Rollup) -> None:
     items = rollup.items
     files = rollup.schools.set_index("school_id")["file"]
-    frame = items.assign(file=items["school_id"].map(files))
-    _table(book, styles, SHEET_ITEMS, ITEM_TABLE, frame, freeze_cols=1)
+    items["file"] = items["school_id"].map(files)  # a column of shared names, not a copy
+    try:
+        _table(book, styles, SHEET_ITEMS, ITEM_TABLE, items, freeze_cols=1)
+    finally:
+        del items["file"]
 
 
 def _problems(book, styles: _Styles, rollup: Rollup) -> None:
