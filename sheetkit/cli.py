@@ -124,7 +124,7 @@ def cmd_merge(args) -> int:
             return EXIT_UNREADABLE
     from .merging import merge
     from .progress import Progress
-    from .summary import write_summary
+    from .summary import write_summary, write_tables
 
     bar = Progress("Đọc", enabled=not args.quiet and sys.stderr.isatty())
     rollup = merge(args.paths, workers=args.workers, progress=bar.update, exclude=[output])
@@ -137,8 +137,6 @@ def cmd_merge(args) -> int:
     rollup.timings["write"] = time.perf_counter() - started
     for folder, kind in ((args.csv, "csv"), (args.parquet, "parquet")):
         if folder:
-            from .summary import write_tables
-
             write_tables(rollup, folder, kind)
     print(closing_line(rollup, output))
     if args.debug:  # where the time and memory went, for benchmarks/merge_bench.py

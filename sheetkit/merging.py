@@ -26,7 +26,7 @@ from . import catalog
 from .collect import Candidate, collect
 from .findings import COLUMNS as FINDING_COLUMNS
 from .findings import display_value
-from .parsing import level_label, school_year_label
+from .parsing import is_blank, level_label, school_year_label
 from .plan import Plan
 from .reading import read_plan
 from .sources import ReadError
@@ -258,12 +258,9 @@ def _validate(plans: list[Plan]) -> list[list[dict] | Exception]:
 def reduce_plan(index: int, plan: Plan, findings: list[dict[str, Any]]) -> dict[str, Any]:
     """What the roll-up keeps of one plan: school row, items, levels, findings."""
     circular = plan.circular
-    levels: dict[str, int | None] = {}
-    for record in plan.assessment_records:
-        code = record.get("criterion")
-        if isinstance(code, str) and (levels.get(code) is None):
-            levels[code] = record.get("current")
+    levels = plan.current_levels()
     items = []
+    targets: dict[str, int] = {}  # highest planned target per criterion
     amounts, phrases = 0.0, 0
     for record in plan.item_records:
         code = record.get("criterion")
@@ -281,11 +278,9 @@ def reduce_plan(index: int, plan: Plan, findings: list[dict[str, Any]]) -> dict[
             "budget": record.get("budget_label") or clean(record.get("budget_raw")) or None,
         }
         items.append(tuple(values.get(k) for k in ITEM_FIELDS))
-    targets: dict[str, int] = {}  # highest planned target per criterion
-    for item in items:
-        code, target = item[2], item[5]
-        if target is not None and isinstance(code, str):
-            targets[code] = max(target, targets.get(code, target))
+        shown_code, target = values["criterion"], record.get("target")
+        if target is not None and isinstance(shown_code, str):
+            targets[shown_code] = max(target, targets.get(shown_code, target))
     errors = sum(f["severity"] == "error" for f in findings)
     school = {
         "school_name": plan.school_name,
@@ -368,10 +363,10 @@ def _assemble(
         ],
         columns=[*SCHOOL_COLUMNS, "school_year_start"],
     )
-    schools = schools.astype({"items": "int64", "errors": "int64", "warnings": "int64"})
-    schools = schools.astype({"infos": "int64", "budget_phrases": "int64"})
-    schools["budget_total"] = schools["budget_total"].astype("float64")
-    schools["school_year_start"] = schools["school_year_start"].astype("Int64")
+    counts = ("items", "errors", "warnings", "infos", "budget_phrases")
+    schools = schools.astype(
+        {**dict.fromkeys(counts, "int64"), "budget_total": "float64", "school_year_start": "Int64"}
+    )
     schools = schools[list(SCHOOL_COLUMNS)]
     return Rollup(
         files=pd.DataFrame.from_records(files, columns=list(FILE_COLUMNS)).astype(
@@ -380,12 +375,8 @@ def _assemble(
         schools=schools,
         items=_items_frame(item_chunks, kept_ids, schools),
         levels=_levels_frame(plans, kept_ids),
-        findings=_findings_frame(files, plans, kept_ids, dropped),
+        findings=_findings_frame(files, plans, kept_ids),
     )
-
-
-def _blank(value: Any) -> bool:
-    return value is None or value == "" or (isinstance(value, float) and value != value)
 
 
 def _timestamp(posix: float) -> dt.datetime | None:
@@ -434,15 +425,15 @@ def _duplicates(
     groups: dict[int, list[int]] = {}
     for i in plans:
         groups.setdefault(root(i), []).append(i)
+
+    def newness(i: int) -> tuple:
+        year = plans[i]["school"]["school_year_start"]
+        return (-1 if year is None else year, candidates[i].modified, i)
+
     dropped: dict[int, tuple[int, str]] = {}
     for members in groups.values():
         if len(members) < 2:
             continue
-
-        def newness(i: int) -> tuple:
-            year = plans[i]["school"]["school_year_start"]
-            return (-1 if year is None else year, candidates[i].modified, i)
-
         kept = max(members, key=newness)
         school = plans[kept]["school"]
         for i in members:
@@ -511,7 +502,7 @@ FILE_RULES = {
 }
 
 
-def _findings_frame(files, plans, kept_ids, dropped) -> pd.DataFrame:
+def _findings_frame(files, plans, kept_ids) -> pd.DataFrame:
     records = []
     for f in files:
         if f["status"] in FILE_RULES:
@@ -528,7 +519,7 @@ def _findings_frame(files, plans, kept_ids, dropped) -> pd.DataFrame:
             records.append(record)
     frame = pd.DataFrame.from_records(records, columns=list(FILE_FINDING_COLUMNS))
     # What was typed, as text: a column mixing numbers and words suits no analyst's tool.
-    frame["value"] = [None if _blank(v) else str(v) for v in frame["value"]]
+    frame["value"] = [None if is_blank(v) else str(v) for v in frame["value"]]
     for key in ("row", "item"):
         frame[key] = frame[key].astype("Int64")
     return frame

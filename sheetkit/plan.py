@@ -59,6 +59,15 @@ class Plan:
     def items(self) -> pd.DataFrame:
         return records_frame(self.item_records, ITEMS_MINIMAL)
 
+    def current_levels(self) -> dict[str, int]:
+        """Mức hiện tại per criterion code, from the first Tự đánh giá row that has one."""
+        levels: dict[str, int] = {}
+        for record in self.assessment_records:
+            code, level = record.get("criterion"), record.get("current")
+            if isinstance(code, str) and level is not None:
+                levels.setdefault(code, level)
+        return levels
+
     def value(self, key: str) -> Any:
         item = self.info.get(key)
         return None if item is None else item.value

@@ -24,8 +24,10 @@ from . import catalog
 from .files import atomic_path
 from .findings import SEVERITY_LABEL
 from .merging import STATUS_ERRORS, STATUS_UNREADABLE, STATUS_VALID, Rollup
-from .parsing import LEVEL_NAMES, level_label
+from .parsing import level_label
 from .templates import row_height
+from .text import fold
+from .validation import is_missing
 
 SHEET_OVERVIEW = "Tổng quan"
 SHEET_SCHOOLS = "Theo trường"
@@ -59,7 +61,7 @@ FILE_SEVERITY = {
 class Column:
     label: str
     width: float
-    kind: str = "text"  # text | int | money | month | date | share | level
+    kind: str = "text"  # text | int | money | month | share | level
     wrap: bool = False  # wrapped text; the row is made tall enough to show it
 
 
@@ -175,7 +177,6 @@ class _Styles:
         self.int = add(num_format="0", align="center")
         self.money = add(num_format="#,##0")
         self.month = add(num_format="m/yyyy", align="left")
-        self.date = add(num_format="dd/mm/yyyy hh:mm", align="left")
         self.share = add(num_format="0%")
         self.header = add(
             bold=True,
@@ -200,12 +201,7 @@ class _Styles:
             STATUS_UNREADABLE: self.status[STATUS_UNREADABLE],
             "Cảnh báo": add(font_color="#9C5700", bg_color="#FFEB9C"),
         }
-        self.matrix = {}
-        for target in (None, 0, 1, 2, 3):
-            shown = "0" if target is None else f'0" → {target}"'
-            self.matrix[target] = add(
-                num_format=shown, align="center", border=1, border_color="#BFBFBF"
-            )
+        self.matrix = add(num_format="0", align="center", border=1, border_color="#BFBFBF")
         self.matrix_planned = {
             target: add(
                 num_format=f'0" → {target}"',
@@ -220,51 +216,33 @@ class _Styles:
 
 def _writer(ws, styles: _Styles, column: Column) -> Callable[[int, int, Any], None]:
     """A function writing one value of this column: numbers as numbers, text always as text."""
-    number_format = {
-        "int": styles.int,
-        "money": styles.money,
-        "share": styles.share,
-    }.get(column.kind)
+    number_format = {"int": styles.int, "money": styles.money, "share": styles.share}
+    if column.kind in number_format:
+        fmt = number_format[column.kind]
 
-    if number_format is not None:
+        def emit(row: int, col: int, value: Any) -> None:
+            ws.write_number(row, col, value, fmt)
 
-        def write_number(row: int, col: int, value: Any) -> None:
-            if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-                return
-            ws.write_number(row, col, value, number_format)
+    elif column.kind == "month":
 
-        return write_number
-    if column.kind == "month":
-
-        def write_month(row: int, col: int, value: Any) -> None:
-            if value is None or value is pd.NaT or value != value:
-                return
+        def emit(row: int, col: int, value: Any) -> None:
             ws.write_datetime(row, col, value.to_pydatetime(), styles.month)
 
-        return write_month
-    if column.kind == "date":
+    elif column.kind == "level":
 
-        def write_date(row: int, col: int, value: Any) -> None:
-            if value is None or value is pd.NaT or value != value:
-                return
-            ws.write_datetime(row, col, value, styles.date)
+        def emit(row: int, col: int, value: Any) -> None:
+            ws.write_string(row, col, level_label(value), styles.text)
 
-        return write_date
-    if column.kind == "level":
+    else:
 
-        def write_level(row: int, col: int, value: Any) -> None:
-            if value is None or value is pd.NA:
-                return
-            ws.write_string(row, col, LEVEL_NAMES.get(int(value), str(value)), styles.text)
+        def emit(row: int, col: int, value: Any) -> None:
+            ws.write_string(row, col, value if isinstance(value, str) else str(value), styles.text)
 
-        return write_level
+    def write(row: int, col: int, value: Any) -> None:
+        if not is_missing(value):
+            emit(row, col, value)
 
-    def write_text(row: int, col: int, value: Any) -> None:
-        if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-            return
-        ws.write_string(row, col, value if isinstance(value, str) else str(value), styles.text)
-
-    return write_text
+    return write
 
 
 def _table(
@@ -275,7 +253,6 @@ def _table(
     frame: pd.DataFrame,
     *,
     freeze_cols: int = 1,
-    landscape: bool = True,
     row_style: Callable[[tuple], dict[int, Any]] | None = None,
     note: str | None = None,
 ) -> Any:
@@ -319,15 +296,14 @@ def _table(
         ws.write_string(last + 2, 0, note, styles.subtitle)
     ws.autofilter(0, 0, last, len(spec) - 1)
     ws.freeze_panes(1, freeze_cols)
-    _print_setup(ws, landscape)
+    _print_setup(ws)
     ws.repeat_rows(0)
     return ws
 
 
-def _print_setup(ws, landscape: bool = True) -> None:
+def _print_setup(ws) -> None:
     ws.set_paper(9)  # A4
-    if landscape:
-        ws.set_landscape()
+    ws.set_landscape()
     ws.fit_to_pages(1, 0)
     ws.set_margins(left=0.5, right=0.4, top=0.6, bottom=0.6)
     ws.set_footer("&CTrang &P/&N")
@@ -533,7 +509,7 @@ def _school_rows(rollup: Rollup) -> pd.DataFrame:
     schools = rollup.schools.copy()
     order = {level: n for n, level in enumerate(("Mầm non", "Tiểu học", "THCS", "THPT"))}
     schools["_level"] = schools["school_level"].map(lambda v: order.get(v, 9))
-    schools["_name"] = schools["school_name"].map(_sort_key)
+    schools["_name"] = schools["school_name"].map(fold)
     schools = schools.sort_values(["_level", "_name", "school_code"]).drop(
         columns=["_level", "_name"]
     )
@@ -553,12 +529,6 @@ def _school_rows(rollup: Rollup) -> pd.DataFrame:
     )
     rows["school_id"] = range(1, len(rows) + 1)  # shown as STT
     return rows
-
-
-def _sort_key(name: str) -> str:
-    from .text import fold
-
-    return fold(name)
 
 
 def _criteria(book, styles: _Styles, criteria: pd.DataFrame) -> None:
@@ -599,7 +569,7 @@ def _problems(book, styles: _Styles, rollup: Rollup) -> None:
     findings["severity"] = labels.fillna(findings["severity"].map(SEVERITY_LABEL))
     order = {STATUS_UNREADABLE: 0, "Lỗi": 1, "Bản trùng": 2, "Cảnh báo": 3, "Lưu ý": 4, "Bỏ qua": 5}
     findings["_order"] = findings["severity"].map(order).fillna(9)
-    findings["_file"] = findings["file"].map(_sort_key)
+    findings["_file"] = findings["file"].map(fold)
     findings = findings.sort_values(["_order", "_file", "row"], kind="stable")
     findings["school_name"] = findings["school_name"].astype("object").fillna("")
 
@@ -647,7 +617,7 @@ def _matrix(book, styles: _Styles, rollup: Rollup) -> None:
         codes = circular.codes
         current = own.pivot(index="school_id", columns="criterion", values="current")[codes]
         target = own.pivot(index="school_id", columns="criterion", values="target")[codes]
-        order = sorted(current.index, key=lambda i: _sort_key(names.at[i, "school_name"]))
+        order = sorted(current.index, key=lambda i: fold(names.at[i, "school_name"]))
         current_values = current.loc[order].to_numpy(dtype="float64", na_value=math.nan)
         target_values = target.loc[order].to_numpy(dtype="float64", na_value=math.nan)
         ws.write_string(
@@ -671,9 +641,9 @@ def _matrix(book, styles: _Styles, rollup: Rollup) -> None:
             ):
                 if math.isnan(level):
                     if not math.isnan(goal):
-                        ws.write_string(row, 2 + k, f"? → {int(goal)}", styles.matrix[None])
+                        ws.write_string(row, 2 + k, f"? → {int(goal)}", styles.matrix)
                     continue
-                fmt = styles.matrix[None] if math.isnan(goal) else styles.matrix_planned[int(goal)]
+                fmt = styles.matrix if math.isnan(goal) else styles.matrix_planned[int(goal)]
                 ws.write_number(row, 2 + k, int(level), fmt)
         if order:
             ws.conditional_format(

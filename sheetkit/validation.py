@@ -180,13 +180,8 @@ def _items_table(plans: list[Plan]) -> pd.DataFrame:
     frame = _circular_columns(frame, plans)
 
     # Mức hiện tại comes from Tự đánh giá (first row of the criterion), not from formulas.
-    levels: dict[tuple[int, str], int] = {}
-    for i, plan in enumerate(plans):
-        for record in plan.assessment_records:
-            code, level = record.get("criterion"), record.get("current")
-            if isinstance(code, str) and level is not None:
-                levels.setdefault((i, code), int(level))
-    current = [levels.get((p, c)) for p, c in zip(frame["plan"], frame["criterion"], strict=True)]
+    levels = [plan.current_levels() for plan in plans]
+    current = [levels[p].get(c) for p, c in zip(frame["plan"], frame["criterion"], strict=True)]
     frame["current"] = pd.array(current, dtype="Int64")
 
     periods = [plans[i].period for i in frame["plan"]]
@@ -287,7 +282,7 @@ def _run(table_name: str, frame: pd.DataFrame, plans: list[Plan]):
 
 
 def _finding(rule, row: dict[str, Any], plan: Plan) -> dict[str, Any]:
-    values = {k: ("" if _missing(v) else v) for k, v in row.items()}
+    values = {k: ("" if is_missing(v) else v) for k, v in row.items()}
     sheet = rule.sheet or values.get("sheet", "")
     column_key = rule.column or values.get("column") or None
     if rule.table == "info":
@@ -312,7 +307,7 @@ def _finding(rule, row: dict[str, Any], plan: Plan) -> dict[str, Any]:
     }
 
 
-def _missing(value: Any) -> bool:
+def is_missing(value: Any) -> bool:
     """None, NaN, pd.NA or NaT (a cheap test: it runs for every value of every failing row)."""
     if value is None or value is pd.NA or value is pd.NaT:
         return True
