@@ -531,7 +531,10 @@ def _findings_frame(files, plans, kept_ids) -> pd.DataFrame:
 def criteria_summary(rollup: Rollup) -> pd.DataFrame:
     """Per circular and criterion: schools at each current level, schools raising it, to what."""
     levels = rollup.levels
-    items = rollup.items
+    # Only the three small columns: filtering the whole items table would copy
+    # every solution text of the province (hundreds of MB).
+    by_criterion = rollup.items.groupby(["circular", "criterion"])["budget_amount"]
+    item_count, budget = by_criterion.size(), by_criterion.sum()
     rows = []
     for circular in catalog.circulars():
         own = levels[levels["circular"] == circular.id]
@@ -540,9 +543,6 @@ def criteria_summary(rollup: Rollup) -> pd.DataFrame:
         schools = own["school_id"].nunique()
         current = own.groupby("criterion")["current"].value_counts().unstack(fill_value=0)
         target = own.groupby("criterion")["target"].value_counts().unstack(fill_value=0)
-        own_items = items[items["circular"] == circular.id]
-        item_count = own_items.groupby("criterion").size()
-        budget = own_items.groupby("criterion")["budget_amount"].sum()
         for c in circular.criteria:
             at = current.loc[c.code] if c.code in current.index else pd.Series(dtype="int64")
             to = target.loc[c.code] if c.code in target.index else pd.Series(dtype="int64")
@@ -562,8 +562,8 @@ def criteria_summary(rollup: Rollup) -> pd.DataFrame:
             for level in range(1, 4):
                 row[f"target_{level}"] = int(to.get(level, 0))
             row["planning_share"] = planning / schools if schools else 0.0
-            row["items"] = int(item_count.get(c.code, 0))
-            row["budget"] = float(budget.get(c.code, 0.0))
+            row["items"] = int(item_count.get((circular.id, c.code), 0))
+            row["budget"] = float(budget.get((circular.id, c.code), 0.0))
             rows.append(row)
     return pd.DataFrame.from_records(rows)
 
