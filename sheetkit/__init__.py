@@ -6,6 +6,8 @@
     sheetkit.build_template("tieu-hoc", "mau.xlsx")
     rollup = sheetkit.merge(["thu-muc"])             # a district's plans as DataFrames
     sheetkit.write_summary(rollup, "tong-hop.xlsx")
+    doc = sheetkit.render_plan(plan)                 # the official plan document
+    sheetkit.render_docx(doc, "ke-hoach.docx")       # or render_xlsx(source, doc, out)
 
 Names are imported on first use so that ``import sheetkit`` stays cheap.
 """
@@ -32,6 +34,12 @@ _EXPORTS = {
     "Rollup": "merging",
     "write_summary": "summary",
     "write_tables": "summary",
+    "render_plan": "render",
+    "Document": "render",
+    "RenderRefused": "render",
+    "render_xlsx": "plan_sheet",
+    "sheet_layout": "plan_sheet",
+    "render_docx": "plan_docx",
 }
 
 __all__ = sorted(_EXPORTS)

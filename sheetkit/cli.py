@@ -32,6 +32,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--annotate", metavar="OUT.xlsx", help="ghi một bản sao có trang Kết quả kiểm tra"
     )
+    p = sub.add_parser("render", help="tạo bản kế hoạch để in, ký và ban hành")
+    p.add_argument("file", help="tệp kế hoạch (.xlsx, .xlsm, .xls, .ods)")
+    p.add_argument(
+        "-o", "--output", required=True, help="tệp sẽ tạo: .xlsx (trang Bản kế hoạch) hoặc .docx"
+    )
+    p.add_argument(
+        "--draft", action="store_true", help="tạo bản nháp (có dấu BẢN NHÁP) dù kế hoạch còn lỗi"
+    )
     p = sub.add_parser("merge", help="tổng hợp kế hoạch của nhiều trường")
     p.add_argument("paths", nargs="+", metavar="ĐƯỜNG_DẪN", help="tệp, thư mục hoặc tệp .zip")
     p.add_argument("-o", "--output", required=True, help="tệp tổng hợp .xlsx sẽ tạo")
@@ -49,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_template(args)
         if args.command == "check":
             return cmd_check(args)
+        if args.command == "render":
+            return cmd_render(args)
         if args.command == "merge":
             return cmd_merge(args)
     except KeyboardInterrupt:
@@ -101,6 +111,57 @@ def cmd_check(args) -> int:
         annotate_workbook(args.file, findings, args.annotate, plan.sheet_names)
         print(f"Đã ghi bản có đánh dấu: {args.annotate}", file=sys.stderr)
     return EXIT_FINDINGS if summary(findings)["errors"] else EXIT_OK
+
+
+RENDER_SUFFIXES = (".xlsx", ".xlsm", ".docx")
+
+
+def cmd_render(args) -> int:
+    from .files import same_file
+    from .findings import to_text
+    from .reading import read_plan
+    from .render import RenderRefused, render_plan
+    from .sources import ReadError
+
+    output = Path(args.output)
+    suffix = output.suffix.lower()
+    if suffix not in RENDER_SUFFIXES:
+        print("Lỗi: tệp kết quả phải có đuôi .xlsx, .xlsm hoặc .docx", file=sys.stderr)
+        return EXIT_UNREADABLE
+    if suffix == ".xlsm" and Path(args.file).suffix.lower() != ".xlsm":
+        print("Lỗi: chỉ ghi .xlsm khi tệp kế hoạch là .xlsm; hãy dùng đuôi .xlsx", file=sys.stderr)
+        return EXIT_UNREADABLE
+    if same_file(args.file, output):
+        print("Lỗi: tệp kết quả (-o) phải khác tệp kế hoạch.", file=sys.stderr)
+        return EXIT_UNREADABLE
+    try:
+        plan = read_plan(args.file)
+    except ReadError as err:
+        print(f"Không đọc được '{args.file}': {err}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    from .validation import check_plan
+
+    findings = check_plan(plan)
+    try:
+        document = render_plan(plan, findings, draft=args.draft)
+    except RenderRefused as refused:
+        errors = [f for f in findings if f["severity"] == "error"]
+        print(to_text(args.file, errors), file=sys.stderr)
+        print(str(refused), file=sys.stderr)
+        return EXIT_FINDINGS
+    if suffix == ".docx":
+        from .plan_docx import render_docx
+
+        render_docx(document, output)
+    else:
+        from .plan_sheet import render_xlsx
+
+        render_xlsx(args.file, document, output)
+    warnings = sum(f["severity"] == "warning" for f in findings)
+    kind = "bản nháp" if document.draft else "bản kế hoạch"
+    note = f" ({warnings} cảnh báo: xem sheetkit check)" if warnings else ""
+    print(f"Đã tạo {kind} ({len(document.items)} việc cải tiến){note} → {output}")
+    return EXIT_OK
 
 
 def cmd_merge(args) -> int:

@@ -38,6 +38,8 @@ INFO_FIELDS: tuple[Field, ...] = (
     Field("issue_date", "Ngày ban hành", ("Ngày",)),
     Field("principal", "Hiệu trưởng", ("Họ tên hiệu trưởng",)),
     Field("goal_level", "Mức mục tiêu", ("Mức đạt mục tiêu", "Mức phấn đấu")),
+    # Printed above the school name in the official plan; guessed from Quận/huyện when empty.
+    Field("governing_body", "Cơ quan chủ quản", ("Cơ quan quản lý", "Đơn vị chủ quản")),
 )
 
 ASSESSMENT_COLUMNS: tuple[Field, ...] = (

@@ -27,7 +27,7 @@ from .findings import structure_finding
 from .parsing import ParseError, is_blank
 from .plan import InfoValue, Plan
 from .sources import Grid, Workbook, column_letter, open_workbook
-from .text import clean, folded_key, label_key, legacy_encoding
+from .text import clean, clean_lines, folded_key, label_key, legacy_encoding
 
 HEADER_SEARCH_ROWS = 40
 # Longer than any label or alias with room for notes like "(*)": such a cell is
@@ -273,7 +273,7 @@ def _item_rows(grid, header_row, mapping, legacy) -> list[dict[str, Any]]:
         record["budget_label"] = budget.label if budget else None
         for key in PLAN_TEXT:
             value = values.get(key)
-            record[key] = clean(value) or None
+            record[key] = clean_lines(value) or None
             _note_legacy(legacy, SHEET_PLAN, row, key, value)
         records.append(record)
     return records

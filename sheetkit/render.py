@@ -1,0 +1,344 @@
+"""The official plan document: what a school prints, signs, stamps and files.
+
+``render_plan(plan)`` turns a checked Plan into a ``Document``: the header
+blocks, number and date line, title, the plan table grouped by standard, the
+signature block and Nơi nhận, laid out as an administrative document of
+Nghị định 30/2020/NĐ-CP. The writers (``sheetkit.render_xlsx`` for the
+Bản kế hoạch sheet, ``sheetkit.render_docx`` for Word, the Excel button)
+only place that text; no wording is decided there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import catalog
+from .parsing import format_amount, level_label, month_label, school_year_label
+from .plan import Plan
+from .text import fold
+
+TITLE = "KẾ HOẠCH"
+NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
+SIGNER = "HIỆU TRƯỞNG"
+DRAFT_MARK = "BẢN NHÁP"
+BLANK = "……"
+
+# The official column order of the plan table, with widths in spreadsheet
+# character units (the Word table uses the same proportions).
+COLUMNS: tuple[tuple[str, str, float], ...] = (
+    ("tt", "TT", 5),
+    ("criterion", "Tiêu chuẩn, tiêu chí", 21),
+    ("result", "Kết quả cần đạt (so với hiện trạng)", 22),
+    ("solution", "Công việc/giải pháp cần thực hiện", 42),
+    ("people", "Chủ trì và phối hợp thực hiện", 17),
+    ("time", "Thời gian thực hiện và hoàn thành", 13),
+    ("budget", "Dự kiến kinh phí", 13),
+    ("other", "Điều kiện hỗ trợ khác", 13),
+    ("note", "Ghi chú", 10),
+)
+COLUMN_KEYS = tuple(key for key, _, _ in COLUMNS)
+
+
+@dataclass
+class Row:
+    """One row of the plan table.
+
+    ``kind``: "standard" (a bold Tiêu chuẩn row: ``tt`` and ``text``),
+    "item" (``cells`` by column key; ``group`` numbers the criterion the row
+    belongs to, so writers can merge its criterion cell over the rows of one
+    criterion) or "total" (``text`` and ``cells["budget"]``).
+    """
+
+    kind: str
+    tt: str = ""
+    text: str = ""
+    cells: dict[str, str] = field(default_factory=dict)
+    group: int = 0
+
+
+@dataclass
+class Document:
+    """Every piece of text of the official plan, in reading order."""
+
+    governing_body: str  # "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO QUẬN 10" ("" when unknown)
+    school: str  # "TRƯỜNG THCS HOÀNG VĂN THỤ"
+    number: str  # "Số: 122/KH-HVT"
+    place_date: str  # "Quận 10, ngày 05 tháng 9 năm 2024"
+    title: str
+    subtitle: str
+    rows: list[Row]
+    signer_title: str
+    signer_name: str
+    recipients: list[str]
+    draft: str = ""  # the draft notice; "" for a final document
+    source: str = ""
+
+    @property
+    def items(self) -> list[Row]:
+        return [r for r in self.rows if r.kind == "item"]
+
+
+class RenderRefused(Exception):
+    """The plan still has errors: it is not rendered as an official document."""
+
+    def __init__(self, findings: list[dict[str, Any]]):
+        self.findings = findings
+        errors = sum(f["severity"] == "error" for f in findings)
+        super().__init__(
+            f"Kế hoạch còn {errors} lỗi nên chưa tạo bản kế hoạch chính thức. Sửa các lỗi "
+            "(sheetkit check chỉ rõ từng ô) rồi tạo lại, hoặc tạo bản nháp (--draft)."
+        )
+
+
+def render_plan(
+    plan: Plan, findings: list[dict[str, Any]] | None = None, *, draft: bool = False
+) -> Document:
+    """The official document of ``plan``.
+
+    ``findings`` are those of ``check_plan(plan)`` (computed when not given).
+    A plan with errors raises ``RenderRefused`` unless ``draft``: a draft is
+    rendered with a visible BẢN NHÁP mark so it cannot pass for the real one.
+    """
+    if findings is None:
+        from .validation import check_plan
+
+        findings = check_plan(plan)
+    errors = sum(f["severity"] == "error" for f in findings)
+    if errors and not draft:
+        raise RenderRefused(findings)
+    notice = ""
+    if draft:
+        notice = f"{DRAFT_MARK} - " + (
+            f"kế hoạch còn {errors} lỗi, chưa dùng để ban hành"
+            if errors
+            else "chưa dùng để ban hành"
+        )
+    principal = plan.value("principal") or ""
+    return Document(
+        governing_body=governing_body(plan),
+        school=school_heading(plan.school_name),
+        number=f"Số: {plan.value('document_number') or BLANK + '/KH-' + BLANK}",
+        place_date=place_date(plan),
+        title=TITLE,
+        subtitle=subtitle(plan),
+        rows=table_rows(plan),
+        signer_title=SIGNER,
+        signer_name=principal,
+        recipients=recipients(plan),
+        draft=notice,
+        source=plan.source,
+    )
+
+
+# ----------------------------------------------------------------- header pieces
+
+
+def upper(text: str) -> str:
+    """Vietnamese capitals ("Trường Tiểu học" -> "TRƯỜNG TIỂU HỌC"), diacritics kept."""
+    return text.upper()
+
+
+def school_heading(name: str) -> str:
+    if not name:
+        return "TRƯỜNG " + BLANK
+    return upper(name if fold(name).startswith("truong") else f"Trường {name}")
+
+
+_COMMUNE_PREFIXES = ("phuong", "xa ", "dac khu", "thi tran")
+
+
+def governing_body(plan: Plan) -> str:
+    """The body above the school in the header, from Cơ quan chủ quản or where the school is.
+
+    Upper secondary schools belong to the provincial department (Sở GDĐT);
+    schools under a ward or commune (since the 2025 reform) to its People's
+    Committee; the others to the district's Phòng GDĐT.
+    """
+    given = plan.value("governing_body")
+    if given:
+        return upper(given)
+    district, province = plan.value("district") or "", plan.value("province") or ""
+    if plan.value("school_level") == "THPT" and province:
+        name = province[5:] if fold(province).startswith("tinh ") else province
+        return upper(f"Sở Giáo dục và Đào tạo {name}")
+    if not district:
+        return ""
+    if fold(district).startswith(_COMMUNE_PREFIXES):
+        return upper(f"UBND {district}")
+    return upper(f"Phòng Giáo dục và Đào tạo {district}")
+
+
+def place_date(plan: Plan) -> str:
+    """ "Quận 10, ngày 05 tháng 9 năm 2024"; blanks to fill by hand when the date is not given.
+
+    Days below 10 and months below 3 take a leading zero, as the decree writes them.
+    """
+    place = plan.value("district") or plan.value("province") or BLANK
+    day: dt.date | None = plan.value("issue_date")
+    if day is None:
+        return f"{place}, ngày {BLANK} tháng {BLANK} năm {BLANK}"
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def subtitle(plan: Plan) -> str:
+    first = plan.value("school_year")
+    if first is None:
+        return f"Cải tiến chất lượng giáo dục năm học {BLANK}"
+    if plan.is_cycle:
+        last = plan.last_school_year
+        return (
+            f"Cải tiến chất lượng giáo dục giai đoạn {school_year_label(first)} "
+            f"đến {school_year_label(last)}"
+        )
+    return f"Cải tiến chất lượng giáo dục năm học {school_year_label(first)}"
+
+
+def recipients(plan: Plan) -> list[str]:
+    body = governing_body(plan)
+    above = "Phòng GDĐT" if not body else body[:1] + body[1:].lower()
+    above = above.replace("giáo dục và đào tạo", "GDĐT").replace("ubnd", "UBND")
+    return [
+        f"- {above} (để báo cáo);",
+        "- Hội đồng trường;",
+        "- Các bộ phận, cá nhân được phân công;",
+        "- Lưu: VT.",
+    ]
+
+
+# ----------------------------------------------------------------- the table
+
+_ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+
+
+def roman(n: int) -> str:
+    return _ROMAN[n - 1] if 1 <= n <= len(_ROMAN) else str(n)
+
+
+def table_rows(plan: Plan) -> list[Row]:
+    """Items grouped under their standard, in the circular's order of criteria.
+
+    Items whose criterion is not in the circular (only in a draft) come last,
+    under their own heading, in the order they were written.
+    """
+    circular = plan.circular
+    levels = plan.current_levels()
+    known: dict[int, list[tuple[catalog.Criterion, dict]]] = {}
+    unknown: list[dict] = []
+    for record in plan.item_records:
+        code = record.get("criterion")
+        criterion = circular.get(code) if circular and isinstance(code, str) else None
+        if criterion is None:
+            unknown.append(record)
+        else:
+            known.setdefault(criterion.standard, []).append((criterion, record))
+    rows: list[Row] = []
+    group = 0
+    standards = dict(circular.standards()) if circular else {}
+    for n, standard in enumerate(sorted(known), start=1):
+        rows.append(Row("standard", roman(n), f"Tiêu chuẩn {standard}: {standards[standard]}"))
+        entries = sorted(known[standard], key=lambda e: (e[0].sort_key, e[1]["item"]))
+        previous = None
+        for number, (criterion, record) in enumerate(entries, start=1):
+            if criterion.code != previous:
+                group, previous = group + 1, criterion.code
+            heading = f"Tiêu chí {criterion.code}: {criterion.title}"
+            rows.append(_item_row(str(number), heading, record, levels.get(criterion.code), group))
+    if unknown:
+        rows.append(Row("standard", roman(len(known) + 1), "Tiêu chí chưa xác định"))
+        for number, record in enumerate(unknown, start=1):
+            group += 1
+            heading = record.get("criterion_raw")
+            heading = "" if heading is None else str(heading)
+            rows.append(_item_row(str(number), heading, record, None, group))
+    rows.append(Row("total", text="Tổng kinh phí dự kiến", cells={"budget": _total(plan)}))
+    return rows
+
+
+def _item_row(tt: str, heading: str, record: dict, current: int | None, group: int) -> Row:
+    return Row(
+        "item",
+        tt=tt,
+        group=group,
+        cells={
+            "tt": tt,
+            "criterion": heading,
+            "result": result_text(record, current),
+            "solution": record.get("solution") or "",
+            "people": people_text(record),
+            "time": time_text(record),
+            "budget": budget_text(record),
+            "other": record.get("other_support") or "",
+            "note": record.get("note") or "",
+        },
+    )
+
+
+def result_text(record: dict, current: int | None) -> str:
+    """ "Đạt Mức 2 (hiện trạng: Mức 1)", then what the school wrote it will achieve."""
+    parts = []
+    target = record.get("target")
+    if target is not None:
+        head = f"Đạt {level_label(target)}" if target else level_label(target)
+        if current is not None:
+            head += f" (hiện trạng: {level_label(current)})"
+        parts.append(head)
+    elif record.get("target_raw") not in (None, ""):
+        parts.append(str(record["target_raw"]))
+    result = record.get("result")
+    if result and not (
+        target is not None and fold(result).removeprefix("dat ") == fold(level_label(target))
+    ):
+        parts.append(result)  # unless it only repeats the level ("Mức 2")
+    if record.get("shortcoming"):
+        parts.append(f"Hạn chế cần khắc phục: {record['shortcoming']}")
+    return "\n".join(parts)
+
+
+def people_text(record: dict) -> str:
+    lead, support = record.get("lead"), record.get("support")
+    if lead and support:
+        return f"Chủ trì: {lead}\nPhối hợp: {support}"
+    if support:
+        return f"Phối hợp: {support}"
+    return lead or ""
+
+
+def _month(record: dict, key: str) -> str:
+    value = record.get(key)
+    if value is not None:
+        return f"Tháng {month_label(value)}"
+    raw = record.get(f"{key}_raw")
+    return "" if raw in (None, "") else str(raw)
+
+
+def time_text(record: dict) -> str:
+    """ "Tháng 9/2024 – Tháng 5/2025", or one month when both are the same."""
+    start, end = _month(record, "start"), _month(record, "end")
+    if start and end and start != end:
+        return f"{start} – {end}"
+    return start or end
+
+
+def budget_text(record: dict) -> str:
+    amount = record.get("budget_amount")
+    if amount is not None and record.get("budget_kind") == "amount":
+        return f"{format_amount(amount)} đồng"
+    label = record.get("budget_label")
+    if label:
+        return label
+    raw = record.get("budget_raw")
+    return "" if raw in (None, "") else str(raw)
+
+
+def _total(plan: Plan) -> str:
+    amounts = [r["budget_amount"] for r in plan.item_records if r.get("budget_kind") == "amount"]
+    phrases = sum(1 for r in plan.item_records if r.get("budget_kind") == "phrase")
+    if amounts and phrases:
+        return f"{format_amount(sum(amounts))} đồng\n(chưa tính {phrases} khoản ghi bằng lời)"
+    if phrases:  # "0 đồng" would read as "no cost"
+        return f"({phrases} khoản ghi bằng lời, không cộng được)"
+    return f"{format_amount(sum(amounts))} đồng" if amounts else ""
