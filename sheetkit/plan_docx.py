@@ -75,13 +75,13 @@ def render_docx(doc: Document, output: str | os.PathLike[str]) -> Path:
 def _header_blocks(word, doc: Document, usable_mm: float) -> None:
     from docx.shared import Mm
 
-    left_mm = usable_mm * 0.42
+    left_mm = usable_mm * 0.45
     table = word.add_table(rows=4, cols=2)
     _no_borders(table)
     table.autofit = False
     widths = (Mm(left_mm), Mm(usable_mm - left_mm))
     lines = (
-        ((doc.governing_body, 13, False, False), (NATION, 13, True, False)),
+        ((doc.governing_body, 12, False, False), (NATION, 13, True, False)),
         ((doc.school, 13, True, False), (MOTTO, 14, True, False)),
         (None, None),
         ((doc.number, 13, False, False), (doc.place_date, 14, False, True)),
@@ -130,14 +130,13 @@ def _plan_table(word, doc: Document, usable_mm: float) -> None:
             _cell_text(cells[0], entry.tt, bold=True, align=1)
             merged = cells[1].merge(cells[-1])
             _cell_text(merged, entry.text, bold=True)
+            _keep_with_next(row)  # a Tiêu chuẩn row never ends a page alone
         elif entry.kind == "total":
             budget = keys.index("budget")
             merged = cells[0].merge(cells[budget - 1])
             _cell_text(merged, entry.text, bold=True, align=2)
             _cell_text(cells[budget], entry.cells.get("budget", ""), bold=True, align=1)
-            for cell in row.cells:  # the end of the table stays on the page of the signature
-                for paragraph in cell.paragraphs:
-                    paragraph.paragraph_format.keep_with_next = True
+            _keep_with_next(row)  # the end of the table stays on the page of the signature
         else:
             for c, key in enumerate(keys):
                 if key == "criterion":
@@ -262,6 +261,12 @@ def _page_field(paragraph) -> None:
     run.append(text)
     field.append(run)
     paragraph._p.append(field)
+
+
+def _keep_with_next(row) -> None:
+    for cell in row.cells:
+        for paragraph in cell.paragraphs:
+            paragraph.paragraph_format.keep_with_next = True
 
 
 def _repeat_header(row) -> None:

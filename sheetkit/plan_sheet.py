@@ -36,6 +36,7 @@ MARGINS_MM = {"left": 30, "right": 15, "top": 20, "bottom": 20}  # Nghị địn
 # Named styles: size (pt), bold, italic, colour, horizontal alignment, border.
 STYLES: dict[str, dict[str, Any]] = {
     "body": {"size": 13, "align": "center"},
+    "governing": {"size": 12, "align": "center"},
     "body_bold": {"size": 13, "bold": True, "align": "center"},
     "motto": {"size": 14, "bold": True, "align": "center"},
     "date": {"size": 14, "italic": True, "align": "center"},
@@ -125,7 +126,7 @@ def sheet_layout(doc: Document) -> SheetLayout:
             height = max(height, text_height(text, width, size, capitals=text.isupper()))
         layout.heights[row] = height
 
-    header_line(1, (doc.governing_body, "body"), (NATION, "body_bold"))
+    header_line(1, (doc.governing_body, "governing"), (NATION, "body_bold"))
     header_line(2, (doc.school, "body_bold"), (MOTTO, "motto"))
     header_line(3, (RULE, "rule"), (RULE, "rule"))
     header_line(4, (doc.number, "body"), (doc.place_date, "date"))

@@ -151,24 +151,30 @@ _COMMUNE_PREFIXES = ("phuong", "xa ", "dac khu", "thi tran")
 
 
 def governing_body(plan: Plan) -> str:
-    """The body above the school in the header, from Cơ quan chủ quản or where the school is.
+    """The body above the school in the header, in capitals ("" when unknown)."""
+    return upper(_governing(plan)[0])
 
-    Upper secondary schools belong to the provincial department (Sở GDĐT);
-    schools under a ward or commune (since the 2025 reform) to its People's
-    Committee; the others to the district's Phòng GDĐT.
+
+def _governing(plan: Plan) -> tuple[str, str]:
+    """(full name, short name for Nơi nhận) of the body the school reports to.
+
+    From Cơ quan chủ quản when given; otherwise upper secondary schools belong
+    to the provincial department (Sở GDĐT), schools under a ward or commune
+    (since the 2025 reform) to its People's Committee, the others to the
+    district's Phòng GDĐT.
     """
     given = plan.value("governing_body")
     if given:
-        return upper(given)
+        return given, given
     district, province = plan.value("district") or "", plan.value("province") or ""
     if plan.value("school_level") == "THPT" and province:
         name = province[5:] if fold(province).startswith("tinh ") else province
-        return upper(f"Sở Giáo dục và Đào tạo {name}")
+        return f"Sở Giáo dục và Đào tạo {name}", f"Sở GDĐT {name}"
     if not district:
-        return ""
+        return "", "Phòng GDĐT"
     if fold(district).startswith(_COMMUNE_PREFIXES):
-        return upper(f"UBND {district}")
-    return upper(f"Phòng Giáo dục và Đào tạo {district}")
+        return f"UBND {district}", f"UBND {district}"
+    return f"Phòng Giáo dục và Đào tạo {district}", f"Phòng GDĐT {district}"
 
 
 def place_date(plan: Plan) -> str:
@@ -198,9 +204,7 @@ def subtitle(plan: Plan) -> str:
 
 
 def recipients(plan: Plan) -> list[str]:
-    body = governing_body(plan)
-    above = "Phòng GDĐT" if not body else body[:1] + body[1:].lower()
-    above = above.replace("giáo dục và đào tạo", "GDĐT").replace("ubnd", "UBND")
+    above = _governing(plan)[1]
     return [
         f"- {above} (để báo cáo);",
         "- Hội đồng trường;",

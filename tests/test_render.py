@@ -47,7 +47,7 @@ def test_document_header_title_and_signature(build, good_plan):
     assert doc.place_date == "Quận 3, ngày 05 tháng 9 năm 2024"
     assert doc.subtitle == "Cải tiến chất lượng giáo dục năm học 2024-2025"
     assert (doc.signer_title, doc.signer_name) == ("HIỆU TRƯỞNG", "Nguyễn Văn A")
-    assert doc.recipients[0] == "- Phòng GDĐT quận 3 (để báo cáo);"
+    assert doc.recipients[0] == "- Phòng GDĐT Quận 3 (để báo cáo);"
     assert doc.recipients[-1] == "- Lưu: VT."
     assert doc.draft == ""
 
@@ -109,6 +109,7 @@ def test_upper_secondary_school_belongs_to_the_department(build, good_plan):
     doc = render_plan(plan, findings=[])
     assert doc.governing_body == "SỞ GIÁO DỤC VÀ ĐÀO TẠO KIÊN GIANG"
     assert doc.school == "TRƯỜNG THPT TÂN HIỆP"
+    assert doc.recipients[0] == "- Sở GDĐT Kiên Giang (để báo cáo);"  # names keep their case
 
 
 def test_five_year_plan_date_and_blanks(build, good_plan):
