@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .contract import SHEET_FINDINGS
-from .files import atomic_path, same_file
+from .files import atomic_path, open_for_copy
 from .findings import SEVERITY_LABEL, display_value, summary
 from .templates import row_height
 
@@ -38,13 +38,8 @@ def annotate_workbook(
     sheet_names: dict[str, str] | None = None,
 ) -> Path:
     """Copy ``source`` to ``output`` with the findings shown inside it."""
-    from openpyxl import load_workbook
-
-    if same_file(source, output):
-        raise ValueError("output must differ from the input file")
+    wb = open_for_copy(source, output)
     source, output = Path(source), Path(output)
-    keep_vba = source.suffix.lower() == ".xlsm" and output.suffix.lower() == ".xlsm"
-    wb = load_workbook(source, keep_vba=keep_vba, keep_links=True)
     _clear_old_marks(wb)
     mark_cells(wb, findings, sheet_names or {})
     write_findings_sheet(wb, findings, source.name)

@@ -39,3 +39,17 @@ def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
         return Path(a).resolve() == Path(b).resolve()
     except OSError:
         return False
+
+
+def open_for_copy(source: str | os.PathLike[str], output: str | os.PathLike[str]):
+    """The user's workbook opened with openpyxl, to be saved as ``output`` (never over ``source``).
+
+    Macros are kept when both are .xlsm; links, formatting, dropdowns and
+    defined names are kept as openpyxl can.
+    """
+    from openpyxl import load_workbook
+
+    if same_file(source, output):
+        raise ValueError("output must differ from the input file")
+    keep_vba = Path(source).suffix.lower() == ".xlsm" and Path(output).suffix.lower() == ".xlsm"
+    return load_workbook(source, keep_vba=keep_vba, keep_links=True)

@@ -261,15 +261,9 @@ def reduce_plan(index: int, plan: Plan, findings: list[dict[str, Any]]) -> dict[
     levels = plan.current_levels()
     items = []
     targets: dict[str, int] = {}  # highest planned target per criterion
-    amounts, phrases = 0.0, 0
     for record in plan.item_records:
         code = record.get("criterion")
         known = circular.get(code) if circular and isinstance(code, str) else None
-        amount = record.get("budget_amount")
-        if amount is not None:
-            amounts += amount
-        elif record.get("budget_kind") == "phrase":
-            phrases += 1
         values = {
             **record,
             "criterion": code if isinstance(code, str) else clean(record.get("criterion_raw")),
@@ -282,6 +276,7 @@ def reduce_plan(index: int, plan: Plan, findings: list[dict[str, Any]]) -> dict[
         if target is not None and isinstance(shown_code, str):
             targets[shown_code] = max(target, targets.get(shown_code, target))
     errors = sum(f["severity"] == "error" for f in findings)
+    amounts, _, phrases = plan.budget_totals()
     school = {
         "school_name": plan.school_name,
         "school_code": plan.value("school_code") or "",

@@ -28,8 +28,7 @@ class OvbaError(ValueError):
 
 def _bit_count(difference: int) -> int:
     """Bits of a copy token used for the offset, ``difference`` bytes into the chunk."""
-    count = max(4, (difference - 1).bit_length())
-    return count
+    return max(4, (difference - 1).bit_length())
 
 
 def _max_length(difference: int) -> int:

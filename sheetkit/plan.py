@@ -68,6 +68,21 @@ class Plan:
                 levels.setdefault(code, level)
         return levels
 
+    def budget_totals(self) -> tuple[float, int, int]:
+        """(sum of the amounts, items with an amount, items with a budget phrase).
+
+        Only amounts add up; "Theo quy chế chi tiêu nội bộ" is counted, not summed.
+        """
+        total, amounts, phrases = 0.0, 0, 0
+        for record in self.item_records:
+            kind = record.get("budget_kind")
+            if kind == "amount":
+                total += record["budget_amount"]
+                amounts += 1
+            elif kind == "phrase":
+                phrases += 1
+        return total, amounts, phrases
+
     def value(self, key: str) -> Any:
         item = self.info.get(key)
         return None if item is None else item.value

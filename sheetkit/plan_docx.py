@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .files import atomic_path
 from .plan_sheet import MARGINS_MM
-from .render import COLUMNS, DRAFT_MARK, MOTTO, NATION, Document
+from .render import CENTERED, COLUMN_KEYS, COLUMNS, DRAFT_MARK, MOTTO, NATION, Document
 
 FONT = "Times New Roman"
 PAGE_MM = (297, 210)  # A4 landscape
@@ -111,7 +111,6 @@ def _plan_table(word, doc: Document, usable_mm: float) -> None:
     least = {"tt": 7, "time": 15, "budget": 16}
     units = [max(width, least.get(key, 0)) for key, _, width in COLUMNS]
     widths = [Mm(usable_mm * width / sum(units)) for width in units]
-    keys = [key for key, _, _ in COLUMNS]
     table = word.add_table(rows=1, cols=len(COLUMNS))
     table.style = word.styles["Table Grid"]
     table.autofit = False
@@ -132,19 +131,18 @@ def _plan_table(word, doc: Document, usable_mm: float) -> None:
             _cell_text(merged, entry.text, bold=True)
             _keep_with_next(row)  # a Tiêu chuẩn row never ends a page alone
         elif entry.kind == "total":
-            budget = keys.index("budget")
+            budget = COLUMN_KEYS.index("budget")
             merged = cells[0].merge(cells[budget - 1])
             _cell_text(merged, entry.text, bold=True, align=2)
             _cell_text(cells[budget], entry.cells.get("budget", ""), bold=True, align=1)
             _keep_with_next(row)  # the end of the table stays on the page of the signature
         else:
-            for c, key in enumerate(keys):
-                if key == "criterion":
-                    continue
-                align = 1 if key in ("tt", "time", "budget") else 0
-                _cell_text(cells[c], entry.cells.get(key, ""), align=align)
+            for c, key in enumerate(COLUMN_KEYS):
+                if key != "criterion":
+                    align = 1 if key in CENTERED else 0
+                    _cell_text(cells[c], entry.cells.get(key, ""), align=align)
             groups.setdefault(entry.group, []).append((row, entry.cells.get("criterion", "")))
-    criterion = keys.index("criterion")
+    criterion = COLUMN_KEYS.index("criterion")
     for members in groups.values():
         first, text = members[0]
         cell = first.cells[criterion]
@@ -200,13 +198,13 @@ def _run(paragraph, text: str, size: float, *, bold=False, italic=False, color=N
     return run
 
 
-def _paragraph(word, text, size, *, bold=False, italic=False, color=None, align=0, before=0):
+def _paragraph(word, text, size, *, bold=False, color=None, align=0, before=0):
     from docx.shared import Pt
 
     paragraph = word.add_paragraph()
     paragraph.alignment = align
     paragraph.paragraph_format.space_before = Pt(before)
-    _run(paragraph, text, size, bold=bold, italic=italic, color=color)
+    _run(paragraph, text, size, bold=bold, color=color)
     return paragraph
 
 

@@ -16,10 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from .contract import SHEET_RENDERED
-from .files import atomic_path, same_file
-from .render import COLUMNS, DRAFT_MARK, MOTTO, NATION, Document
-from .templates import chars_per_line
-from .text import wrap
+from .files import atomic_path, open_for_copy, same_file
+from .render import CENTERED, COLUMN_KEYS, COLUMNS, DRAFT_MARK, MOTTO, NATION, Document
+from .templates import line_height, lines_of, text_height
 
 FONT = "Times New Roman"
 LEFT = (1, 3)  # columns of the left header block (governing body, school, Số)
@@ -54,7 +53,6 @@ STYLES: dict[str, dict[str, Any]] = {
     "recipients": {"size": 11, "align": "left"},
     "signer": {"size": 13, "bold": True, "align": "center"},
 }
-CENTERED = {"tt", "time", "budget"}
 
 
 @dataclass
@@ -91,22 +89,6 @@ class SheetLayout:
 
     def width(self, first: int, last: int) -> float:
         return sum(self.widths[first - 1 : last])
-
-
-def line_height(size: float) -> float:
-    """Points per line of Times New Roman at ``size`` (15.75 at 12 pt, as Excel lays it out)."""
-    return size * 1.3125
-
-
-def lines_of(text: str, width: float, size: float = 12, capitals: bool = False) -> list[str]:
-    per_line = chars_per_line(width, size)
-    if capitals:
-        per_line *= 0.8  # capitals are wider than running text
-    return wrap(text, int(per_line)) if text else [""]
-
-
-def text_height(text: str, width: float, size: float, capitals: bool = False) -> float:
-    return len(lines_of(text, width, size, capitals)) * line_height(size) + 4
 
 
 def sheet_layout(doc: Document) -> SheetLayout:
@@ -176,7 +158,7 @@ def _table(layout: SheetLayout, doc: Document, row: int) -> int:
             layout.heights[row] = text_height(entry.text, layout.width(2, LAST_COLUMN), 12)
             row += 1
         elif entry.kind == "total":
-            budget = COLUMNS.index(next(c for c in COLUMNS if c[0] == "budget")) + 1
+            budget = COLUMN_KEYS.index("budget") + 1
             layout.span(row, 1, budget - 1, entry.text, "total")
             layout.put(row, budget, entry.cells.get("budget", ""), "total_value")
             for col in range(budget + 1, LAST_COLUMN + 1):
@@ -321,14 +303,13 @@ def render_xlsx(
     .xls and .ods inputs, which openpyxl cannot open, give a new workbook
     holding only the Bản kế hoạch sheet.
     """
-    from openpyxl import Workbook, load_workbook
+    from openpyxl import Workbook
 
     source, output = Path(source), Path(output)
-    if same_file(source, output):
-        raise ValueError("output must differ from the input file")
     if source.suffix.lower() in (".xlsx", ".xlsm"):
-        keep_vba = source.suffix.lower() == ".xlsm" and output.suffix.lower() == ".xlsm"
-        wb = load_workbook(source, keep_vba=keep_vba, keep_links=True)
+        wb = open_for_copy(source, output)
+    elif same_file(source, output):
+        raise ValueError("output must differ from the input file")
     else:
         wb = Workbook()
         wb.remove(wb.active)

@@ -17,7 +17,7 @@ from typing import Any
 from . import catalog
 from .parsing import format_amount, level_label, month_label, school_year_label
 from .plan import Plan
-from .text import fold
+from .text import clean, fold
 
 TITLE = "KẾ HOẠCH"
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -40,6 +40,7 @@ COLUMNS: tuple[tuple[str, str, float], ...] = (
     ("note", "Ghi chú", 10),
 )
 COLUMN_KEYS = tuple(key for key, _, _ in COLUMNS)
+CENTERED = {"tt", "time", "budget"}  # short values, centred in their cells
 
 
 @dataclass
@@ -74,7 +75,6 @@ class Document:
     signer_name: str
     recipients: list[str]
     draft: str = ""  # the draft notice; "" for a final document
-    source: str = ""
 
     @property
     def items(self) -> list[Row]:
@@ -129,7 +129,6 @@ def render_plan(
         signer_name=principal,
         recipients=recipients(plan),
         draft=notice,
-        source=plan.source,
     )
 
 
@@ -255,8 +254,7 @@ def table_rows(plan: Plan) -> list[Row]:
         rows.append(Row("standard", roman(len(known) + 1), "Tiêu chí chưa xác định"))
         for number, record in enumerate(unknown, start=1):
             group += 1
-            heading = record.get("criterion_raw")
-            heading = "" if heading is None else str(heading)
+            heading = clean(record.get("criterion_raw"))
             rows.append(_item_row(str(number), heading, record, None, group))
     rows.append(Row("total", text="Tổng kinh phí dự kiến", cells={"budget": _total(plan)}))
     return rows
@@ -290,8 +288,8 @@ def result_text(record: dict, current: int | None) -> str:
         if current is not None:
             head += f" (hiện trạng: {level_label(current)})"
         parts.append(head)
-    elif record.get("target_raw") not in (None, ""):
-        parts.append(str(record["target_raw"]))
+    elif clean(record.get("target_raw")):
+        parts.append(clean(record["target_raw"]))
     result = record.get("result")
     if result and not (
         target is not None and fold(result).removeprefix("dat ") == fold(level_label(target))
@@ -315,8 +313,7 @@ def _month(record: dict, key: str) -> str:
     value = record.get(key)
     if value is not None:
         return f"Tháng {month_label(value)}"
-    raw = record.get(f"{key}_raw")
-    return "" if raw in (None, "") else str(raw)
+    return clean(record.get(f"{key}_raw"))
 
 
 def time_text(record: dict) -> str:
@@ -331,18 +328,13 @@ def budget_text(record: dict) -> str:
     amount = record.get("budget_amount")
     if amount is not None and record.get("budget_kind") == "amount":
         return f"{format_amount(amount)} đồng"
-    label = record.get("budget_label")
-    if label:
-        return label
-    raw = record.get("budget_raw")
-    return "" if raw in (None, "") else str(raw)
+    return record.get("budget_label") or clean(record.get("budget_raw"))
 
 
 def _total(plan: Plan) -> str:
-    amounts = [r["budget_amount"] for r in plan.item_records if r.get("budget_kind") == "amount"]
-    phrases = sum(1 for r in plan.item_records if r.get("budget_kind") == "phrase")
+    total, amounts, phrases = plan.budget_totals()
     if amounts and phrases:
-        return f"{format_amount(sum(amounts))} đồng\n(chưa tính {phrases} khoản ghi bằng lời)"
+        return f"{format_amount(total)} đồng\n(chưa tính {phrases} khoản ghi bằng lời)"
     if phrases:  # "0 đồng" would read as "no cost"
         return f"({phrases} khoản ghi bằng lời, không cộng được)"
-    return f"{format_amount(sum(amounts))} đồng" if amounts else ""
+    return f"{format_amount(total)} đồng" if amounts else ""

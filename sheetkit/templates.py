@@ -158,15 +158,34 @@ def chars_per_line(width: float, size: float = 12) -> int:
     return max(1, int(width * 1.25 * 12 / size))
 
 
+def line_height(size: float) -> float:
+    """Points per line of Times New Roman at ``size`` (LINE_HEIGHT at 12 pt, as Excel lays it out)."""
+    return LINE_HEIGHT * size / 12
+
+
+def lines_of(text: str, width: float, size: float = 12, capitals: bool = False) -> list[str]:
+    """``text`` wrapped as a cell ``width`` wide shows it (one empty line for no text)."""
+    per_line = chars_per_line(width, size)
+    if capitals:
+        per_line *= 0.8  # capitals are wider than running text
+    return wrap(text, int(per_line)) if text else [""]
+
+
+def text_height(text: str, width: float, size: float = 12, capitals: bool = False) -> float:
+    """Row height (points) that shows all of ``text`` wrapped in a column ``width`` wide."""
+    return len(lines_of(text, width, size, capitals)) * line_height(size) + 4
+
+
 def row_height(values: dict, widths: dict[str, float]) -> float:
     """Height that shows every wrapped line: spreadsheet writers do not autofit rows."""
-    lines = 1
-    for key, width in widths.items():
-        text = values.get(key)
-        if text in (None, ""):
-            continue
-        lines = max(lines, len(wrap(str(text), chars_per_line(width))))
-    return LINE_HEIGHT * lines + 4
+    return max(
+        (
+            text_height(str(values[key]), width)
+            for key, width in widths.items()
+            if values.get(key) not in (None, "")
+        ),
+        default=text_height("", 1),
+    )
 
 
 def _write_value(ws, row: int, col: int, value, cell_format) -> None:
