@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -86,8 +87,14 @@ def mark_cells(wb, findings: list[dict], sheet_names: dict[str, str]) -> None:
         cell.comment = comment
 
 
-def write_findings_sheet(wb, findings: list[dict], file_name: str) -> None:
-    """The Kết quả kiểm tra sheet: one row per finding, each linking to its cell."""
+def write_findings_sheet(
+    wb, findings: list[dict], file_name: str, link_sheets: Collection[str] | None = None
+) -> None:
+    """The Kết quả kiểm tra sheet: one row per finding, each linking to its cell.
+
+    Links go to the sheets of ``wb``, or to ``link_sheets`` when the sheet is
+    written apart and copied into the plan's workbook later (the Excel glue).
+    """
     from openpyxl.styles import Alignment, Font, PatternFill
 
     ws = wb.create_sheet(SHEET_FINDINGS, 0)
@@ -136,7 +143,7 @@ def write_findings_sheet(wb, findings: list[dict], file_name: str) -> None:
         shown = {"value": display_value(f.get("value")), "message": f["message"]}
         ws.row_dimensions[r].height = row_height(shown, {"value": widths[6], "message": widths[7]})
         target = f.get("cell")
-        if target and f["sheet"] in wb.sheetnames:
+        if target and f["sheet"] in (wb.sheetnames if link_sheets is None else link_sheets):
             first = target.split(":")[0]
             ref = ws.cell(row=r, column=3)
             ref.hyperlink = f"#'{f['sheet']}'!{first}"

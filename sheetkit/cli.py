@@ -22,9 +22,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="hiện chi tiết lỗi kỹ thuật")
     sub = parser.add_subparsers(dest="command", required=True, metavar="LỆNH")
 
-    p = sub.add_parser("template", help="tạo mẫu kế hoạch cho một cấp học")
-    p.add_argument("level", choices=["mam-non", "tieu-hoc", "trung-hoc"], metavar="CẤP")
-    p.add_argument("-o", "--output", required=True, help="tệp .xlsx sẽ tạo")
+    p = sub.add_parser(
+        "template", help="tạo mẫu kế hoạch cho một cấp học, hoặc sổ tổng hợp của Phòng (tong-hop)"
+    )
+    p.add_argument("level", choices=["mam-non", "tieu-hoc", "trung-hoc", "tong-hop"], metavar="MẪU")
+    p.add_argument(
+        "-o", "--output", required=True, help="tệp sẽ tạo: .xlsx, hoặc .xlsm (có nút bấm)"
+    )
 
     p = sub.add_parser("check", help="kiểm tra một tệp kế hoạch")
     p.add_argument("file", help="tệp kế hoạch (.xlsx, .xlsm, .xls, .ods)")
@@ -76,8 +80,12 @@ def cmd_template(args) -> int:
     from .templates import build_template
 
     output = Path(args.output)
-    if output.suffix.lower() != ".xlsx":
-        print("Lỗi: tệp mẫu phải có đuôi .xlsx", file=sys.stderr)
+    suffix = output.suffix.lower()
+    if args.level == "tong-hop" and suffix != ".xlsm":
+        print("Lỗi: sổ tổng hợp có nút bấm nên phải có đuôi .xlsm", file=sys.stderr)
+        return EXIT_UNREADABLE
+    if suffix not in (".xlsx", ".xlsm"):
+        print("Lỗi: tệp mẫu phải có đuôi .xlsx (hoặc .xlsm để có nút bấm)", file=sys.stderr)
         return EXIT_UNREADABLE
     build_template(args.level, output)
     print(f"Đã tạo mẫu {args.level}: {output}")
@@ -219,18 +227,7 @@ def cmd_merge(args) -> int:
 
 def closing_line(rollup, output) -> str:
     """One line a district officer reads at the end of the run."""
-    status = rollup.files["status"].value_counts()
-    schools = rollup.schools
-    with_errors = int((schools["errors"] > 0).sum())
-    parts = [f"{len(schools)} trường", f"{int(status.get('read', 0))} tệp đọc được"]
-    if status.get("unreadable", 0):
-        parts.append(f"{int(status['unreadable'])} tệp không đọc được")
-    if status.get("duplicate", 0):
-        parts.append(f"{int(status['duplicate'])} bản trùng")
-    if status.get("skipped", 0):
-        parts.append(f"{int(status['skipped'])} tệp bỏ qua")
-    parts.append(f"{with_errors} kế hoạch có lỗi")
-    return f"Đã tổng hợp {', '.join(parts)} → {output}"
+    return f"Đã tổng hợp {rollup.headline()} → {output}"
 
 
 def _unreadable(args, reason: str) -> None:

@@ -14,6 +14,7 @@ SHEET_ASSESSMENT = "Tự đánh giá"
 SHEET_PLAN = "Kế hoạch"
 SHEET_FINDINGS = "Kết quả kiểm tra"
 SHEET_RENDERED = "Bản kế hoạch"
+SHEET_DISTRICT = "Tổng hợp"  # the district workbook's own sheet (tong-hop.xlsm)
 SHEET_LISTS = "DanhSach"  # hidden: dropdown lists and the criteria table
 
 

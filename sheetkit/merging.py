@@ -125,6 +125,20 @@ class Rollup:
     def overview(self) -> list[tuple[str, Any]]:
         return overview(self)
 
+    def headline(self) -> str:
+        """The roll-up in one phrase: "30 trường, 31 tệp đọc được, ..., 2 kế hoạch có lỗi"."""
+        status = self.files["status"].value_counts()
+        parts = [f"{len(self.schools)} trường", f"{int(status.get('read', 0))} tệp đọc được"]
+        for key, label in (
+            ("unreadable", "tệp không đọc được"),
+            ("duplicate", "bản trùng"),
+            ("skipped", "tệp bỏ qua"),
+        ):
+            if status.get(key, 0):
+                parts.append(f"{int(status[key])} {label}")
+        parts.append(f"{int((self.schools['errors'] > 0).sum())} kế hoạch có lỗi")
+        return ", ".join(parts)
+
 
 # ----------------------------------------------------------------- the roll-up
 

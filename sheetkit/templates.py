@@ -19,17 +19,28 @@ from .contract import (
     INFO_FIELDS,
     PLAN_COLUMNS,
     SHEET_ASSESSMENT,
+    SHEET_DISTRICT,
     SHEET_GUIDE,
     SHEET_INFO,
     SHEET_LISTS,
     SHEET_PLAN,
 )
 from .files import atomic_path
+from .macros import (
+    DISTRICT_BUTTONS,
+    FOLDER_NAME,
+    PLAN_BUTTONS,
+    STATUS_NAME,
+    Button,
+    add_macros,
+    insert_buttons,
+)
 from .parsing import LEVEL_NAMES, PLAN_TYPES
 from .sources import column_letter
 from .text import wrap
 
 TEMPLATE_NAMES = ("mam-non", "tieu-hoc", "trung-hoc")
+DISTRICT_TEMPLATE = "tong-hop"
 PLAN_ROWS = 200  # rows with dropdowns and formulas in Kế hoạch
 PLAN_HEADER_ROW = 3  # 0-based: Excel row 4
 ASSESSMENT_HEADER_ROW = 2  # 0-based: Excel row 3
@@ -126,19 +137,27 @@ def guide_lines(circular: catalog.Circular) -> list[tuple[str, str]]:
 
 
 def build_template(name: str, path: str | os.PathLike[str], data: PlanData | None = None) -> Path:
-    """Write the template for ``name`` (mam-non, tieu-hoc, trung-hoc) to ``path``.
+    """Write the template for ``name`` (mam-non, tieu-hoc, trung-hoc, tong-hop) to ``path``.
 
-    With ``data`` the template comes pre-filled, as if a school had typed it:
-    ``{"info": {field key: value}, "assessment": {code: level or {"current":
-    ..., "note": ...}}, "items": [{column key: value}]}``. Values are written
-    as typed (text stays text); formulas get their results cached.
+    A ``.xlsm`` path gives the macro-enabled workbook with buttons (the only
+    kind of tong-hop, the district workbook). With ``data`` a plan template
+    comes pre-filled, as if a school had typed it: ``{"info": {field key:
+    value}, "assessment": {code: level or {"current": ..., "note": ...}},
+    "items": [{column key: value}]}``. Values are written as typed (text
+    stays text); formulas get their results cached.
     """
-    if name not in TEMPLATE_NAMES:
-        raise ValueError(f"unknown template {name!r}; choose one of {', '.join(TEMPLATE_NAMES)}")
-    circular = catalog.for_template(name)
+    if name not in (*TEMPLATE_NAMES, DISTRICT_TEMPLATE):
+        choices = ", ".join((*TEMPLATE_NAMES, DISTRICT_TEMPLATE))
+        raise ValueError(f"unknown template {name!r}; choose one of {choices}")
     path = Path(path)
+    macros = path.suffix.lower() == ".xlsm"
+    if path.suffix.lower() not in (".xlsx", ".xlsm") or (name == DISTRICT_TEMPLATE and not macros):
+        raise ValueError(f"{path.name}: a template is a .xlsx or .xlsm file (tong-hop: .xlsm)")
     with atomic_path(path) as tmp:
-        _write(circular, tmp, data or {})
+        if name == DISTRICT_TEMPLATE:
+            _write_district(tmp)
+        else:
+            _write(catalog.for_template(name), tmp, data or {}, macros)
     return path
 
 
@@ -202,10 +221,14 @@ def _write_value(ws, row: int, col: int, value, cell_format) -> None:
         ws.write_string(row, col, str(value), cell_format)
 
 
-def _write(circular: catalog.Circular, path: Path, data: PlanData) -> None:
+def _new_workbook(path: Path):
     import xlsxwriter
 
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    return xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+
+
+def _write(circular: catalog.Circular, path: Path, data: PlanData, macros: bool = False) -> None:
+    wb = _new_workbook(path)
     wb.set_properties(
         {
             "title": "Kế hoạch cải tiến chất lượng giáo dục",
@@ -224,7 +247,7 @@ def _write(circular: catalog.Circular, path: Path, data: PlanData) -> None:
     lists = wb.add_worksheet(SHEET_LISTS)
 
     n_criteria = _write_lists(wb, lists, circular, fmt)
-    _write_guide(guide, circular, fmt)
+    _write_guide(guide, circular, fmt, macros)
     levels = {
         code: (v.get("current") if isinstance(v, dict) else v)
         for code, v in data.get("assessment", {}).items()
@@ -237,6 +260,8 @@ def _write(circular: catalog.Circular, path: Path, data: PlanData) -> None:
     _write_plan(plan, circular, fmt, data.get("items", []), levels)
     info.activate()
     lists.hide()
+    if macros:
+        add_macros(wb)
     wb.close()
 
 
@@ -251,6 +276,7 @@ def _formats(wb) -> dict:
         "subtitle": f(italic=True, text_wrap=False),
         "header": f(bold=True, bg_color=HEADER_FILL, border=1, align="center", valign="vcenter"),
         "label": f(bold=True, border=1, bg_color=HEADER_FILL),
+        "label_middle": f(bold=True, border=1, bg_color=HEADER_FILL, valign="vcenter"),
         "input": f(border=1, bg_color=INPUT_FILL),
         "input_text": f(border=1, bg_color=INPUT_FILL, num_format="@"),
         "input_center": f(border=1, align="center"),
@@ -309,7 +335,7 @@ def _write_lists(wb, ws, circular: catalog.Circular, fmt) -> int:
     return n
 
 
-def _write_guide(ws, circular: catalog.Circular, fmt) -> None:
+def _write_guide(ws, circular: catalog.Circular, fmt, macros: bool = False) -> None:
     ws.set_column(0, 0, 22)
     ws.set_column(1, 1, 95)
     ws.write_string(0, 0, "HƯỚNG DẪN ĐIỀN KẾ HOẠCH CẢI TIẾN CHẤT LƯỢNG GIÁO DỤC", fmt["title"])
@@ -319,7 +345,10 @@ def _write_guide(ws, circular: catalog.Circular, fmt) -> None:
         f"Mẫu dành cho trường {', '.join(circular.school_levels)} — {circular.short_name}",
         fmt["subtitle"],
     )
-    for r, (head, text) in enumerate(guide_lines(circular), start=3):
+    first = 3
+    if macros:  # the buttons live here: Python never edits this sheet
+        first = _button_rows(ws, 3, PLAN_BUTTONS, fmt, "sheetkit check / sheetkit render") + 1
+    for r, (head, text) in enumerate(guide_lines(circular), start=first):
         ws.write_string(r, 0, head, fmt["guide_head"])
         ws.write_string(r, 1, text, fmt["guide_text"])
         ws.set_row(r, 15.75 * (1 + len(text) // 100) + 4)
@@ -327,6 +356,27 @@ def _write_guide(ws, circular: catalog.Circular, fmt) -> None:
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
     ws.hide_gridlines(2)
+
+
+def _button_rows(ws, row: int, buttons: tuple[Button, ...], fmt, commands: str) -> int:
+    """A row of buttons (heading in column A) and one line per button saying what it does.
+
+    Returns the next free row.
+    """
+    ws.write_string(row, 0, "Nút bấm", fmt["guide_head"])
+    ws.set_row(row, 36)
+    insert_buttons(ws, row, 1, buttons)
+    for i, button in enumerate(buttons, start=row + 1):
+        ws.write_string(i, 1, button.tip, fmt["hint"])
+    ws.write_string(
+        row + len(buttons) + 1,
+        1,
+        "Nút chỉ chạy trong Excel đã cài Python và sheetkit (xem mục Cài đặt trong hướng dẫn "
+        f"sử dụng) và khi đã bấm Enable Content (Bật nội dung). Không có Excel: dùng lệnh {commands}.",
+        fmt["hint"],
+    )
+    ws.set_row(row + len(buttons) + 1, 15.75 * 2 + 4)
+    return row + len(buttons) + 2
 
 
 def _write_info(ws, circular: catalog.Circular, fmt, values: dict) -> None:
@@ -542,9 +592,85 @@ def _write_plan(ws, circular: catalog.Circular, fmt, items: list[dict], levels: 
     ws.set_footer("&CTrang &P/&N")
 
 
+def _write_district(path: Path) -> None:
+    """tong-hop.xlsm: the district officer's workbook, a folder cell and the buttons.
+
+    Tổng hợp writes the summary sheets of ``sheetkit merge`` after this sheet.
+    """
+    wb = _new_workbook(path)
+    wb.set_properties(
+        {
+            "title": "Tổng hợp kế hoạch cải tiến chất lượng giáo dục",
+            "author": "sheetkit",
+            "created": FIXED_DATE,
+        }
+    )
+    wb.set_size(1600, 1000)
+    fmt = _formats(wb)
+    ws = wb.add_worksheet(SHEET_DISTRICT)
+    ws.set_column(0, 0, 24)
+    ws.set_column(1, 1, 100)
+    ws.hide_gridlines(2)
+    ws.write_string(0, 0, "TỔNG HỢP KẾ HOẠCH CẢI TIẾN CHẤT LƯỢNG GIÁO DỤC CÁC TRƯỜNG", fmt["title"])
+    ws.write_string(
+        1,
+        0,
+        "Bấm Chọn thư mục, chọn thư mục chứa tệp kế hoạch của các trường, rồi bấm Tổng hợp.",
+        fmt["subtitle"],
+    )
+    ws.write_string(3, 0, "Thư mục kế hoạch", fmt["label_middle"])
+    ws.write_blank(3, 1, None, fmt["input_text"])
+    ws.set_row(3, 24)
+    wb.define_name(FOLDER_NAME, f"='{SHEET_DISTRICT}'!$B$4")
+    ws.write_string(4, 1, "Có thể gõ hoặc dán đường dẫn, ví dụ D:\\KeHoach\\2024-2025", fmt["hint"])
+    row = _button_rows(ws, 6, DISTRICT_BUTTONS, fmt, "sheetkit merge") + 1
+    ws.write_string(row, 0, "Lần tổng hợp gần nhất", fmt["label_middle"])
+    ws.write_blank(row, 1, None, fmt["formula"])
+    ws.set_row(row, 36)
+    wb.define_name(STATUS_NAME, f"='{SHEET_DISTRICT}'!$B${row + 1}")
+    notes = [
+        (
+            "Kết quả",
+            "Các trang Tổng quan, Theo trường, Theo tiêu chí, Ma trận, Chi tiết kế hoạch và Lỗi "
+            "được thêm sau trang này; mỗi lần bấm Tổng hợp chúng được thay bằng bản mới.",
+        ),
+        (
+            "Tệp đọc được",
+            "Tệp .xlsx, .xlsm, .xls, .ods và tệp nén .zip, cả trong thư mục con. Tệp hỏng, có mật "
+            "khẩu hay không phải kế hoạch không làm dừng việc tổng hợp: chúng được liệt kê ở "
+            "trang Lỗi kèm lý do.",
+        ),
+        (
+            "An toàn",
+            "Tệp của các trường chỉ được đọc, không bao giờ bị sửa. Trường gửi hai lần: giữ bản "
+            "mới hơn và ghi lại ở trang Lỗi.",
+        ),
+        (
+            "Không có Excel",
+            "Lệnh sheetkit merge <thư mục> -o tong-hop.xlsx cho cùng kết quả.",
+        ),
+    ]
+    for r, (head, text) in enumerate(notes, start=row + 2):
+        ws.write_string(r, 0, head, fmt["guide_head"])
+        ws.write_string(r, 1, text, fmt["guide_text"])
+        ws.set_row(r, 15.75 * (1 + len(text) // 105) + 4)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.activate()
+    add_macros(wb)
+    wb.close()
+
+
 def write_all(folder: str | os.PathLike[str]) -> list[Path]:
-    """The committed templates: workbook_templates/ke-hoach-<name>.xlsx."""
-    return [build_template(name, Path(folder) / f"ke-hoach-{name}.xlsx") for name in TEMPLATE_NAMES]
+    """The committed templates: ke-hoach-<name>.xlsx and .xlsm, and tong-hop.xlsm."""
+    folder = Path(folder)
+    written = [
+        build_template(name, folder / f"ke-hoach-{name}{suffix}")
+        for name in TEMPLATE_NAMES
+        for suffix in (".xlsx", ".xlsm")
+    ]
+    return [*written, build_template(DISTRICT_TEMPLATE, folder / f"{DISTRICT_TEMPLATE}.xlsm")]
 
 
 if __name__ == "__main__":  # python -m sheetkit.templates workbook_templates

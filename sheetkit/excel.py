@@ -1,0 +1,403 @@
+"""The Excel glue: what the buttons of the .xlsm workbooks run, through xlwings.
+
+Each entry point takes the workbook that pressed the button
+(``xw.Book.caller()`` by default), reads its live sheets (unsaved edits
+included) into the same grids the file reader produces, calls the library,
+and writes the results back. Formatted sheets (Kết quả kiểm tra, Bản kế
+hoạch, the district summary) are written by the library into a temporary
+workbook and copied in, so they are the command line's output exactly. No
+rule and no layout lives here; every message ends in a Vietnamese box.
+
+Only the xlwings calls listed in tests/xlwings_fake.py are used, so the
+tests run this module against that in-memory stand-in.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import platform
+import tempfile
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from .contract import SHEET_FINDINGS, SHEET_PLAN, SHEET_RENDERED
+from .findings import SEVERITY_LABEL, summary
+from .macros import FOLDER_NAME, STATUS_NAME, XLWINGS_CONF_SHEET
+from .sources import Grid, Workbook
+
+TITLE = "sheetkit"
+# The version whose VBA module the templates embed (pinned in the excel extra).
+XLWINGS_VERSION = "0.37.8"
+# Fill colours of marked cells, as (r, g, b): error, warning, info.
+MARK_COLORS = {"error": (255, 199, 206), "warning": (255, 235, 156), "info": (221, 235, 247)}
+NOTE_PREFIXES = tuple(f"{label}:" for label in SEVERITY_LABEL.values())
+
+
+def _caller():
+    import xlwings as xw
+
+    return xw.Book.caller()
+
+
+def entry_point(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Resolve the calling workbook and turn any unexpected error into a Vietnamese message.
+
+    xlwings would otherwise show a Python traceback in English.
+    """
+
+    @functools.wraps(function)
+    def run(book=None):
+        book = book if book is not None else _caller()
+        try:
+            return function(book)
+        except Exception as err:  # the last line of defence: say it, do not crash
+            detail = "".join(traceback.format_exception_only(type(err), err)).strip()
+            alert(
+                book,
+                "Có lỗi không mong đợi, chưa làm xong việc:\n\n"
+                f"{detail}\n\n"
+                "Hãy bấm Kiểm tra cài đặt; nếu vẫn lỗi, chạy lệnh tương ứng (sheetkit check, "
+                "render hoặc merge) để xem chi tiết, hoặc gửi thông báo này cho người hỗ trợ.",
+                critical=True,
+            )
+            return None
+
+    return run
+
+
+def alert(book, text: str, critical: bool = False, question: bool = False) -> str | None:
+    """A message box over Excel; returns the button pressed ("yes"/"no"/"ok")."""
+    return book.app.alert(
+        text,
+        title=TITLE,
+        buttons="yes_no" if question else "ok",
+        mode="critical" if critical else "info",
+    )
+
+
+@contextlib.contextmanager
+def busy(book, message: str) -> Iterator[None]:
+    """Freeze the screen while sheets are replaced, with a word in the status bar."""
+    app = book.app
+    app.screen_updating = False
+    app.status_bar = message
+    try:
+        yield
+    finally:
+        app.status_bar = False  # back to Excel's own
+        app.screen_updating = True
+
+
+# ----------------------------------------------------------------- reading
+
+
+def sheet_grid(sheet) -> Grid:
+    """A live sheet's values from A1 to its last used cell, as the file reader gives them."""
+    last = sheet.used_range.last_cell
+    values = sheet.range((1, 1), (last.row, last.column)).options(ndim=2).value
+    return [["" if v is None else v for v in row] for row in values]
+
+
+def live_workbook(book) -> Workbook:
+    """The open workbook as a sources.Workbook: sheets are read only when the reader asks."""
+    names = [s.name for s in book.sheets]
+    return Workbook(names, lambda name: sheet_grid(book.sheets[name]))
+
+
+def read_live_plan(book):
+    from .reading import plan_from_workbook
+
+    return plan_from_workbook(live_workbook(book), source=book.name)
+
+
+# ----------------------------------------------------------------- writing
+
+
+def _sheet_names(book) -> list[str]:
+    return [s.name for s in book.sheets]
+
+
+def delete_sheets(book, names) -> None:
+    """Delete the named sheets when present (our own outputs from an earlier run)."""
+    present = set(_sheet_names(book))
+    app = book.app
+    app.display_alerts = False  # no "are you sure?" for each sheet
+    try:
+        for name in names:
+            if name in present:
+                book.sheets[name].delete()
+    finally:
+        app.display_alerts = True
+
+
+def copy_sheets_in(book, path: Path, *, before=None, after=None) -> list:
+    """Copy every sheet of the workbook at ``path`` into ``book``, keeping their order."""
+    other = book.app.books.open(str(path))
+    copied = []
+    try:
+        for sheet in other.sheets:
+            if before is not None:
+                copied.append(sheet.copy(before=before))
+            else:
+                after = sheet.copy(after=after if after is not None else book.sheets[-1])
+                copied.append(after)
+    finally:
+        other.close()
+    return copied
+
+
+def _previous_marks(book) -> list[tuple[str, str]]:
+    """(sheet, cell) of every finding the last check listed: the cells it marked."""
+    if SHEET_FINDINGS not in _sheet_names(book):
+        return []
+    grid = sheet_grid(book.sheets[SHEET_FINDINGS])
+    return [(str(row[1]), str(row[2])) for row in grid[5:] if len(row) > 2 and row[1] and row[2]]
+
+
+def clear_marks(book, marks: list[tuple[str, str]], sheet_names: dict[str, str]) -> None:
+    """Remove our colour and note from cells the last check marked, and nothing else."""
+    present = set(_sheet_names(book))
+    ours = set(MARK_COLORS.values())
+    for label, ref in marks:
+        sheet = sheet_names.get(label, label)
+        if sheet not in present or ":" in ref:
+            continue
+        cell = book.sheets[sheet].range(ref)
+        if cell.color in ours:
+            cell.color = None
+        if cell.note is not None and cell.note.text.startswith(NOTE_PREFIXES):
+            cell.note.delete()
+
+
+def mark_cells(book, findings: list[dict], sheet_names: dict[str, str]) -> None:
+    """Colour each cell with a finding and put the messages in its note."""
+    present = set(_sheet_names(book))
+    by_cell: dict[tuple[str, str], list[dict]] = {}
+    for f in findings:
+        cell = f.get("cell")
+        sheet = sheet_names.get(f["sheet"], f["sheet"])
+        if cell and ":" not in cell and sheet in present:
+            by_cell.setdefault((sheet, cell), []).append(f)
+    for (sheet, ref), group in by_cell.items():
+        cell = book.sheets[sheet].range(ref)
+        worst = min(group, key=lambda f: ["error", "warning", "info"].index(f["severity"]))
+        cell.color = MARK_COLORS[worst["severity"]]
+        text = "\n".join(f"{SEVERITY_LABEL[f['severity']]}: {f['message']}" for f in group)[:2000]
+        if cell.note is None:
+            cell.add_note(text)
+        elif cell.note.text.startswith(NOTE_PREFIXES):
+            cell.note.text = text
+        # a note the school wrote itself is left as it is; the colour still shows
+
+
+def _counts_text(findings: list[dict]) -> str:
+    counts = summary(findings)
+    return f"{counts['errors']} lỗi, {counts['warnings']} cảnh báo, {counts['infos']} lưu ý"
+
+
+# ----------------------------------------------------------------- entry points
+
+
+@entry_point
+def check(book) -> list[dict]:
+    """Kiểm tra kế hoạch: the Kết quả kiểm tra sheet first, marked cells, a message."""
+    from openpyxl import Workbook as OpenpyxlWorkbook
+
+    from .annotate import write_findings_sheet
+    from .validation import check_plan
+
+    with busy(book, "sheetkit: đang kiểm tra kế hoạch..."):
+        plan = read_live_plan(book)
+        findings = check_plan(plan)
+        clear_marks(book, _previous_marks(book), plan.sheet_names)
+        delete_sheets(book, [SHEET_FINDINGS])
+        with tempfile.TemporaryDirectory(prefix="sheetkit-") as folder:
+            path = Path(folder) / "ket-qua-kiem-tra.xlsx"
+            wb = OpenpyxlWorkbook()
+            wb.remove(wb.active)
+            write_findings_sheet(wb, findings, book.name, link_sheets=_sheet_names(book))
+            wb.save(path)
+            copied = copy_sheets_in(book, path, before=book.sheets[0])
+        mark_cells(book, findings, plan.sheet_names)
+        copied[0].activate()
+    errors = summary(findings)["errors"]
+    advice = (
+        "Kế hoạch không có lỗi: có thể bấm Tạo bản kế hoạch."
+        if not errors
+        else "Các ô cần sửa đã được tô màu; trang Kết quả kiểm tra liệt kê từng lỗi và cách sửa "
+        "(bấm vào ô ở cột C để đến chỗ cần sửa). Sửa xong, bấm Kiểm tra kế hoạch lại."
+    )
+    alert(book, f"Đã kiểm tra kế hoạch: {_counts_text(findings)}.\n\n{advice}")
+    return findings
+
+
+@entry_point
+def render(book) -> Path | None:
+    """Tạo bản kế hoạch: the Bản kế hoạch sheet after Kế hoạch; a draft only if asked."""
+    from openpyxl import Workbook as OpenpyxlWorkbook
+
+    from .plan_sheet import sheet_layout, write_plan_sheet
+    from .render import RenderRefused, render_plan
+    from .validation import check_plan
+
+    with busy(book, "sheetkit: đang đọc kế hoạch..."):
+        plan = read_live_plan(book)
+        findings = check_plan(plan)
+    draft = False
+    try:
+        doc = render_plan(plan, findings)
+    except RenderRefused:
+        errors = summary(findings)["errors"]
+        answer = alert(
+            book,
+            f"Kế hoạch còn {errors} lỗi nên chưa tạo được bản chính thức.\n\n"
+            "Bấm Yes để tạo bản nháp (có dấu BẢN NHÁP, không dùng để ban hành), "
+            "bấm No để dừng; bấm Kiểm tra kế hoạch để xem các lỗi.",
+            question=True,
+        )
+        if answer != "yes":
+            return None
+        draft = True
+        doc = render_plan(plan, findings, draft=True)
+    with busy(book, "sheetkit: đang tạo bản kế hoạch..."):
+        delete_sheets(book, [SHEET_RENDERED])
+        names = _sheet_names(book)
+        anchor = plan.sheet_names.get(SHEET_PLAN)
+        with tempfile.TemporaryDirectory(prefix="sheetkit-") as folder:
+            path = Path(folder) / "ban-ke-hoach.xlsx"
+            wb = OpenpyxlWorkbook()
+            wb.remove(wb.active)
+            write_plan_sheet(wb, sheet_layout(doc))
+            wb.save(path)
+            after = book.sheets[anchor] if anchor in names else None
+            copied = copy_sheets_in(book, path, after=after)
+        copied[0].activate()
+    kind = "bản nháp" if draft else "bản kế hoạch"
+    alert(
+        book,
+        f"Đã tạo {kind} ở trang {SHEET_RENDERED} ({len(doc.items)} việc cải tiến). "
+        "Xem trước khi in: File > Print. Muốn có tệp Word: dùng lệnh sheetkit render -o "
+        "ke-hoach.docx.",
+    )
+    return None
+
+
+def plans_folder(book) -> Path | None:
+    """The folder typed or chosen in the district workbook (relative to the workbook)."""
+    value = book.names[FOLDER_NAME].refers_to_range.value
+    text = "" if value is None else str(value).strip().strip('"')
+    if not text:
+        return None
+    folder = Path(text).expanduser()
+    if not folder.is_absolute():
+        folder = Path(book.fullname).parent / folder
+    return folder
+
+
+@entry_point
+def merge(book):
+    """Tổng hợp: roll up the folder of school plans into this workbook's summary sheets."""
+    from .merging import merge as merge_plans
+    from .summary import SUMMARY_SHEETS, write_summary
+
+    folder = plans_folder(book)
+    if folder is None:
+        alert(book, "Chưa có thư mục kế hoạch: bấm Chọn thư mục, hoặc gõ đường dẫn vào ô bên cạnh.")
+        return None
+    if not folder.is_dir():
+        alert(
+            book,
+            f"Không tìm thấy thư mục:\n{folder}\n\nHãy bấm Chọn thư mục để chọn lại.",
+            critical=True,
+        )
+        return None
+    app = book.app
+    started = time.monotonic()
+    last_shown = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        now = time.monotonic()
+        if done == total or now - last_shown[0] > 0.5:  # each update is a call into Excel
+            app.status_bar = f"sheetkit: đã đọc {done}/{total} tệp kế hoạch..."
+            last_shown[0] = now
+
+    with busy(book, "sheetkit: đang tìm tệp kế hoạch..."):
+        rollup = merge_plans([folder], progress=progress, exclude=[book.fullname])
+        if rollup.files.empty:
+            app.status_bar = False
+            alert(book, f"Không có tệp nào trong thư mục:\n{folder}", critical=True)
+            return None
+        app.status_bar = "sheetkit: đang ghi các trang tổng hợp..."
+        delete_sheets(book, SUMMARY_SHEETS)
+        with tempfile.TemporaryDirectory(prefix="sheetkit-") as folder_tmp:
+            path = Path(folder_tmp) / "tong-hop.xlsx"
+            write_summary(rollup, path)
+            control = book.sheets[0]
+            copied = copy_sheets_in(book, path, after=control)
+        headline = rollup.headline()
+        stamp = time.strftime("%H:%M %d/%m/%Y")
+        status = book.names[STATUS_NAME].refers_to_range
+        status.value = f"{stamp}: {headline} ({time.monotonic() - started:.0f} giây) — {folder}"
+        copied[0].activate()
+    unread = "" if rollup.all_read else " Các tệp không đọc được có ở trang Lỗi, kèm lý do."
+    alert(book, f"Đã tổng hợp {headline}.{unread}")
+    return rollup
+
+
+@entry_point
+def doctor(book) -> str:
+    """Kiểm tra cài đặt: what this Python has, and whether it can read this workbook."""
+    import sheetkit
+
+    lines = [
+        f"Python {platform.python_version()} ({platform.system()}) — sẵn sàng.",
+        f"sheetkit {sheetkit.__version__} — sẵn sàng.",
+    ]
+    problems = []
+    try:
+        import xlwings
+
+        version = xlwings.__version__
+    except ImportError:  # only a test stand-in gets here: the button itself needs xlwings
+        version = None
+    if version == XLWINGS_VERSION:
+        lines.append(f"xlwings {version} — khớp với mã VBA trong sổ này.")
+    else:
+        problems.append(
+            f"xlwings {version or '(chưa cài)'} khác bản {XLWINGS_VERSION} mà sổ này cần: chạy "
+            f'pip install "xlwings=={XLWINGS_VERSION}" trong môi trường Python của sheetkit.'
+        )
+    try:
+        import pandera.pandas  # noqa: F401  the heaviest import of a check
+
+        lines.append("Thư viện kiểm tra (pandas, pandera) — sẵn sàng.")
+    except ImportError as err:
+        problems.append(f'Thiếu thư viện ({err.name}): chạy pip install "sheetkit[excel]".')
+    names = _sheet_names(book)
+    if FOLDER_NAME in [n.name for n in book.names]:
+        lines.append("Sổ tổng hợp: bấm Chọn thư mục rồi Tổng hợp.")
+    else:
+        plan = read_live_plan(book)
+        if plan.structure:
+            problems.append(
+                "Sổ này thiếu trang hoặc tiêu đề cột của mẫu kế hoạch: "
+                + "; ".join(f["message"] for f in plan.structure)
+            )
+        else:
+            lines.append(
+                f"Đọc được sổ này: {len(plan.item_records)} dòng kế hoạch, "
+                f"{len(plan.assessment_records)} tiêu chí tự đánh giá."
+            )
+    if XLWINGS_CONF_SHEET not in names:
+        problems.append("Sổ này không có trang xlwings.conf: hãy dùng mẫu .xlsm mới của sheetkit.")
+    text = "\n".join(lines)
+    if problems:
+        text += "\n\nCần xử lý:\n" + "\n".join(f"- {p}" for p in problems)
+    else:
+        text += "\n\nMọi thứ đã sẵn sàng."
+    alert(book, text, critical=bool(problems))
+    return text

@@ -1,0 +1,235 @@
+"""Macro-enabled templates: the VBA inside, the buttons, xlwings.conf, and what survives editing.
+
+The VBA project is read back by oletools' olevba (an independent parser);
+LibreOffice, which runs VBA in compatibility mode, is tested in test_libreoffice.py.
+"""
+
+from __future__ import annotations
+
+import logging
+import posixpath
+import re
+import zipfile
+from xml.etree import ElementTree
+
+import pytest
+from oletools.olevba import VBA_Parser
+from openpyxl import load_workbook
+
+from conftest import ROOT
+from sheetkit import macros, vba
+from sheetkit.templates import DISTRICT_TEMPLATE, TEMPLATE_NAMES, build_template
+from test_templates import describe
+
+REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+X = "{urn:schemas-microsoft-com:office:excel}"
+V = "{urn:schemas-microsoft-com:vml}"
+
+ALL_XLSM = [*TEMPLATE_NAMES, DISTRICT_TEMPLATE]
+
+
+def xlsm_name(name: str) -> str:
+    return f"{name}.xlsm" if name == DISTRICT_TEMPLATE else f"ke-hoach-{name}.xlsm"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """Every macro-enabled template, built fresh once for this module."""
+    folder = tmp_path_factory.mktemp("xlsm")
+    return {name: build_template(name, folder / xlsm_name(name)) for name in ALL_XLSM}
+
+
+def _rels(z: zipfile.ZipFile, part: str) -> dict[str, str]:
+    folder, name = posixpath.split(part)
+    rels_part = posixpath.join(folder, "_rels", name + ".rels")
+    if rels_part not in z.namelist():
+        return {}
+    rels = {}
+    for rel in ElementTree.fromstring(z.read(rels_part)).iter(f"{PKG}Relationship"):
+        target = rel.get("Target")
+        target = (
+            target.lstrip("/")
+            if target.startswith("/")
+            else posixpath.normpath(posixpath.join(folder, target))
+        )
+        rels[rel.get("Id")] = target
+    return rels
+
+
+def buttons(path) -> dict[str, list[tuple[str, str]]]:
+    """Sheet name -> [(macro, caption)] of the form buttons, found the way Excel finds them."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    with zipfile.ZipFile(path) as z:
+        book_rels = _rels(z, "xl/workbook.xml")
+        for sheet in ElementTree.fromstring(z.read("xl/workbook.xml")).iter(f"{MAIN}sheet"):
+            part = book_rels[sheet.get(f"{REL}id")]
+            legacy = ElementTree.fromstring(z.read(part)).find(f"{MAIN}legacyDrawing")
+            if legacy is None:
+                continue
+            vml = ElementTree.fromstring(z.read(_rels(z, part)[legacy.get(f"{REL}id")]))
+            for shape in vml.iter(f"{V}shape"):
+                data = shape.find(f"{X}ClientData")
+                if data is None or data.get("ObjectType") != "Button":
+                    continue
+                caption = "".join(shape.find(f"{V}textbox").itertext()).strip()
+                macro = data.findtext(f"{X}FmlaMacro")
+                found.setdefault(sheet.get("name"), []).append((macro, caption))
+    return found
+
+
+def extract_modules(path) -> dict[str, str]:
+    parser = VBA_Parser(str(path))
+    try:
+        return {stream.split("/")[-1]: code for _, stream, _, code in parser.extract_macros()}
+    finally:
+        parser.close()
+
+
+def public_subs() -> set[str]:
+    source = macros.vba_source("sheetkit.bas").decode("ascii")
+    return set(re.findall(r"^Public Sub (\w+)\(\)\r$", source, re.MULTILINE))
+
+
+@pytest.mark.parametrize("name", ALL_XLSM)
+def test_committed_xlsm_are_up_to_date(name, built):
+    committed = ROOT / "workbook_templates" / xlsm_name(name)
+    hint = "workbook_templates/ is out of date: run python -m sheetkit.templates workbook_templates"
+    assert describe(committed) == describe(built[name]), hint
+    assert buttons(committed) == buttons(built[name]), hint
+    assert extract_modules(committed) == extract_modules(built[name]), hint
+
+
+@pytest.mark.parametrize("name", ALL_XLSM)
+def test_olevba_extracts_exactly_the_sources(name, built, caplog):
+    with caplog.at_level(logging.WARNING):
+        modules = extract_modules(built[name])
+    # olevba says of every .xlsm that it cannot look for "VBA stomping" (compiled
+    # code that differs from the source) in a project read from memory: a limit of
+    # the tool, not a problem it found. Anything else it says is a failure.
+    warnings = [
+        r.getMessage()
+        for r in caplog.records
+        if r.levelno >= logging.WARNING and "VBA stomping cannot be detected" not in r.getMessage()
+    ]
+    assert warnings == []
+    for source_name in macros.VBA_SOURCES:
+        with_header = source_name.endswith(
+            ".cls"
+        )  # the stored class has VB_Base, not the export header
+        module = macros.load_modules()[macros.VBA_SOURCES.index(source_name)]
+        assert modules[module.name] == module.source
+        if not with_header:  # standard modules are stored byte for byte as committed
+            assert modules[module.name].encode("ascii") == macros.vba_source(source_name)
+    sheets = load_workbook(built[name], read_only=True).sheetnames
+    documents = {"ThisWorkbook", *(f"Sheet{i}" for i in range(1, len(sheets) + 1))}
+    assert set(modules) == documents | {"xlwings", "Dictionary", "sheetkit"}
+
+
+def test_xlwings_module_is_the_pinned_version_with_its_licence():
+    source = macros.vba_source("xlwings.bas").decode("ascii")
+    assert "xlwings is distributed under a BSD 3-clause license." in source
+    pinned = re.search(r'"xlwings==([\d.]+)"', (ROOT / "pyproject.toml").read_text()).group(1)
+    assert f'Public Const XLWINGS_VERSION As String = "{pinned}"' in source
+    assert f"xlwings64-{pinned}.dll" in source
+
+
+def test_sources_are_ascii_with_crlf():
+    for name in macros.VBA_SOURCES:
+        data = macros.vba_source(name)
+        data.decode("ascii")
+        assert data.count(b"\n") == data.count(b"\r\n") > 0
+
+
+@pytest.mark.parametrize("name", ALL_XLSM)
+def test_every_button_runs_an_existing_sub(name, built):
+    found = buttons(built[name])
+    sheet = "Tổng hợp" if name == DISTRICT_TEMPLATE else "Hướng dẫn"
+    assert list(found) == [sheet]  # buttons only where Python never writes
+    wanted = macros.DISTRICT_BUTTONS if name == DISTRICT_TEMPLATE else macros.PLAN_BUTTONS
+    assert found[sheet] == [(f"[0]!{b.macro}", b.caption) for b in wanted]
+    assert {b.macro for b in wanted} <= public_subs()
+
+
+def test_each_button_sub_is_one_runpython_line():
+    source = macros.vba_source("sheetkit.bas").decode("ascii")
+    calls = re.findall(r'RunPython "import sheetkit\.excel; sheetkit\.excel\.(\w+)\(\)"', source)
+    assert sorted(calls) == ["check", "doctor", "merge", "render"]
+    from sheetkit import excel
+
+    for function in calls:
+        assert callable(getattr(excel, function))
+
+
+@pytest.mark.parametrize("name", ALL_XLSM)
+def test_xlwings_conf_sheet(name, built):
+    wb = load_workbook(built[name])
+    ws = wb[macros.XLWINGS_CONF_SHEET]
+    assert ws.sheet_state == "hidden"
+    # xlwings reads keys from A1 down to the first blank cell.
+    rows = [(ws.cell(row=r, column=1).value, ws.cell(row=r, column=2).value) for r in range(1, 4)]
+    assert rows == [*macros.XLWINGS_CONF, (None, None)]
+
+
+@pytest.mark.parametrize("name", TEMPLATE_NAMES)
+def test_xlsm_is_the_xlsx_plus_buttons(name, built, tmp_path):
+    """Same sheets, cells, dropdowns and names as the .xlsx; only the guide and the conf differ."""
+    xlsx = describe(build_template(name, tmp_path / "t.xlsx"))
+    xlsm = describe(built[name])
+    assert xlsm["sheets"] == [*xlsx["sheets"], ("xlwings.conf", "hidden")]
+    assert xlsm["names"] == xlsx["names"]
+    for sheet in ("Thông tin", "Tự đánh giá", "Kế hoạch", "DanhSach"):
+        assert xlsm[sheet] == xlsx[sheet]
+    plain = [v[0] for v in xlsx["Hướng dẫn"]["cells"].values()]
+    with_buttons = [v[0] for v in xlsm["Hướng dẫn"]["cells"].values()]
+    assert [v for v in with_buttons if v in plain] == plain
+    assert "Nút bấm" in with_buttons
+    assert all(b.tip in with_buttons for b in macros.PLAN_BUTTONS)
+
+
+def test_district_workbook_names_match_the_vba(built):
+    wb = load_workbook(built[DISTRICT_TEMPLATE])
+    assert wb.sheetnames == ["Tổng hợp", "xlwings.conf"]
+    names = {n: d.attr_text for n, d in wb.defined_names.items()}
+    assert names[macros.FOLDER_NAME] == "'Tổng hợp'!$B$4"
+    assert macros.STATUS_NAME in names
+    source = macros.vba_source("sheetkit.bas").decode("ascii")
+    assert f'Public Const FOLDER_NAME As String = "{macros.FOLDER_NAME}"' in source
+    assert wb["Tổng hợp"]["B4"].number_format == "@"  # a folder path stays text
+
+
+@pytest.mark.parametrize("name", ["tieu-hoc", DISTRICT_TEMPLATE])
+def test_filling_with_openpyxl_keeps_macros_buttons_and_dropdowns(name, built, tmp_path):
+    wb = load_workbook(built[name], keep_vba=True)
+    ws = wb.worksheets[0]
+    ws["B4"] = "D:\\KeHoach" if name == DISTRICT_TEMPLATE else "ghi chú"
+    out = tmp_path / "filled.xlsm"
+    wb.save(out)
+    with zipfile.ZipFile(built[name]) as a, zipfile.ZipFile(out) as b:
+        assert a.read("xl/vbaProject.bin") == b.read("xl/vbaProject.bin")
+    assert buttons(out) == buttons(built[name])
+    before, after = describe(built[name]), describe(out)
+    for sheet, _ in before["sheets"]:
+        assert after[sheet]["validations"] == before[sheet]["validations"]
+    assert after["names"] == before["names"]
+
+
+def test_template_build_is_reproducible(tmp_path):
+    a = build_template("mam-non", tmp_path / "a.xlsm")
+    b = build_template("mam-non", tmp_path / "b.xlsm")
+    with zipfile.ZipFile(a) as za, zipfile.ZipFile(b) as zb:
+        assert za.read("xl/vbaProject.bin") == zb.read("xl/vbaProject.bin")
+
+
+def test_district_template_must_be_xlsm(tmp_path):
+    with pytest.raises(ValueError):
+        build_template(DISTRICT_TEMPLATE, tmp_path / "tong-hop.xlsx")
+    with pytest.raises(ValueError):
+        build_template("tieu-hoc", tmp_path / "plan.xls")
+
+
+def test_vba_module_builds_from_the_packaged_sources():
+    modules = macros.load_modules()
+    assert [m.name for m in modules] == ["xlwings", "Dictionary", "sheetkit"]
+    assert [m.kind for m in modules] == [vba.STANDARD, vba.CLASS, vba.STANDARD]
