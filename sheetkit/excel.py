@@ -150,6 +150,40 @@ def copy_sheets_in(book, path: Path, *, before=None, after=None) -> list:
     return copied
 
 
+def scratch_folder() -> tempfile.TemporaryDirectory:
+    """A temporary folder Excel can open files from without asking.
+
+    Excel for Mac is sandboxed: it asks the user before opening a file outside
+    its container, so the workbooks to copy in are written inside it there.
+    """
+    container = Path.home() / "Library" / "Containers" / "com.microsoft.Excel" / "Data"
+    return tempfile.TemporaryDirectory(
+        prefix="sheetkit-", dir=container if container.is_dir() else None
+    )
+
+
+def write_and_copy_in(book, file_name: str, write: Callable[[Path], Any], **where) -> list:
+    """Let the library write a workbook, then copy its sheets into ``book`` (``before``/``after``)."""
+    with scratch_folder() as folder:
+        path = Path(folder) / file_name
+        write(path)
+        return copy_sheets_in(book, path, **where)
+
+
+def _openpyxl_sheet(write_sheet: Callable[[Any], Any]) -> Callable[[Path], None]:
+    """A writer of a one-sheet openpyxl workbook holding what ``write_sheet(wb)`` adds."""
+
+    def write(path: Path) -> None:
+        from openpyxl import Workbook as OpenpyxlWorkbook
+
+        wb = OpenpyxlWorkbook()
+        wb.remove(wb.active)
+        write_sheet(wb)
+        wb.save(path)
+
+    return write
+
+
 def _previous_marks(book) -> list[tuple[str, str]]:
     """(sheet, cell) of every finding the last check listed: the cells it marked."""
     if SHEET_FINDINGS not in _sheet_names(book):
@@ -205,8 +239,6 @@ def _counts_text(findings: list[dict]) -> str:
 @entry_point
 def check(book) -> list[dict]:
     """Kiểm tra kế hoạch: the Kết quả kiểm tra sheet first, marked cells, a message."""
-    from openpyxl import Workbook as OpenpyxlWorkbook
-
     from .annotate import write_findings_sheet
     from .validation import check_plan
 
@@ -215,13 +247,13 @@ def check(book) -> list[dict]:
         findings = check_plan(plan)
         clear_marks(book, _previous_marks(book), plan.sheet_names)
         delete_sheets(book, [SHEET_FINDINGS])
-        with tempfile.TemporaryDirectory(prefix="sheetkit-") as folder:
-            path = Path(folder) / "ket-qua-kiem-tra.xlsx"
-            wb = OpenpyxlWorkbook()
-            wb.remove(wb.active)
-            write_findings_sheet(wb, findings, book.name, link_sheets=_sheet_names(book))
-            wb.save(path)
-            copied = copy_sheets_in(book, path, before=book.sheets[0])
+        links = _sheet_names(book)
+        copied = write_and_copy_in(
+            book,
+            "ket-qua-kiem-tra.xlsx",
+            _openpyxl_sheet(lambda wb: write_findings_sheet(wb, findings, book.name, links)),
+            before=book.sheets[0],
+        )
         mark_cells(book, findings, plan.sheet_names)
         copied[0].activate()
     errors = summary(findings)["errors"]
@@ -238,8 +270,6 @@ def check(book) -> list[dict]:
 @entry_point
 def render(book) -> Path | None:
     """Tạo bản kế hoạch: the Bản kế hoạch sheet after Kế hoạch; a draft only if asked."""
-    from openpyxl import Workbook as OpenpyxlWorkbook
-
     from .plan_sheet import sheet_layout, write_plan_sheet
     from .render import RenderRefused, render_plan
     from .validation import check_plan
@@ -267,14 +297,12 @@ def render(book) -> Path | None:
         delete_sheets(book, [SHEET_RENDERED])
         names = _sheet_names(book)
         anchor = plan.sheet_names.get(SHEET_PLAN)
-        with tempfile.TemporaryDirectory(prefix="sheetkit-") as folder:
-            path = Path(folder) / "ban-ke-hoach.xlsx"
-            wb = OpenpyxlWorkbook()
-            wb.remove(wb.active)
-            write_plan_sheet(wb, sheet_layout(doc))
-            wb.save(path)
-            after = book.sheets[anchor] if anchor in names else None
-            copied = copy_sheets_in(book, path, after=after)
+        copied = write_and_copy_in(
+            book,
+            "ban-ke-hoach.xlsx",
+            _openpyxl_sheet(lambda wb: write_plan_sheet(wb, sheet_layout(doc))),
+            after=book.sheets[anchor] if anchor in names else None,
+        )
         copied[0].activate()
     kind = "bản nháp" if draft else "bản kế hoạch"
     alert(
@@ -333,11 +361,9 @@ def merge(book):
             return None
         app.status_bar = "sheetkit: đang ghi các trang tổng hợp..."
         delete_sheets(book, SUMMARY_SHEETS)
-        with tempfile.TemporaryDirectory(prefix="sheetkit-") as folder_tmp:
-            path = Path(folder_tmp) / "tong-hop.xlsx"
-            write_summary(rollup, path)
-            control = book.sheets[0]
-            copied = copy_sheets_in(book, path, after=control)
+        copied = write_and_copy_in(
+            book, "tong-hop.xlsx", lambda path: write_summary(rollup, path), after=book.sheets[0]
+        )
         headline = rollup.headline()
         stamp = time.strftime("%H:%M %d/%m/%Y")
         status = book.names[STATUS_NAME].refers_to_range

@@ -371,8 +371,9 @@ def _button_rows(ws, row: int, buttons: tuple[Button, ...], fmt, commands: str) 
     ws.write_string(
         row + len(buttons) + 1,
         1,
-        "Nút chỉ chạy trong Excel đã cài Python và sheetkit (xem mục Cài đặt trong hướng dẫn "
-        f"sử dụng) và khi đã bấm Enable Content (Bật nội dung). Không có Excel: dùng lệnh {commands}.",
+        "Nút chỉ chạy trong Excel đã cài Python và sheetkit (mục Nút bấm trong Excel của "
+        "hướng dẫn sử dụng sheetkit) và khi đã bấm Enable Content (Bật nội dung). Không có "
+        f"Excel: dùng lệnh {commands}.",
         fmt["hint"],
     )
     ws.set_row(row + len(buttons) + 1, 15.75 * 2 + 4)

@@ -94,6 +94,35 @@ def load_module(path: str | Path) -> Module:
     return Module(match.group(1), kind, source)
 
 
+def vn_escape(text: str) -> str:
+    """Text as the body of a ``Vn("...")`` literal in an ASCII VBA source.
+
+    Every non-ASCII character (and the backslash) becomes \\uXXXX, one per
+    UTF-16 code unit, which ``Vn()`` in sheetkit.bas turns back with ChrW; a
+    quote is doubled, as VBA strings want. Write a new message with
+    ``python -c "from sheetkit.vba import vn_escape; print(vn_escape('Kiểm tra'))"``.
+    """
+    out = []
+    for char in text:
+        if char == '"':
+            out.append('""')
+        elif 32 <= ord(char) < 127 and char != "\\":
+            out.append(char)
+        else:
+            units = char.encode("utf-16-le")
+            out += [
+                f"\\u{int.from_bytes(units[i : i + 2], 'little'):04x}"
+                for i in range(0, len(units), 2)
+            ]
+    return "".join(out)
+
+
+def vn_unescape(literal: str) -> str:
+    """What ``Vn()`` in sheetkit.bas makes of a literal's body (the inverse of :func:`vn_escape`)."""
+    units = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), literal)
+    return units.replace('""', '"').encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+
+
 def document_module(name: str, workbook: bool = False) -> Module:
     """The (empty) code module Excel keeps behind the workbook or one worksheet."""
     lines = [

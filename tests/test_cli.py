@@ -117,6 +117,19 @@ def test_template_command(tmp_path):
     ]
 
 
+def test_template_command_macro_enabled(tmp_path, capsys):
+    out = tmp_path / "mau.xlsm"
+    assert main(["template", "tieu-hoc", "-o", str(out)]) == 0
+    with zipfile.ZipFile(out) as z:
+        assert "xl/vbaProject.bin" in z.namelist()
+    district = tmp_path / "tong-hop.xlsm"
+    assert main(["template", "tong-hop", "-o", str(district)]) == 0
+    assert load_workbook(district).sheetnames == ["Tổng hợp", "xlwings.conf"]
+    assert main(["template", "tong-hop", "-o", str(tmp_path / "tong-hop.xlsx")]) == 2
+    assert ".xlsm" in capsys.readouterr().err
+    assert not (tmp_path / "tong-hop.xlsx").exists()
+
+
 def _digest(path):
     return hashlib.sha256(path.read_bytes()).hexdigest()
 

@@ -199,3 +199,30 @@ def test_decrypt_refuses_another_projects_data():
     other = vba.encrypt(b"\0", project_id="{00000000-0000-0000-0000-000000000000}")
     with pytest.raises(vba.VbaSourceError):
         vba.decrypt(other)
+
+
+@settings(max_examples=200)
+@given(st.text())
+def test_vn_escape_round_trips_any_text_as_ascii(text):
+    escaped = vba.vn_escape(text)
+    escaped.encode("ascii")
+    assert "\n" not in escaped and "\r" not in escaped
+    assert vba.vn_unescape(escaped) == text
+
+
+def test_every_vietnamese_message_in_sheetkit_bas_decodes():
+    import re
+    import unicodedata
+
+    from sheetkit.macros import vba_source
+
+    source = vba_source("sheetkit.bas").decode("ascii")
+    literals = re.findall(r'Vn\("((?:[^"]|"")*)"\)', source)
+    assert len(literals) >= 8
+    for literal in literals:
+        assert not re.search(r"\\u(?![0-9a-f]{4})", literal), literal  # Vn() needs 4 hex digits
+        text = vba.vn_unescape(literal)
+        assert unicodedata.is_normalized("NFC", text)
+        assert vba.vn_escape(text) == literal  # written the canonical way
+    decoded = [vba.vn_unescape(literal) for literal in literals]
+    assert "Chọn thư mục chứa kế hoạch của các trường" in decoded

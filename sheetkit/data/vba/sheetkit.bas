@@ -5,7 +5,8 @@ Attribute VB_Name = "sheetkit"
 ' xlwings module in this project). Everything the buttons do lives in Python;
 ' this module only checks that Python can be started and shows messages.
 ' VBA sources stay ASCII, so Vietnamese text is written as \uXXXX escapes and
-' decoded by Vn().
+' decoded by Vn(). To write a new message:
+'   python -c "from sheetkit.vba import vn_escape; print(vn_escape('...'))"
 Option Explicit
 
 ' The cell (a workbook-level name) that holds the folder of school plans.
@@ -56,19 +57,26 @@ End Sub
 Private Function SetupReady(ByVal probe As Boolean) As Boolean
     ' True when Python can be started for this workbook; otherwise say what to do.
     Dim interpreter As String
+    Dim missing As Boolean
     #If Mac Then
         interpreter = GetConfig("INTERPRETER_MAC", "")
     #Else
         interpreter = GetConfig("INTERPRETER_WIN", "")
     #End If
     If Not IsAscii(ThisWorkbook.Name) Then
-        ShowMessage Vn("T\u00ean t\u1ec7p """) & ThisWorkbook.Name & Vn(""" c\u00f3 ch\u1eef c\u00f3 d\u1ea5u ho\u1eb7c k\u00fd t\u1ef1 \u0111\u1eb7c bi\u1ec7t, n\u00ean Python kh\u00f4ng t\u00ecm \u0111\u01b0\u1ee3c t\u1ec7p n\u00e0y." _
-            & vbLf & vbLf & "H\u00e3y d\u00f9ng L\u01b0u th\u00e0nh (Save As) v\u1edbi t\u00ean kh\u00f4ng d\u1ea5u, v\u00ed d\u1ee5 ke-hoach-truong-a.xlsm, r\u1ed3i b\u1ea5m l\u1ea1i n\u00fat."), ICON_WARNING
+        ShowMessage Vn("T\u00ean t\u1ec7p """) & ThisWorkbook.Name & Vn(""" c\u00f3 ch\u1eef c\u00f3 d\u1ea5u ho\u1eb7c k\u00fd t\u1ef1 \u0111\u1eb7c bi\u1ec7t, n\u00ean Python kh\u00f4ng t\u00ecm \u0111\u01b0\u1ee3c t\u1ec7p n\u00e0y.") _
+            & vbLf & vbLf & Vn("H\u00e3y d\u00f9ng L\u01b0u th\u00e0nh (Save As) v\u1edbi t\u00ean kh\u00f4ng d\u1ea5u, v\u00ed d\u1ee5 ke-hoach-truong-a.xlsm, r\u1ed3i b\u1ea5m l\u1ea1i n\u00fat."), ICON_WARNING
         Exit Function
     End If
-    If interpreter = "" Or Not FileExists(interpreter) Then
+    missing = (interpreter = "")
+    #If Mac Then
+        ' Excel's sandbox hides the interpreter from Dir(): xlwings reports it there.
+    #Else
+        If Not missing Then missing = Not FileExists(interpreter)
+    #End If
+    If missing Then
         ShowMessage Vn("Ch\u01b0a t\u00ecm th\u1ea5y Python t\u1ea1i:") & vbLf & interpreter & vbLf & vbLf _
-            & Vn("H\u00e3y c\u00e0i Python v\u00e0 sheetkit theo m\u1ee5c C\u00e0i \u0111\u1eb7t trong h\u01b0\u1edbng d\u1eabn s\u1eed d\u1ee5ng, ho\u1eb7c s\u1eeda \u0111\u01b0\u1eddng d\u1eabn Interpreter \u1edf trang \u1ea9n xlwings.conf."), ICON_ERROR
+            & Vn("H\u00e3y c\u00e0i Python v\u00e0 sheetkit theo m\u1ee5c N\u00fat b\u1ea5m trong Excel c\u1ee7a h\u01b0\u1edbng d\u1eabn s\u1eed d\u1ee5ng sheetkit (README), ho\u1eb7c s\u1eeda \u0111\u01b0\u1eddng d\u1eabn Interpreter \u1edf trang \u1ea9n xlwings.conf."), ICON_ERROR
         Exit Function
     End If
     #If Mac Then
