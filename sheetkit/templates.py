@@ -348,14 +348,19 @@ def _write_guide(ws, circular: catalog.Circular, fmt, macros: bool = False) -> N
     first = 3
     if macros:  # the buttons live here: Python never edits this sheet
         first = _button_rows(ws, 3, PLAN_BUTTONS, fmt, "sheetkit check / sheetkit render") + 1
-    for r, (head, text) in enumerate(guide_lines(circular), start=first):
+    _note_rows(ws, first, guide_lines(circular), fmt, chars_per_row=100)
+    ws.hide_gridlines(2)
+
+
+def _note_rows(ws, first: int, lines: list[tuple[str, str]], fmt, chars_per_row: int) -> None:
+    """(heading, text) rows in columns A and B, tall enough for the text; A4 landscape."""
+    for r, (head, text) in enumerate(lines, start=first):
         ws.write_string(r, 0, head, fmt["guide_head"])
         ws.write_string(r, 1, text, fmt["guide_text"])
-        ws.set_row(r, 15.75 * (1 + len(text) // 100) + 4)
+        ws.set_row(r, LINE_HEIGHT * (1 + len(text) // chars_per_row) + 4)
     ws.set_landscape()
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
-    ws.hide_gridlines(2)
 
 
 def _button_rows(ws, row: int, buttons: tuple[Button, ...], fmt, commands: str) -> int:
@@ -376,7 +381,7 @@ def _button_rows(ws, row: int, buttons: tuple[Button, ...], fmt, commands: str) 
         f"Excel: dùng lệnh {commands}.",
         fmt["hint"],
     )
-    ws.set_row(row + len(buttons) + 1, 15.75 * 2 + 4)
+    ws.set_row(row + len(buttons) + 1, LINE_HEIGHT * 2 + 4)
     return row + len(buttons) + 2
 
 
@@ -651,13 +656,7 @@ def _write_district(path: Path) -> None:
             "Lệnh sheetkit merge <thư mục> -o tong-hop.xlsx cho cùng kết quả.",
         ),
     ]
-    for r, (head, text) in enumerate(notes, start=row + 2):
-        ws.write_string(r, 0, head, fmt["guide_head"])
-        ws.write_string(r, 1, text, fmt["guide_text"])
-        ws.set_row(r, 15.75 * (1 + len(text) // 105) + 4)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
+    _note_rows(ws, row + 2, notes, fmt, chars_per_row=105)
     ws.activate()
     add_macros(wb)
     wb.close()
