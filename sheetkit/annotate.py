@@ -20,6 +20,45 @@ from .templates import row_height
 
 FILLS = {"error": "FFFFC7CE", "warning": "FFFFEB9C", "info": "FFDDEBF7"}
 AUTHOR = "sheetkit"
+NOTE_PREFIXES = tuple(f"{label}:" for label in SEVERITY_LABEL.values())
+FIRST_FINDING_ROW = 6  # of the Kết quả kiểm tra sheet; row 5 holds the headers
+
+
+def fill_rgb(severity: str) -> tuple[int, int, int]:
+    """The fill of a marked cell as (r, g, b), for writers that take colours that way."""
+    argb = FILLS[severity]
+    return (int(argb[2:4], 16), int(argb[4:6], 16), int(argb[6:8], 16))
+
+
+def cell_marks(
+    findings: list[dict], sheet_names: dict[str, str], present: Collection[str]
+) -> dict[tuple[str, str], tuple[str, str]]:
+    """(sheet, cell) -> (worst severity, note text) for each single cell with findings.
+
+    ``sheet_names`` maps the contract's sheet labels to the workbook's names;
+    findings on sheets not ``present`` or on ranges ("A1:C3") are not marked.
+    """
+    by_cell: dict[tuple[str, str], list[dict]] = {}
+    for f in findings:
+        cell = f.get("cell")
+        sheet = sheet_names.get(f["sheet"], f["sheet"])
+        if cell and ":" not in cell and sheet in present:
+            by_cell.setdefault((sheet, cell), []).append(f)
+    marks = {}
+    for key, group in by_cell.items():
+        worst = min(group, key=lambda f: ["error", "warning", "info"].index(f["severity"]))
+        text = "\n".join(f"{SEVERITY_LABEL[f['severity']]}: {f['message']}" for f in group)
+        marks[key] = (worst["severity"], text[:2000])
+    return marks
+
+
+def listed_cells(grid: list[list[Any]]) -> list[tuple[str, str]]:
+    """(sheet, cell) of every finding a Kết quả kiểm tra sheet lists, from its values."""
+    return [
+        (str(row[1]), str(row[2]))
+        for row in grid[FIRST_FINDING_ROW - 1 :]
+        if len(row) > 2 and row[1] and row[2]
+    ]
 
 
 def set_text(cell, value: Any) -> None:
@@ -69,20 +108,10 @@ def mark_cells(wb, findings: list[dict], sheet_names: dict[str, str]) -> None:
     from openpyxl.comments import Comment
     from openpyxl.styles import PatternFill
 
-    by_cell: dict[tuple[str, str], list[dict]] = {}
-    for f in findings:
-        cell = f.get("cell")
-        if not cell or ":" in cell:
-            continue
-        sheet = sheet_names.get(f["sheet"], f["sheet"])
-        if sheet in wb.sheetnames:
-            by_cell.setdefault((sheet, cell), []).append(f)
-    for (sheet, ref), group in by_cell.items():
+    for (sheet, ref), (severity, text) in cell_marks(findings, sheet_names, wb.sheetnames).items():
         cell = wb[sheet][ref]
-        worst = min(group, key=lambda f: ["error", "warning", "info"].index(f["severity"]))
-        cell.fill = PatternFill("solid", fgColor=FILLS[worst["severity"]])
-        text = "\n".join(f"{SEVERITY_LABEL[f['severity']]}: {f['message']}" for f in group)
-        comment = Comment(text[:2000], AUTHOR)
+        cell.fill = PatternFill("solid", fgColor=FILLS[severity])
+        comment = Comment(text, AUTHOR)
         comment.width, comment.height = 320, 160
         cell.comment = comment
 
@@ -117,13 +146,13 @@ def write_findings_sheet(
     headers = ["Mức độ", "Trang", "Ô", "Cột", "Dòng KH", "Tiêu chí", "Đã nhập", "Cần sửa"]
     widths = [11, 14, 9, 18, 9, 9, 30, 90]
     for c, (header, width) in enumerate(zip(headers, widths, strict=True), start=1):
-        cell = ws.cell(row=5, column=c)
+        cell = ws.cell(row=FIRST_FINDING_ROW - 1, column=c)
         set_text(cell, header)
         cell.font = bold
         cell.fill = PatternFill("solid", fgColor="FFDDEBF7")
         ws.column_dimensions[cell.column_letter].width = width
     wrap = Alignment(wrap_text=True, vertical="top")
-    for r, f in enumerate(findings, start=6):
+    for r, f in enumerate(findings, start=FIRST_FINDING_ROW):
         values = [
             SEVERITY_LABEL[f["severity"]],
             f["sheet"],
@@ -148,9 +177,10 @@ def write_findings_sheet(
             ref = ws.cell(row=r, column=3)
             ref.hyperlink = f"#'{f['sheet']}'!{first}"
             ref.font = link
-    ws.freeze_panes = "A6"
+    ws.freeze_panes = f"A{FIRST_FINDING_ROW}"
     if findings:
-        ws.auto_filter.ref = f"A5:H{5 + len(findings)}"
+        header = FIRST_FINDING_ROW - 1
+        ws.auto_filter.ref = f"A{header}:H{header + len(findings)}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1

@@ -59,7 +59,7 @@ def write_compound(tree: Tree) -> bytes:
             continue  # an empty stream owns no sector
         entry.start = len(mini_stream) // MINI_SECTOR
         count = _sectors(len(entry.data), MINI_SECTOR)
-        mini_fat += [entry.start + i + 1 for i in range(count - 1)] + [END_OF_CHAIN]
+        mini_fat += _chain(entry.start, count)
         mini_stream += _pad(entry.data, MINI_SECTOR)
     root.data = bytes(mini_stream)
 
@@ -79,7 +79,7 @@ def write_compound(tree: Tree) -> bytes:
     for block in blocks:
         count = _sectors(len(block), SECTOR)
         starts.append(len(fat) if count else END_OF_CHAIN)
-        fat += [len(fat) + i + 1 for i in range(count - 1)] + ([END_OF_CHAIN] if count else [])
+        fat += _chain(len(fat), count)
     directory_start, mini_fat_start, mini_stream_start = starts[:3]
     for entry, start in zip(large, starts[3:], strict=True):
         entry.start = start
@@ -200,6 +200,11 @@ def _header(
         )
         + struct.pack(f"<{MAX_FAT_SECTORS}I", *difat)
     )
+
+
+def _chain(start: int, count: int) -> list[int]:
+    """The allocation-table entries of ``count`` consecutive sectors from ``start``."""
+    return [start + i + 1 for i in range(count - 1)] + [END_OF_CHAIN] if count else []
 
 
 def _sectors(size: int, sector: int) -> int:

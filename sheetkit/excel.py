@@ -24,17 +24,17 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from .annotate import FILLS, NOTE_PREFIXES, cell_marks, fill_rgb, listed_cells
 from .contract import SHEET_FINDINGS, SHEET_PLAN, SHEET_RENDERED
-from .findings import SEVERITY_LABEL, summary
-from .macros import FOLDER_NAME, STATUS_NAME, XLWINGS_CONF_SHEET
+from .findings import summary
+from .macros import FOLDER_NAME, STATUS_NAME, XLWINGS_CONF_SHEET, embedded_xlwings_version
 from .sources import Grid, Workbook
 
 TITLE = "sheetkit"
-# The version whose VBA module the templates embed (pinned in the excel extra).
-XLWINGS_VERSION = "0.37.8"
-# Fill colours of marked cells, as (r, g, b): error, warning, info.
-MARK_COLORS = {"error": (255, 199, 206), "warning": (255, 235, 156), "info": (221, 235, 247)}
-NOTE_PREFIXES = tuple(f"{label}:" for label in SEVERITY_LABEL.values())
+# The Python side must be the version whose VBA module the templates embed.
+XLWINGS_VERSION = embedded_xlwings_version()
+# The colours marked cells get (the same as in `sheetkit check --annotate` copies).
+MARK_COLORS = {severity: fill_rgb(severity) for severity in FILLS}
 
 
 def _caller():
@@ -188,8 +188,7 @@ def _previous_marks(book) -> list[tuple[str, str]]:
     """(sheet, cell) of every finding the last check listed: the cells it marked."""
     if SHEET_FINDINGS not in _sheet_names(book):
         return []
-    grid = sheet_grid(book.sheets[SHEET_FINDINGS])
-    return [(str(row[1]), str(row[2])) for row in grid[5:] if len(row) > 2 and row[1] and row[2]]
+    return listed_cells(sheet_grid(book.sheets[SHEET_FINDINGS]))
 
 
 def clear_marks(book, marks: list[tuple[str, str]], sheet_names: dict[str, str]) -> None:
@@ -209,18 +208,10 @@ def clear_marks(book, marks: list[tuple[str, str]], sheet_names: dict[str, str])
 
 def mark_cells(book, findings: list[dict], sheet_names: dict[str, str]) -> None:
     """Colour each cell with a finding and put the messages in its note."""
-    present = set(_sheet_names(book))
-    by_cell: dict[tuple[str, str], list[dict]] = {}
-    for f in findings:
-        cell = f.get("cell")
-        sheet = sheet_names.get(f["sheet"], f["sheet"])
-        if cell and ":" not in cell and sheet in present:
-            by_cell.setdefault((sheet, cell), []).append(f)
-    for (sheet, ref), group in by_cell.items():
+    present = _sheet_names(book)
+    for (sheet, ref), (severity, text) in cell_marks(findings, sheet_names, present).items():
         cell = book.sheets[sheet].range(ref)
-        worst = min(group, key=lambda f: ["error", "warning", "info"].index(f["severity"]))
-        cell.color = MARK_COLORS[worst["severity"]]
-        text = "\n".join(f"{SEVERITY_LABEL[f['severity']]}: {f['message']}" for f in group)[:2000]
+        cell.color = MARK_COLORS[severity]
         if cell.note is None:
             cell.add_note(text)
         elif cell.note.text.startswith(NOTE_PREFIXES):

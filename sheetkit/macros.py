@@ -10,6 +10,7 @@ unexplained binary is ever committed. Each button calls one Sub of
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from importlib import resources
 
@@ -75,11 +76,13 @@ def vba_source(name: str) -> bytes:
 
 def load_modules() -> list[vba.Module]:
     """The code modules every macro-enabled workbook carries."""
-    modules = []
-    for name in VBA_SOURCES:
-        with resources.as_file(resources.files("sheetkit").joinpath("data", "vba", name)) as path:
-            modules.append(vba.load_module(path))
-    return modules
+    return [vba.parse_module(name, vba_source(name)) for name in VBA_SOURCES]
+
+
+def embedded_xlwings_version() -> str:
+    """The xlwings version of the embedded xlwings.bas (the excel extra pins the same)."""
+    source = vba_source("xlwings.bas").decode("ascii")
+    return re.search(r'^Public Const XLWINGS_VERSION As String = "([^"]+)"', source, re.M).group(1)
 
 
 def add_macros(wb) -> None:

@@ -221,23 +221,21 @@ def _write_value(ws, row: int, col: int, value, cell_format) -> None:
         ws.write_string(row, col, str(value), cell_format)
 
 
-def _new_workbook(path: Path):
+def _new_workbook(path: Path, title: str, subject: str | None = None):
+    """An XlsxWriter workbook with our properties (fixed date: same bytes for the same code)."""
     import xlsxwriter
 
-    return xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    properties = {"title": title, "author": "sheetkit", "created": FIXED_DATE}
+    if subject:
+        properties["subject"] = subject
+    wb.set_properties(properties)
+    wb.set_size(1600, 1000)
+    return wb
 
 
 def _write(circular: catalog.Circular, path: Path, data: PlanData, macros: bool = False) -> None:
-    wb = _new_workbook(path)
-    wb.set_properties(
-        {
-            "title": "Kế hoạch cải tiến chất lượng giáo dục",
-            "subject": circular.short_name,
-            "author": "sheetkit",
-            "created": FIXED_DATE,
-        }
-    )
-    wb.set_size(1600, 1000)
+    wb = _new_workbook(path, "Kế hoạch cải tiến chất lượng giáo dục", circular.short_name)
     fmt = _formats(wb)
 
     guide = wb.add_worksheet(SHEET_GUIDE)
@@ -603,15 +601,7 @@ def _write_district(path: Path) -> None:
 
     Tổng hợp writes the summary sheets of ``sheetkit merge`` after this sheet.
     """
-    wb = _new_workbook(path)
-    wb.set_properties(
-        {
-            "title": "Tổng hợp kế hoạch cải tiến chất lượng giáo dục",
-            "author": "sheetkit",
-            "created": FIXED_DATE,
-        }
-    )
-    wb.set_size(1600, 1000)
+    wb = _new_workbook(path, "Tổng hợp kế hoạch cải tiến chất lượng giáo dục")
     fmt = _formats(wb)
     ws = wb.add_worksheet(SHEET_DISTRICT)
     ws.set_column(0, 0, 24)

@@ -67,21 +67,25 @@ class Module:
 
 
 def load_module(path: str | Path) -> Module:
-    """Read an exported ``.bas`` (standard) or ``.cls`` (class) module.
+    """Read an exported ``.bas`` (standard) or ``.cls`` (class) module file."""
+    path = Path(path)
+    return parse_module(path.name, path.read_bytes())
+
+
+def parse_module(file_name: str, raw: bytes) -> Module:
+    """An exported module's text as stored in a project; ``file_name`` gives its kind.
 
     The ``VERSION``/``BEGIN``...``END`` header of an exported class is what the
     VBA editor writes around the stored text; the stored text has a VB_Base
     attribute instead.
     """
-    path = Path(path)
-    raw = path.read_bytes()
     try:
         text = raw.decode("ascii")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise VbaSourceError(f"{path.name}, line {line}: VBA sources must be ASCII") from None
+        raise VbaSourceError(f"{file_name}, line {line}: VBA sources must be ASCII") from None
     lines = text.replace("\r\n", "\n").split("\n")
-    kind = CLASS if path.suffix.lower() == ".cls" else STANDARD
+    kind = CLASS if file_name.lower().endswith(".cls") else STANDARD
     if kind == CLASS:
         if lines[0].startswith("VERSION "):
             end = lines.index("END")
@@ -90,7 +94,7 @@ def load_module(path: str | Path) -> Module:
     source = "\r\n".join(lines)
     match = _NAME_LINE.match(source)
     if not match:
-        raise VbaSourceError(f'{path.name}: the first line must be Attribute VB_Name = "..."')
+        raise VbaSourceError(f'{file_name}: the first line must be Attribute VB_Name = "..."')
     return Module(match.group(1), kind, source)
 
 

@@ -114,13 +114,11 @@ def test_olevba_extracts_exactly_the_sources(name, built, caplog):
         if r.levelno >= logging.WARNING and "VBA stomping cannot be detected" not in r.getMessage()
     ]
     assert warnings == []
-    for source_name in macros.VBA_SOURCES:
-        with_header = source_name.endswith(
-            ".cls"
-        )  # the stored class has VB_Base, not the export header
-        module = macros.load_modules()[macros.VBA_SOURCES.index(source_name)]
+    for source_name, module in zip(macros.VBA_SOURCES, macros.load_modules(), strict=True):
         assert modules[module.name] == module.source
-        if not with_header:  # standard modules are stored byte for byte as committed
+        # Standard modules are stored byte for byte as committed; a class keeps
+        # VB_Base in place of the header the VBA editor exports around it.
+        if module.kind == vba.STANDARD:
             assert modules[module.name].encode("ascii") == macros.vba_source(source_name)
     sheets = load_workbook(built[name], read_only=True).sheetnames
     documents = {"ThisWorkbook", *(f"Sheet{i}" for i in range(1, len(sheets) + 1))}
