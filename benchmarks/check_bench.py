@@ -21,9 +21,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from sheetkit.sample import sample_plan
-from sheetkit.sources import open_workbook
-from sheetkit.templates import build_template
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "examples"))
+from sample_district import sample_plan
+
+from sheetkit.reading.sources import open_workbook
+from sheetkit.writing.templates import build_template
 
 RUNS = 5
 SHEETS = ("Thông tin", "Tự đánh giá", "Kế hoạch")

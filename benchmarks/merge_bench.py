@@ -31,8 +31,10 @@ import time
 from multiprocessing import Pool
 from pathlib import Path
 
-from sheetkit.sample import LEVEL_MIX, NAMES, SOLUTIONS, sample_plan
-from sheetkit.templates import build_template
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "examples"))
+from sample_district import LEVEL_MIX, NAMES, SOLUTIONS, sample_plan
+
+from sheetkit.writing.templates import build_template
 
 BASELINE_SCRIPT = """
 import sys, glob, pandas as pd

@@ -4,7 +4,7 @@
 
 examples/sources/*.json hold the three real plans of ../shared/seeds/,
 transcribed as the schools wrote them (their quirks included); quan-mau/ is a
-generated district of school plans (see sheetkit.sample).
+generated district of school plans (see sample_district.py beside this file).
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from sheetkit.sample import write_district
-from sheetkit.templates import build_template
+from sample_district import write_district
+
+from sheetkit.writing.templates import build_template
 
 HERE = Path(__file__).parent
 

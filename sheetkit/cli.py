@@ -1,26 +1,40 @@
-"""The sheetkit command line: a thin layer over the library.
+"""The sheetkit command line: a thin layer over ``sheetkit.jobs``.
 
 Each command imports only what it needs, so `sheetkit template` does not pay
 for pandas and pandera.
+
+Exit codes: 0 done (a plan without errors); 1 done, with errors in the plan
+(check, render) or some files unreadable (merge); 2 an input that cannot be
+read (a missing, empty, damaged or password-protected file, nothing to
+merge); 3 a command used wrongly (unknown option, wrong output suffix, output
+= input); 4 an unexpected error inside sheetkit; 130 interrupted (Ctrl+C).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
-EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
+EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3, 4
+EXIT_INTERRUPTED = 130
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, exiting with EXIT_USAGE (not its own 2, which means an unreadable file here)."""
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"Lỗi: {message}\n")
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="sheetkit",
         description="Lập, kiểm tra và tổng hợp kế hoạch cải tiến chất lượng giáo dục trong Excel.",
     )
     parser.add_argument("--debug", action="store_true", help="hiện chi tiết lỗi kỹ thuật")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="LỆNH")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="LỆNH", parser_class=_Parser)
 
     p = sub.add_parser(
         "template", help="tạo mẫu kế hoạch cho một cấp học, hoặc sổ tổng hợp của Phòng (tong-hop)"
@@ -54,180 +68,131 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+COMMANDS = {}
+
+
+def command(function):
+    COMMANDS[function.__name__.removeprefix("cmd_")] = function
+    return function
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    from .reading.sources import ReadError
+    from .writing.files import UsageError
+
     try:
-        if args.command == "template":
-            return cmd_template(args)
-        if args.command == "check":
-            return cmd_check(args)
-        if args.command == "render":
-            return cmd_render(args)
-        if args.command == "merge":
-            return cmd_merge(args)
+        return COMMANDS[args.command](args)
+    except UsageError as err:
+        print(f"Lỗi: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except ReadError as err:
+        print(f"Không đọc được '{getattr(args, 'file', '')}': {err}", file=sys.stderr)
+        return EXIT_UNREADABLE
     except KeyboardInterrupt:
         print("Đã dừng.", file=sys.stderr)
-        return EXIT_UNREADABLE
+        return EXIT_INTERRUPTED
     except Exception as err:
         if args.debug:
             raise
         print(f"Lỗi không mong đợi: {err} (chạy lại với --debug để xem chi tiết)", file=sys.stderr)
-        return EXIT_UNREADABLE
-    return EXIT_UNREADABLE
+        return EXIT_INTERNAL
 
 
+@command
 def cmd_template(args) -> int:
-    from .templates import build_template
+    from .writing.templates import build_template
 
-    output = Path(args.output)
-    suffix = output.suffix.lower()
-    if args.level == "tong-hop" and suffix != ".xlsm":
-        print("Lỗi: sổ tổng hợp có nút bấm nên phải có đuôi .xlsm", file=sys.stderr)
-        return EXIT_UNREADABLE
-    if suffix not in (".xlsx", ".xlsm"):
-        print("Lỗi: tệp mẫu phải có đuôi .xlsx (hoặc .xlsm để có nút bấm)", file=sys.stderr)
-        return EXIT_UNREADABLE
-    build_template(args.level, output)
+    output = build_template(args.level, args.output)
     print(f"Đã tạo mẫu {args.level}: {output}")
     return EXIT_OK
 
 
+@command
 def cmd_check(args) -> int:
-    from .findings import summary, to_json, to_text
-    from .reading import read_plan
-    from .sources import ReadError
+    from .jobs import check_file
+    from .model.findings import to_json, to_text
+    from .reading.sources import ReadError
 
     try:
-        plan = read_plan(args.file)
+        checked = check_file(args.file, annotate=args.annotate)
     except ReadError as err:
         _unreadable(args, str(err))
         return EXIT_UNREADABLE
-    from .validation import check_plan
-
-    findings = check_plan(plan)
     if args.format == "json":
-        print(to_json(args.file, findings))
+        print(to_json(args.file, checked.report))
     else:
-        print(to_text(args.file, findings))
+        print(to_text(args.file, checked.report))
     if args.annotate:
-        from .annotate import annotate_workbook
-        from .files import same_file
-
-        if same_file(args.file, args.annotate):
-            print("Lỗi: --annotate phải là một tệp khác tệp đang kiểm tra.", file=sys.stderr)
-            return EXIT_UNREADABLE
-        annotate_workbook(args.file, findings, args.annotate, plan.sheet_names)
         print(f"Đã ghi bản có đánh dấu: {args.annotate}", file=sys.stderr)
-    return EXIT_FINDINGS if summary(findings)["errors"] else EXIT_OK
+    return EXIT_OK if checked.report.ok else EXIT_FINDINGS
 
 
-RENDER_SUFFIXES = (".xlsx", ".xlsm", ".docx")
-
-
+@command
 def cmd_render(args) -> int:
-    from .files import same_file
-    from .findings import to_text
-    from .reading import read_plan
-    from .render import RenderRefused, render_plan
-    from .sources import ReadError
+    from .jobs import render_file
+    from .model.findings import Report, to_text
+    from .writing.document import RenderRefused
 
-    output = Path(args.output)
-    suffix = output.suffix.lower()
-    if suffix not in RENDER_SUFFIXES:
-        print("Lỗi: tệp kết quả phải có đuôi .xlsx, .xlsm hoặc .docx", file=sys.stderr)
-        return EXIT_UNREADABLE
-    if suffix == ".xlsm" and Path(args.file).suffix.lower() != ".xlsm":
-        print("Lỗi: chỉ ghi .xlsm khi tệp kế hoạch là .xlsm; hãy dùng đuôi .xlsx", file=sys.stderr)
-        return EXIT_UNREADABLE
-    if same_file(args.file, output):
-        print("Lỗi: tệp kết quả (-o) phải khác tệp kế hoạch.", file=sys.stderr)
-        return EXIT_UNREADABLE
     try:
-        plan = read_plan(args.file)
-    except ReadError as err:
-        print(f"Không đọc được '{args.file}': {err}", file=sys.stderr)
-        return EXIT_UNREADABLE
-    from .validation import check_plan
-
-    findings = check_plan(plan)
-    try:
-        document = render_plan(plan, findings, draft=args.draft)
+        rendered = render_file(args.file, args.output, draft=args.draft)
     except RenderRefused as refused:
-        errors = [f for f in findings if f["severity"] == "error"]
+        errors = Report(refused.report.of_severity("error"))
         print(to_text(args.file, errors), file=sys.stderr)
         print(str(refused), file=sys.stderr)
         return EXIT_FINDINGS
-    if suffix == ".docx":
-        from .plan_docx import render_docx
-
-        render_docx(document, output)
-    else:
-        from .plan_sheet import render_xlsx
-
-        render_xlsx(args.file, document, output)
-    warnings = sum(f["severity"] == "warning" for f in findings)
-    kind = "bản nháp" if document.draft else "bản kế hoạch"
+    warnings = rendered.checked.report.warnings
+    kind = "bản nháp" if rendered.document.draft else "bản kế hoạch"
     note = f" ({warnings} cảnh báo: xem sheetkit check)" if warnings else ""
-    print(f"Đã tạo {kind} ({len(document.items)} việc cải tiến){note} → {output}")
+    print(f"Đã tạo {kind} ({len(rendered.document.items)} việc cải tiến){note} → {args.output}")
     return EXIT_OK
 
 
+@command
 def cmd_merge(args) -> int:
-    from .files import same_file
-
-    output = Path(args.output)
-    if output.suffix.lower() != ".xlsx":
-        print("Lỗi: tệp tổng hợp phải có đuôi .xlsx", file=sys.stderr)
-        return EXIT_UNREADABLE
-    if any(same_file(p, output) for p in args.paths):
-        print("Lỗi: tệp tổng hợp (-o) không được trùng với tệp đầu vào.", file=sys.stderr)
-        return EXIT_UNREADABLE
-    if args.parquet:
-        try:
-            import pyarrow  # noqa: F401
-        except ImportError:
-            print(
-                "Lỗi: ghi Parquet cần thư viện pyarrow: pip install pyarrow",
-                file=sys.stderr,
-            )
-            return EXIT_UNREADABLE
-    from .merging import merge
+    from .jobs import NothingToMerge, merge_paths
     from .progress import Progress
-    from .summary import write_summary, write_tables
 
+    tables = {"csv": args.csv, "parquet": args.parquet}
     bar = Progress("Đọc", enabled=not args.quiet and sys.stderr.isatty())
-    rollup = merge(args.paths, workers=args.workers, progress=bar.update, exclude=[output])
-    bar.close()
-    if rollup.files.empty:
-        print("Không tìm thấy tệp nào trong các đường dẫn đã cho.", file=sys.stderr)
+    try:
+        rollup = merge_paths(
+            args.paths,
+            args.output,
+            tables={kind: folder for kind, folder in tables.items() if folder},
+            workers=args.workers,
+            progress=bar.update,
+        )
+    except NothingToMerge as err:
+        bar.close()
+        print(str(err), file=sys.stderr)
         return EXIT_UNREADABLE
-    started = time.perf_counter()
-    write_summary(rollup, output)
-    rollup.timings["write"] = time.perf_counter() - started
-    for folder, kind in ((args.csv, "csv"), (args.parquet, "parquet")):
-        if folder:
-            write_tables(rollup, folder, kind)
-    print(closing_line(rollup, output))
+    bar.close()
+    print(closing_line(rollup, args.output))
     if args.debug:  # where the time and memory went, for benchmarks/merge_bench.py
-        import json
-
-        usage = {}
-        try:
-            import resource  # Unix only
-
-            usage = {
-                "peak_mb_main": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                "peak_mb_worker": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
-            }
-        except ImportError:
-            pass
-        print("timings " + json.dumps({**rollup.timings, **usage}), file=sys.stderr)
+        _print_usage(rollup)
     return EXIT_OK if rollup.all_read else EXIT_FINDINGS
+
+
+def _print_usage(rollup) -> None:
+    import json
+
+    usage = {}
+    try:
+        import resource  # Unix only
+
+        usage = {
+            "peak_mb_main": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "peak_mb_worker": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+        }
+    except ImportError:
+        pass
+    print("timings " + json.dumps({**rollup.timings, **usage}), file=sys.stderr)
 
 
 def closing_line(rollup, output) -> str:
     """One line a district officer reads at the end of the run."""
-    return f"Đã tổng hợp {rollup.headline()} → {output}"
+    return f"Đã tổng hợp {rollup.headline()} → {Path(output)}"
 
 
 def _unreadable(args, reason: str) -> None:

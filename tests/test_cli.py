@@ -101,9 +101,10 @@ def test_unreadable_file_is_one_clear_line_exit_2(kind, tmp_path):
     assert as_json.returncode == 2 and json.loads(as_json.stdout)["error"]
 
 
-def test_bad_usage_exits_2():
-    assert run("check").returncode == 2
-    assert run("template", "dai-hoc", "-o", "x.xlsx").returncode == 2
+def test_bad_usage_exits_3():
+    # 2 is kept for a file that cannot be read; a command used wrongly is 3.
+    assert run("check").returncode == 3
+    assert run("template", "dai-hoc", "-o", "x.xlsx").returncode == 3
 
 
 def test_template_command(tmp_path):
@@ -125,7 +126,7 @@ def test_template_command_macro_enabled(tmp_path, capsys):
     district = tmp_path / "tong-hop.xlsm"
     assert main(["template", "tong-hop", "-o", str(district)]) == 0
     assert load_workbook(district).sheetnames == ["Tổng hợp", "xlwings.conf"]
-    assert main(["template", "tong-hop", "-o", str(tmp_path / "tong-hop.xlsx")]) == 2
+    assert main(["template", "tong-hop", "-o", str(tmp_path / "tong-hop.xlsx")]) == 3
     assert ".xlsm" in capsys.readouterr().err
     assert not (tmp_path / "tong-hop.xlsx").exists()
 
@@ -179,5 +180,5 @@ def test_annotate_writes_a_marked_copy_and_never_touches_the_input(build, good_p
 def test_annotate_refuses_to_overwrite_input(build, good_plan):
     source = build(good_plan)
     before = _digest(source)
-    assert main(["check", str(source), "--annotate", str(source)]) == 2
+    assert main(["check", str(source), "--annotate", str(source)]) == 3
     assert _digest(source) == before

@@ -16,14 +16,16 @@ from openpyxl import load_workbook
 import xlwings_fake as fake
 from conftest import EXAMPLES
 from sheetkit import excel
-from sheetkit.macros import FOLDER_NAME, STATUS_NAME
-from sheetkit.merging import merge
-from sheetkit.plan_sheet import render_xlsx
-from sheetkit.reading import read_plan
-from sheetkit.render import render_plan
-from sheetkit.summary import SUMMARY_SHEETS, write_summary
-from sheetkit.templates import build_template
-from sheetkit.validation import check_plan
+from sheetkit.checking.validation import check_plan
+from sheetkit.excel import buttons
+from sheetkit.excel.macros import FOLDER_NAME, STATUS_NAME
+from sheetkit.merging.rollup import merge
+from sheetkit.model.contract import SUMMARY_SHEETS
+from sheetkit.reading.reader import read_plan
+from sheetkit.writing.document import render_plan
+from sheetkit.writing.plan_sheet import render_xlsx
+from sheetkit.writing.summary import write_summary
+from sheetkit.writing.templates import build_template
 
 PLAN_SHEETS = ["Hướng dẫn", "Thông tin", "Tự đánh giá", "Kế hoạch", "DanhSach", "xlwings.conf"]
 
@@ -54,15 +56,13 @@ def test_check_lists_marks_and_tells(open_plan, good_plan, tmp_path):
     findings = excel.check(book)
 
     expected = check_plan(read_plan(build_template("tieu-hoc", tmp_path / "f.xlsx", good_plan)))
-    assert [(f["sheet"], f["cell"], f["message"]) for f in findings] == [
-        (f["sheet"], f["cell"], f["message"]) for f in expected
+    assert [(f.sheet, f.cell, f.message) for f in findings] == [
+        (f.sheet, f.cell, f.message) for f in expected
     ]
     assert [s.name for s in book.sheets] == ["Kết quả kiểm tra", *PLAN_SHEETS]
     assert book.active.name == "Kết quả kiểm tra"
     rows = report_rows(book)
-    assert [(r[1], r[2], r[7]) for r in rows] == [
-        (f["sheet"], f["cell"], f["message"]) for f in expected
-    ]
+    assert [(r[1], r[2], r[7]) for r in rows] == [(f.sheet, f.cell, f.message) for f in expected]
     report = book.sheets["Kết quả kiểm tra"]
     m5 = next(i for i, r in enumerate(rows) if r[2] == "M5")
     assert report.links[(6 + m5, 3)].endswith("'Kế hoạch'!M5")  # a click goes to the cell
@@ -235,7 +235,7 @@ def test_unexpected_errors_become_a_vietnamese_message(open_plan, good_plan, mon
     def broken(_book):
         raise OSError("ổ đĩa đầy")
 
-    monkeypatch.setattr(excel, "read_live_plan", broken)
+    monkeypatch.setattr(buttons, "check_live", broken)
     assert excel.check(book) is None
     (message,) = book.app.alerts
     assert message["mode"] == "critical"
@@ -245,7 +245,7 @@ def test_unexpected_errors_become_a_vietnamese_message(open_plan, good_plan, mon
 
 def test_live_grid_matches_the_file_reader(open_plan, good_plan):
     book = open_plan(good_plan)
-    live = excel.read_live_plan(book)
+    live = excel.check_live(book).plan
     saved = read_plan(book.fullname)
     assert live.item_records == saved.item_records
     assert live.assessment_records == saved.assessment_records

@@ -29,7 +29,7 @@ import pytest
 import xlsxwriter
 
 from conftest import ROOT
-from sheetkit import macros, vba
+from sheetkit.excel import macros, vba
 from test_macros import xlsm_name
 
 HERE = Path(__file__).resolve().parent
@@ -112,7 +112,7 @@ def shipped_reports(tmp_path_factory):
 
 
 def macros_templates() -> list[str]:
-    from sheetkit.templates import DISTRICT_TEMPLATE, TEMPLATE_NAMES
+    from sheetkit.writing.templates import DISTRICT_TEMPLATE, TEMPLATE_NAMES
 
     return [xlsm_name(n) for n in (*TEMPLATE_NAMES, DISTRICT_TEMPLATE)]
 

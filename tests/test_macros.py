@@ -17,8 +17,8 @@ from oletools.olevba import VBA_Parser
 from openpyxl import load_workbook
 
 from conftest import ROOT
-from sheetkit import macros, vba
-from sheetkit.templates import DISTRICT_TEMPLATE, TEMPLATE_NAMES, build_template
+from sheetkit.excel import macros, vba
+from sheetkit.writing.templates import DISTRICT_TEMPLATE, TEMPLATE_NAMES, build_template
 from test_templates import describe
 
 REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"

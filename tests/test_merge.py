@@ -14,9 +14,10 @@ import pytest
 
 from conftest import GOOD_PLAN
 from sheetkit import cli
-from sheetkit.merging import STATUS_ERRORS, STATUS_VALID, merge
-from sheetkit.summary import SUMMARY_SHEETS, write_summary, write_tables
-from sheetkit.templates import build_template
+from sheetkit.merging.rollup import STATUS_ERRORS, STATUS_VALID, merge
+from sheetkit.model.contract import SUMMARY_SHEETS
+from sheetkit.writing.summary import write_summary, write_tables
+from sheetkit.writing.templates import build_template
 
 # openpyxl does not know the data-bar extension Excel 2010 added; it only warns.
 pytestmark = pytest.mark.filterwarnings("ignore:.*extension is not supported:UserWarning")
@@ -185,7 +186,7 @@ def test_zip_archives(tmp_path, district):
 
 
 def test_zip_bomb_is_refused(tmp_path, monkeypatch):
-    from sheetkit import collect
+    from sheetkit.reading import collect
 
     monkeypatch.setattr(collect, "MAX_ARCHIVE_BYTES", 1_000_000)
     archive = tmp_path / "bom.zip"
@@ -217,10 +218,10 @@ def test_text_from_schools_stays_text(tmp_path):
 
 @pytest.mark.parametrize("streamed", [False, True], ids=["in-memory", "streamed"])
 def test_summary_workbook_structure(tmp_path, district, monkeypatch, streamed):
-    import sheetkit.summary
+    import sheetkit.writing.summary
 
     if streamed:  # a province's roll-up: rows streamed to disk, same workbook
-        monkeypatch.setattr(sheetkit.summary, "STREAM_FROM_ITEMS", 0)
+        monkeypatch.setattr(sheetkit.writing.summary, "STREAM_FROM_ITEMS", 0)
     rollup = sheetkit.merge([district])
     out = tmp_path / "bao-cao" / "tong-hop.xlsx"
     sheetkit.write_summary(rollup, out)
@@ -281,8 +282,8 @@ def test_cli_exit_codes_and_closing_line(tmp_path, capsys):
     assert cli.main(["merge", str(folder), "-o", str(out)]) == 1
     assert "1 tệp không đọc được" in capsys.readouterr().out
     assert cli.main(["merge", str(tmp_path / "khong-co"), "-o", str(out)]) == 1
-    assert cli.main(["merge", str(folder / "a.xlsx"), "-o", str(folder / "a.xlsx")]) == 2
-    assert cli.main(["merge", str(folder), "-o", str(tmp_path / "out.csv")]) == 2
+    assert cli.main(["merge", str(folder / "a.xlsx"), "-o", str(folder / "a.xlsx")]) == 3
+    assert cli.main(["merge", str(folder), "-o", str(tmp_path / "out.csv")]) == 3
     empty = tmp_path / "trong"
     empty.mkdir()
     assert cli.main(["merge", str(empty), "-o", str(out)]) == 2
@@ -310,7 +311,7 @@ def test_tables_for_analysts(tmp_path, district):
 
 
 def test_parallel_and_serial_agree(tmp_path):
-    from sheetkit.sample import write_district
+    from sample_district import write_district
 
     folder = tmp_path / "quan"
     write_district(folder, count=60, seed=7)
@@ -328,7 +329,7 @@ def test_progress_is_reported(district):
 
 
 def test_zip_member_names_written_without_the_utf8_flag():
-    from sheetkit.collect import _member_name
+    from sheetkit.reading.collect import _member_name
 
     info = zipfile.ZipInfo("placeholder")
     info.filename = "Kế hoạch Trường Hoa Sen.xlsx".encode().decode("cp437")  # how Python reads it

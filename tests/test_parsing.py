@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sheetkit import parsing
-from sheetkit.parsing import (
+from sheetkit.reading import parsing
+from sheetkit.reading.parsing import (
     AmbiguousCriterion,
     ParseError,
     month_index,
@@ -20,7 +20,7 @@ from sheetkit.parsing import (
     parse_month,
     parse_school_year,
 )
-from sheetkit.text import label_key, legacy_encoding
+from sheetkit.reading.text import label_key, legacy_encoding
 
 months = st.integers(1, 12)
 years = st.integers(2000, 2100)

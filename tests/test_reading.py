@@ -10,10 +10,10 @@ import pytest
 from openpyxl import load_workbook
 
 from conftest import EXAMPLES, example_specs, rules_of
-from sheetkit import parsing
-from sheetkit.reading import plan_from_grids, read_plan
-from sheetkit.templates import build_template
-from sheetkit.validation import check_plan
+from sheetkit.checking.validation import check_plan
+from sheetkit.reading import parsing
+from sheetkit.reading.reader import plan_from_grids, read_plan
+from sheetkit.writing.templates import build_template
 
 PARSED = {
     "target": parsing.parse_level,
@@ -49,7 +49,7 @@ def test_committed_examples_read_back_exactly(spec):
 @pytest.mark.parametrize("spec", example_specs(), ids=lambda s: s["file"])
 def test_template_filled_with_openpyxl_reads_back(spec, tmp_path):
     """Fill the empty template cell by cell with openpyxl, as another program would."""
-    from sheetkit.contract import INFO_FIELDS, PLAN_COLUMNS
+    from sheetkit.model.contract import INFO_FIELDS, PLAN_COLUMNS
 
     path = build_template(spec["template"], tmp_path / "empty.xlsx")
     wb = load_workbook(path)
@@ -91,13 +91,13 @@ EXPECTED_EXAMPLE_FINDINGS = {
 def test_examples_report_their_real_problems(name):
     findings = check_plan(read_plan(EXAMPLES / name))
     assert rules_of(findings) == EXPECTED_EXAMPLE_FINDINGS[name]
-    assert not [f for f in findings if f["severity"] == "error"]
+    assert not [f for f in findings if f.severity == "error"]
 
 
 def test_thanh_dong_reports_june_start_on_its_cell():
     findings = check_plan(read_plan(EXAMPLES / "ke-hoach-th-thcs-thanh-dong-2024-2025.xlsx"))
-    hit = next(f for f in findings if f["rule"] == "item.start_outside_period")
-    assert (hit["cell"], hit["item"], hit["criterion"], hit["value"]) == (
+    hit = next(f for f in findings if f.rule == "item.start_outside_period")
+    assert (hit.cell, hit.item, hit.criterion, hit.value) == (
         "K6",
         2,
         "2.2",
@@ -106,7 +106,7 @@ def test_thanh_dong_reports_june_start_on_its_cell():
 
 
 def _grids(good_plan_path: Path) -> dict:
-    from sheetkit.sources import open_workbook
+    from sheetkit.reading.sources import open_workbook
 
     book = open_workbook(good_plan_path)
     return {name: book.grid(name) for name in book.sheet_names}
@@ -133,17 +133,17 @@ def test_missing_sheet_is_one_finding(build, good_plan):
     grids = _grids(build(good_plan))
     del grids["Tự đánh giá"]
     findings = check_plan(plan_from_grids(grids))
-    missing = [f for f in findings if f["rule"] == "structure.missing_sheet"]
-    assert len(missing) == 1 and "Tự đánh giá" in missing[0]["message"]
+    missing = [f for f in findings if f.rule == "structure.missing_sheet"]
+    assert len(missing) == 1 and "Tự đánh giá" in missing[0].message
 
 
 def test_missing_header_is_one_finding_not_hundreds(build, good_plan):
     grids = _grids(build(good_plan))
     grids["Kế hoạch"][3][12] = "Tiền"  # Dự kiến kinh phí renamed
     findings = check_plan(plan_from_grids(grids))
-    structure = [f for f in findings if f["sheet"] == "Kế hoạch"]
-    assert len(structure) == 1 and structure[0]["rule"] == "structure.missing_header"
-    assert "Dự kiến kinh phí" in structure[0]["message"]
+    structure = [f for f in findings if f.sheet == "Kế hoạch"]
+    assert len(structure) == 1 and structure[0].rule == "structure.missing_header"
+    assert "Dự kiến kinh phí" in structure[0].message
 
 
 def test_not_a_plan_at_all():

@@ -11,16 +11,15 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from conftest import EXAMPLES
-from sheetkit import catalog
 from sheetkit.cli import main
-from sheetkit.contract import SHEET_PLAN, SHEET_RENDERED
-from sheetkit.parsing import level_label
-from sheetkit.plan_docx import render_docx
-from sheetkit.plan_sheet import MAX_ROW_POINTS, render_xlsx, sheet_layout
-from sheetkit.reading import read_plan
-from sheetkit.render import COLUMNS, DRAFT_MARK, MOTTO, NATION, RenderRefused, render_plan
-from sheetkit.templates import chars_per_line
-from sheetkit.text import wrap
+from sheetkit.model import catalog
+from sheetkit.model.contract import SHEET_PLAN, SHEET_RENDERED
+from sheetkit.reading.parsing import level_label
+from sheetkit.reading.reader import read_plan
+from sheetkit.writing.document import COLUMNS, DRAFT_MARK, MOTTO, NATION, RenderRefused, render_plan
+from sheetkit.writing.layout import chars_per_line, wrap
+from sheetkit.writing.plan_docx import render_docx
+from sheetkit.writing.plan_sheet import MAX_ROW_POINTS, render_xlsx, sheet_layout
 
 LONG = (
     "Tiếp tục phối hợp, tạo điều kiện cho Ban đại diện cha mẹ học sinh trường, lớp thực hiện "
@@ -134,7 +133,7 @@ def test_plan_with_errors_is_refused_unless_draft(build, good_plan):
     with pytest.raises(RenderRefused) as refused:
         render_plan(plan)
     assert "còn 1 lỗi" in str(refused.value)
-    assert any(f["rule"] for f in refused.value.findings)
+    assert any(f.rule for f in refused.value.findings)
     doc = render_plan(plan, draft=True)
     assert doc.draft.startswith(DRAFT_MARK)
     assert "còn 1 lỗi" in doc.draft
@@ -344,9 +343,9 @@ def test_cli_render_refuses_then_drafts(build, good_plan, tmp_path, capsys):
 
 def test_cli_render_usage_errors(build, good_plan, tmp_path):
     source = build(good_plan)
-    assert main(["render", str(source), "-o", str(tmp_path / "x.pdf")]) == 2
-    assert main(["render", str(source), "-o", str(source)]) == 2
-    assert main(["render", str(source), "-o", str(tmp_path / "x.xlsm")]) == 2
+    assert main(["render", str(source), "-o", str(tmp_path / "x.pdf")]) == 3
+    assert main(["render", str(source), "-o", str(source)]) == 3
+    assert main(["render", str(source), "-o", str(tmp_path / "x.xlsm")]) == 3
     assert main(["render", str(tmp_path / "missing.xlsx"), "-o", str(tmp_path / "x.xlsx")]) == 2
 
 

@@ -73,8 +73,11 @@ CELL_EDITS = {
     "assessment.duplicate_criterion": {"A5": "1.1"},
 }
 
-# Structure rules are tested in test_reading; the rest must each be spoilt here.
-CHECKED_HERE = {r.id for r in RULES if r.table != "structure"} - {"info.school_level_missing"}
+# Structure rules are tested in test_reading, file rules in test_merge; the rest must each be
+# spoilt here.
+CHECKED_HERE = {r.id for r in RULES if r.table not in ("structure", "file")} - {
+    "info.school_level_missing"
+}
 
 
 def test_every_rule_is_tested():
@@ -85,8 +88,8 @@ def test_every_rule_is_tested():
 def test_assessment_code_rules(rule_id, build, good_plan, tmp_path):
     from openpyxl import load_workbook
 
-    from sheetkit.reading import read_plan
-    from sheetkit.validation import check_plan
+    from sheetkit.checking.validation import check_plan
+    from sheetkit.reading.reader import read_plan
 
     path = build(good_plan)
     wb = load_workbook(path)
@@ -94,21 +97,21 @@ def test_assessment_code_rules(rule_id, build, good_plan, tmp_path):
         wb["Tự đánh giá"][ref] = value
     edited = tmp_path / "edited.xlsx"
     wb.save(edited)
-    hits = [f for f in check_plan(read_plan(edited)) if f["rule"] == rule_id]
-    assert hits and hits[0]["sheet"] == "Tự đánh giá"
-    assert hits[0]["cell"] == next(iter(CELL_EDITS[rule_id]))
+    hits = [f for f in check_plan(read_plan(edited)) if f.rule == rule_id]
+    assert hits and hits[0].sheet == "Tự đánh giá"
+    assert hits[0].cell == next(iter(CELL_EDITS[rule_id]))
 
 
 @pytest.mark.parametrize("rule_id", sorted(SPOILERS))
 def test_rule_fires(rule_id, findings_of, good_plan):
     SPOILERS[rule_id](good_plan)
     findings = findings_of(good_plan)
-    hits = [f for f in findings if f["rule"] == rule_id]
+    hits = [f for f in findings if f.rule == rule_id]
     assert hits, f"{rule_id} did not fire; got {rules_of(findings)}"
     for f in hits:
-        assert f["sheet"] and f["cell"], f
-        assert f["message"] and "{" not in f["message"], f["message"]
-        assert f["severity"] == next(r.severity for r in RULES if r.id == rule_id)
+        assert f.sheet and f.cell, f
+        assert f.message and "{" not in f.message, f.message
+        assert f.severity == next(r.severity for r in RULES if r.id == rule_id)
 
 
 def test_school_level_missing(findings_of, good_plan, tmp_path):
@@ -123,18 +126,18 @@ def test_school_level_missing(findings_of, good_plan, tmp_path):
 def test_cells_and_items_point_at_the_right_place(findings_of, good_plan):
     good_plan["items"][1]["end"] = "cuối năm"
     good_plan["items"][1]["budget"] = None
-    findings = {f["rule"]: f for f in findings_of(good_plan)}
+    findings = {f.rule: f for f in findings_of(good_plan)}
     end = findings["item.end_invalid"]
-    assert (end["sheet"], end["cell"], end["row"], end["item"]) == ("Kế hoạch", "L6", 6, 2)
-    assert end["column"] == "Hoàn thành" and end["criterion"] == "5.5"
-    assert end["value"] == "cuối năm" and "cuối năm" in end["message"]
-    assert findings["item.budget_missing"]["cell"] == "M6"
+    assert (end.sheet, end.cell, end.row, end.item) == ("Kế hoạch", "L6", 6, 2)
+    assert end.column == "Hoàn thành" and end.criterion == "5.5"
+    assert end.value == "cuối năm" and "cuối năm" in end.message
+    assert findings["item.budget_missing"].cell == "M6"
 
 
 def test_target_below_current_reads_level_from_assessment_not_formula(findings_of, good_plan):
     good_plan["assessment"]["3.6"] = "Mức 3"
-    hit = next(f for f in findings_of(good_plan) if f["rule"] == "item.target_below_current")
-    assert "Mức 3" in hit["message"] and hit["cell"] == "E5"
+    hit = next(f for f in findings_of(good_plan) if f.rule == "item.target_below_current")
+    assert "Mức 3" in hit.message and hit.cell == "E5"
 
 
 def test_mam_non_criterion_2_4_is_not_in_circular(findings_of, good_plan):
@@ -142,16 +145,16 @@ def test_mam_non_criterion_2_4_is_not_in_circular(findings_of, good_plan):
     good_plan["assessment"] = {}
     good_plan["items"][0]["criterion"] = "2.4"
     findings = findings_of(good_plan, "mam-non")
-    hit = [f for f in findings if f["rule"] == "item.criterion_not_in_circular"]
-    assert hit and "19/2018" in hit[0]["message"]
+    hit = [f for f in findings if f.rule == "item.criterion_not_in_circular"]
+    assert hit and "19/2018" in hit[0].message
 
 
 def test_target_above_max_reports_ceiling(findings_of, good_plan):
     # TT17 1.2 stops at Mức 2: Mức 3 is not a level it defines.
     good_plan["items"][0].update(criterion="1.2", target="Mức 3")
     good_plan["assessment"]["1.2"] = "Mức 2"
-    hit = next(f for f in findings_of(good_plan) if f["rule"] == "item.target_above_max")
-    assert "Mức 2" in hit["message"]
+    hit = next(f for f in findings_of(good_plan) if f.rule == "item.target_above_max")
+    assert "Mức 2" in hit.message
 
 
 def test_cycle_plan_period_runs_to_july_of_last_year(findings_of, good_plan):
@@ -168,4 +171,4 @@ def test_bad_data_never_raises(findings_of, good_plan):
         for key in item:
             item[key] = "#REF!"
     findings = findings_of(good_plan)
-    assert any(f["severity"] == "error" for f in findings)
+    assert any(f.severity == "error" for f in findings)

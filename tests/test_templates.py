@@ -6,8 +6,8 @@ import pytest
 from openpyxl import load_workbook
 
 from conftest import ROOT
-from sheetkit import catalog
-from sheetkit.templates import PLAN_ROWS, TEMPLATE_NAMES, build_template
+from sheetkit.model import catalog
+from sheetkit.writing.templates import PLAN_ROWS, TEMPLATE_NAMES, build_template
 
 
 def describe(path) -> dict:

@@ -7,7 +7,9 @@ How to read a rule:
     table     what the rule looks at: "info" (one row per plan: the Thông tin
               sheet and plan-wide facts), "assessment" (rows of Tự đánh giá),
               "items" (rows of Kế hoạch), "legacy" (cells in an old encoding),
-              or "structure" (found while reading: missing sheets/headers)
+              "structure" (found while reading: missing sheets/headers) or
+              "file" (a roll-up's files: unreadable, duplicate, skipped; their
+              reasons are worded in validators/files.py)
     sheet     the sheet the finding points at
     column    the field whose cell the finding points at
     ok        a test over the table's columns, True where the row is fine
@@ -15,7 +17,9 @@ How to read a rule:
               Words in {braces} are filled from the row: {value} is what the
               user typed, {error} what the reader could not understand in it.
 
-The columns a rule can use are listed in ``validators/schemas.py``.
+The columns a rule can use are listed in ``validators/schemas.py``. Thresholds
+that decide a rule (how many missing levels make "mostly missing") are
+declared here too; validators/titles.py holds the criterion-title rule.
 """
 
 from __future__ import annotations
@@ -27,9 +31,15 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pandas as pd
 
+from sheetkit.model.contract import SHEET_ASSESSMENT as ASSESSMENT_SHEET
+from sheetkit.model.contract import SHEET_INFO as INFO_SHEET
+from sheetkit.model.contract import SHEET_PLAN as PLAN_SHEET
+
 ERROR, WARNING, INFO = "error", "warning", "info"
 
-INFO_SHEET, ASSESSMENT_SHEET, PLAN_SHEET = "Thông tin", "Tự đánh giá", "Kế hoạch"
+# More than this share of Tự đánh giá rows without a level is one finding for the
+# plan (assessment.current_mostly_missing), not one per row.
+MOSTLY_MISSING_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -508,6 +518,31 @@ RULES: tuple[Rule, ...] = (
         "sai dấu. Hãy chuyển sang Unicode (ví dụ công cụ chuyển mã của Unikey) rồi dán lại.",
         ok=lambda t: blank(t.encoding),
         value="value",
+    ),
+    # ------------------------------------------------------------ files of a roll-up
+    Rule(
+        "file.unreadable",
+        ERROR,
+        "file",
+        "",
+        None,
+        "{reason}",
+    ),
+    Rule(
+        "file.duplicate",
+        WARNING,
+        "file",
+        "",
+        None,
+        "{reason}",
+    ),
+    Rule(
+        "file.skipped",
+        INFO,
+        "file",
+        "",
+        None,
+        "{reason}",
     ),
 )
 

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sheetkit import cfb, ovba
+from . import cfb, ovba
 
 STANDARD, CLASS, DOCUMENT = "standard", "class", "document"
 CODE_PAGE = 1252
@@ -104,7 +104,7 @@ def vn_escape(text: str) -> str:
     Every non-ASCII character (and the backslash) becomes \\uXXXX, one per
     UTF-16 code unit, which ``Vn()`` in sheetkit.bas turns back with ChrW; a
     quote is doubled, as VBA strings want. Write a new message with
-    ``python -c "from sheetkit.vba import vn_escape; print(vn_escape('Kiểm tra'))"``.
+    ``python -c "from sheetkit.excel.vba import vn_escape; print(vn_escape('Kiểm tra'))"``.
     """
     out = []
     for char in text:

@@ -1,6 +1,6 @@
 """Macro-enabled workbooks: the VBA project, the buttons and xlwings' settings sheet.
 
-The VBA sources are text in ``sheetkit/data/vba`` (xlwings' own standalone
+The VBA sources are text in ``sheetkit/excel/vba_sources`` (xlwings' own standalone
 module, the Dictionary class it needs on a Mac, and ours); the
 vbaProject.bin is built from them every time a template is written, so no
 unexplained binary is ever committed. Each button calls one Sub of
@@ -71,7 +71,7 @@ DISTRICT_BUTTONS = (
 
 def vba_source(name: str) -> bytes:
     """One packaged VBA source file, as stored (ASCII, CRLF)."""
-    return resources.files("sheetkit").joinpath("data", "vba", name).read_bytes()
+    return resources.files(__package__).joinpath("vba_sources", name).read_bytes()
 
 
 def load_modules() -> list[vba.Module]:

@@ -15,6 +15,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from ..validators import files as reasons
 from .sources import MAX_FILE_BYTES, READABLE_SUFFIXES
 
 # A province's archive of several thousand plans unpacks to a few hundred MB.
@@ -32,7 +33,7 @@ class Candidate:
     name: str  # what the officer recognises: the path as given, or "archive.zip/inner.xlsx"
     path: Path | None  # the file to read (archive members are extracted first)
     modified: float = 0.0  # POSIX time, to keep the newer of two plans of one school
-    problem: str | None = None  # why it is not read (Vietnamese), None for a workbook
+    problem: str | None = None  # why it is not read (Vietnamese, validators/files.py); None to read
     unreadable: bool = False  # the problem is an error (damaged archive), not a skip
 
 
@@ -44,18 +45,15 @@ def is_lock_file(name: str) -> bool:
 def _skip_reason(name: str) -> str | None:
     lowered = name.lower()
     if lowered in SYSTEM_FILES:
-        return "Tệp hệ thống của Windows/macOS, không phải kế hoạch: đã bỏ qua."
+        return reasons.skipped("system")
     if name.startswith("."):
-        return "Tệp ẩn, không phải kế hoạch: đã bỏ qua."
+        return reasons.skipped("hidden")
     suffix = PurePosixPath(lowered).suffix
     if suffix in READABLE_SUFFIXES or suffix == ".zip":
         return None
     if suffix in DOCUMENT_SUFFIXES:
-        return (
-            f"Tệp {suffix[1:].upper()}, không phải bảng tính: Phòng cần tệp Excel của kế hoạch; "
-            "đề nghị trường gửi lại tệp .xlsx."
-        )
-    return "Không phải tệp bảng tính (.xlsx, .xlsm, .xls, .ods): đã bỏ qua."
+        return reasons.skipped("document", kind=suffix[1:].upper())
+    return reasons.skipped("not_spreadsheet")
 
 
 def collect(paths: list[str | os.PathLike[str]], workdir: Path, exclude=()) -> list[Candidate]:
@@ -69,7 +67,7 @@ def collect(paths: list[str | os.PathLike[str]], workdir: Path, exclude=()) -> l
     for given in paths:
         path = Path(given)
         if not path.exists():
-            found.append(_refused(str(given), "Không tìm thấy tệp hoặc thư mục này."))
+            found.append(_refused(str(given), "path_not_found"))
         elif path.is_dir():
             for file in _walk(path):
                 if _resolved(file) not in excluded:
@@ -136,26 +134,18 @@ def _archive(path: Path, name: str, workdir: Path, counter):
         with zipfile.ZipFile(path) as archive:
             members = [m for m in archive.infolist() if not m.is_dir()]
             if len(members) > MAX_ARCHIVE_MEMBERS:
-                yield _refused(name, f"Tệp nén chứa quá nhiều tệp ({len(members)}); không mở.")
+                yield _refused(name, "archive_too_many", count=len(members))
                 return
             declared = sum(m.file_size for m in members)
             if declared > MAX_ARCHIVE_BYTES:
-                yield _refused(
-                    name,
-                    f"Tệp nén giải nén ra quá lớn ({declared // 2**20} MB), có thể là tệp độc hại; "
-                    "không mở. Hãy giải nén thủ công những tệp kế hoạch cần tổng hợp.",
-                )
+                yield _refused(name, "archive_too_large", megabytes=declared // 2**20)
                 return
             for member in sorted(members, key=_member_name):
                 yield from _member(
                     archive, member, f"{name}/{_member_name(member)}", workdir, counter
                 )
     except (zipfile.BadZipFile, OSError, EOFError) as err:
-        yield _refused(
-            name,
-            "Tệp nén bị hỏng hoặc tải về chưa hết, không giải nén được "
-            f"({type(err).__name__}): hãy tải lại tệp.",
-        )
+        yield _refused(name, "archive_damaged", detail=type(err).__name__)
 
 
 def _member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str, workdir, counter):
@@ -169,26 +159,22 @@ def _member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str, workdi
         return
     suffix = PurePosixPath(base.lower()).suffix
     if suffix == ".zip":
-        yield Candidate(
-            name, None, problem="Tệp nén nằm trong tệp nén: hãy giải nén tệp ngoài rồi chạy lại."
-        )
+        yield Candidate(name, None, problem=reasons.skipped("nested_archive"))
         return
     if member.file_size > MAX_FILE_BYTES:
-        yield _refused(name, "Tệp quá lớn để là một kế hoạch; không giải nén.")
+        yield _refused(name, "member_too_large")
         return
     target = workdir / f"{next(counter):06d}{suffix}"
     try:
         _extract(archive, member, target)
     except RuntimeError as err:  # an encrypted member
-        reason = "Tệp trong tệp nén được đặt mật khẩu: hãy giải nén thủ công rồi chạy lại."
-        if "encrypted" not in str(err).lower():
-            reason = f"Không giải nén được tệp này ({err})."
-        yield _refused(name, reason)
+        if "encrypted" in str(err).lower():
+            yield _refused(name, "member_encrypted")
+        else:
+            yield _refused(name, "member_unextractable", detail=err)
         return
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as err:
-        yield _refused(
-            name, f"Không giải nén được tệp này: tệp nén bị hỏng ({type(err).__name__})."
-        )
+        yield _refused(name, "member_damaged", detail=type(err).__name__)
         return
     modified = _zip_time(member)
     yield Candidate(name, target, modified)
@@ -224,5 +210,6 @@ def _zip_time(member: zipfile.ZipInfo) -> float:
         return 0.0
 
 
-def _refused(name: str, reason: str) -> Candidate:
-    return Candidate(name, None, problem=reason, unreadable=True)
+def _refused(name: str, reason: str, **details: object) -> Candidate:
+    """A file that should have been read but cannot be: ``reason`` from validators/files.py."""
+    return Candidate(name, None, problem=reasons.unreadable(reason, **details), unreadable=True)

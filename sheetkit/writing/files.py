@@ -1,7 +1,9 @@
 """Writing outputs safely: a temporary file beside the target, renamed into place.
 
 A crash, a full disk or Excel holding the old file open never leaves a
-half-written workbook under the name the user asked for.
+half-written workbook under the name the user asked for. An output that
+cannot be written as asked (a wrong suffix, the input itself) is refused
+with a ``UsageError`` before any work.
 """
 
 from __future__ import annotations
@@ -11,6 +13,10 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+
+
+class UsageError(ValueError):
+    """A request that cannot be carried out as asked; ``str(err)`` is for the user (Vietnamese)."""
 
 
 @contextlib.contextmanager

@@ -11,9 +11,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .document import CENTERED, COLUMN_KEYS, COLUMNS, DRAFT_MARK, MOTTO, NATION, Document
 from .files import atomic_path
 from .plan_sheet import MARGINS_MM
-from .render import CENTERED, COLUMN_KEYS, COLUMNS, DRAFT_MARK, MOTTO, NATION, Document
 
 FONT = "Times New Roman"
 PAGE_MM = (297, 210)  # A4 landscape

@@ -1,4 +1,4 @@
-"""The official plan document: what a school prints, signs, stamps and files.
+"""The official plan as a document model: what a school prints, signs, stamps and files.
 
 ``render_plan(plan)`` turns a checked Plan into a ``Document``: the header
 blocks, number and date line, title, the plan table grouped by standard, the
@@ -14,10 +14,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import catalog
-from .parsing import format_amount, level_label, month_label, school_year_label
-from .plan import Plan
-from .text import clean, fold
+from ..model import catalog, contract
+from ..model.findings import Finding, Report
+from ..model.plan import Plan
+from ..reading.parsing import format_amount, level_label, month_label, school_year_label
+from ..reading.text import clean, fold
 
 TITLE = "KẾ HOẠCH"
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -84,17 +85,17 @@ class Document:
 class RenderRefused(Exception):
     """The plan still has errors: it is not rendered as an official document."""
 
-    def __init__(self, findings: list[dict[str, Any]]):
+    def __init__(self, findings: list[Finding]):
         self.findings = findings
-        errors = sum(f["severity"] == "error" for f in findings)
+        self.report = Report(findings)
         super().__init__(
-            f"Kế hoạch còn {errors} lỗi nên chưa tạo bản kế hoạch chính thức. Sửa các lỗi "
-            "(sheetkit check chỉ rõ từng ô) rồi tạo lại, hoặc tạo bản nháp (--draft)."
+            f"Kế hoạch còn {self.report.errors} lỗi nên chưa tạo bản kế hoạch chính thức. Sửa "
+            "các lỗi (sheetkit check chỉ rõ từng ô) rồi tạo lại, hoặc tạo bản nháp (--draft)."
         )
 
 
 def render_plan(
-    plan: Plan, findings: list[dict[str, Any]] | None = None, *, draft: bool = False
+    plan: Plan, findings: list[Finding] | None = None, *, draft: bool = False
 ) -> Document:
     """The official document of ``plan``.
 
@@ -103,10 +104,10 @@ def render_plan(
     rendered with a visible BẢN NHÁP mark so it cannot pass for the real one.
     """
     if findings is None:
-        from .validation import check_plan
+        from ..checking.validation import check_plan
 
         findings = check_plan(plan)
-    errors = sum(f["severity"] == "error" for f in findings)
+    errors = Report(findings).errors
     if errors and not draft:
         raise RenderRefused(findings)
     notice = ""
@@ -261,22 +262,41 @@ def table_rows(plan: Plan) -> list[Row]:
 
 
 def _item_row(tt: str, heading: str, record: dict, current: int | None, group: int) -> Row:
-    return Row(
-        "item",
-        tt=tt,
-        group=group,
-        cells={
-            "tt": tt,
-            "criterion": heading,
-            "result": result_text(record, current),
-            "solution": record.get("solution") or "",
-            "people": people_text(record),
-            "time": time_text(record),
-            "budget": budget_text(record),
-            "other": record.get("other_support") or "",
-            "note": record.get("note") or "",
-        },
-    )
+    context = {"tt": tt, "heading": heading, "current": current}
+    return Row("item", tt=tt, group=group, cells=item_cells(record, context))
+
+
+def item_cells(record: dict, context: dict[str, Any]) -> dict[str, str]:
+    """The printed table's cells of one plan item, by column key.
+
+    Each plan field names the column it is printed in (``printed`` in the
+    registry). Columns that combine fields are written by their builder;
+    any other field printed in a column is added there as "Label: value",
+    so no declared field is ever left out of the document.
+    """
+    cells: dict[str, str] = {}
+    placed: dict[str, list[contract.PlanField]] = {key: [] for key in COLUMN_KEYS}
+    for f in contract.PLAN_COLUMNS:
+        if f.printed is not None:
+            placed[f.printed].append(f)  # KeyError: a field printed in a column that is not there
+    for key in COLUMN_KEYS:
+        consumed, build = BUILDERS.get(key, ((), None))
+        parts = [build(record, context)] if build else []
+        others = [f for f in placed[key] if f.key not in consumed]
+        if build is None and len(others) == 1:
+            parts.append(clean_text(record.get(others[0].key)))
+        else:
+            parts += [
+                f"{f.label}: {clean_text(record.get(f.key))}"
+                for f in others
+                if clean_text(record.get(f.key))
+            ]
+        cells[key] = "\n".join(part for part in parts if part)
+    return cells
+
+
+def clean_text(value: Any) -> str:
+    return value if isinstance(value, str) else clean(value)
 
 
 def result_text(record: dict, current: int | None) -> str:
@@ -329,6 +349,20 @@ def budget_text(record: dict) -> str:
     if amount is not None and record.get("budget_kind") == "amount":
         return f"{format_amount(amount)} đồng"
     return record.get("budget_label") or clean(record.get("budget_raw"))
+
+
+# Columns written from several fields: (the fields they use, the builder).
+BUILDERS: dict[str, tuple[tuple[str, ...], Any]] = {
+    "tt": (("tt",), lambda record, context: context["tt"]),
+    "criterion": (("criterion", "title"), lambda record, context: context["heading"]),
+    "result": (
+        ("current", "target", "result", "shortcoming"),
+        lambda record, context: result_text(record, context["current"]),
+    ),
+    "people": (("lead", "support"), lambda record, context: people_text(record)),
+    "time": (("start", "end"), lambda record, context: time_text(record)),
+    "budget": (("budget",), lambda record, context: budget_text(record)),
+}
 
 
 def _total(plan: Plan) -> str:

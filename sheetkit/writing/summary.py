@@ -13,36 +13,29 @@ import datetime as dt
 import math
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import xlsxwriter
 
-from . import catalog
-from .files import atomic_path
-from .findings import SEVERITY_LABEL
-from .merging import STATUS_ERRORS, STATUS_UNREADABLE, STATUS_VALID, Rollup
-from .parsing import level_label
-from .templates import row_height
-from .text import fold
-from .validation import is_missing
-
-SHEET_OVERVIEW = "Tổng quan"
-SHEET_SCHOOLS = "Theo trường"
-SHEET_CRITERIA = "Theo tiêu chí"
-SHEET_MATRIX = "Ma trận"
-SHEET_ITEMS = "Chi tiết kế hoạch"
-SHEET_PROBLEMS = "Lỗi"
-SUMMARY_SHEETS = (
-    SHEET_OVERVIEW,
-    SHEET_SCHOOLS,
+from ..merging.rollup import STATUS_ERRORS, STATUS_UNREADABLE, STATUS_VALID, Rollup
+from ..model import catalog, contract
+from ..model.contract import (
     SHEET_CRITERIA,
-    SHEET_MATRIX,
     SHEET_ITEMS,
+    SHEET_MATRIX,
+    SHEET_OVERVIEW,
     SHEET_PROBLEMS,
+    SHEET_SCHOOLS,
 )
+from ..model.contract import SummaryColumn as Column
+from ..model.findings import SEVERITY_LABEL
+from ..reading.parsing import is_blank, level_label
+from ..reading.text import fold
+from .files import atomic_path
+from .layout import row_height
+
 EXCEL_MAX_ROWS = 1_048_576
 # Up to a few thousand schools the workbook is built in memory (faster: shared
 # strings); a province's roll-up streams rows to disk so memory stays flat.
@@ -55,14 +48,6 @@ FILE_SEVERITY = {
     "file.duplicate": "Bản trùng",
     "file.skipped": "Bỏ qua",
 }
-
-
-@dataclass(frozen=True)
-class Column:
-    label: str
-    width: float
-    kind: str = "text"  # text | int | money | month | share | level
-    wrap: bool = False  # wrapped text; the row is made tall enough to show it
 
 
 SCHOOL_TABLE = (
@@ -99,28 +84,23 @@ CRITERIA_TABLE = (
     ("items", Column("Số việc", 9, "int")),
     ("budget", Column("Kinh phí (đồng)", 18, "money")),
 )
-ITEM_TABLE = (
+# The detail table: the school, then every plan-item column the registry gives the roll-up.
+ITEM_SCHOOL_TABLE = (
     ("school_name", Column("Tên trường", 30)),
     ("school_code", Column("Mã trường", 11)),
     ("school_level", Column("Cấp học", 12)),
-    ("criterion", Column("Tiêu chí", 8)),
-    ("criterion_title", Column("Tên tiêu chí", 36)),
-    ("current", Column("Mức hiện tại", 11, "level")),
-    ("target", Column("Mức cần đạt", 11, "level")),
-    ("result", Column("Kết quả cần đạt", 30)),
-    ("shortcoming", Column("Hạn chế cần khắc phục", 36)),
-    ("solution", Column("Công việc/giải pháp cần thực hiện", 50)),
-    ("lead", Column("Chủ trì", 18)),
-    ("support", Column("Phối hợp", 18)),
-    ("start", Column("Bắt đầu", 10, "month")),
-    ("end", Column("Hoàn thành", 11, "month")),
-    ("budget", Column("Dự kiến kinh phí", 22)),
-    ("budget_amount", Column("Kinh phí (đồng)", 16, "money")),
-    ("other_support", Column("Điều kiện hỗ trợ khác", 20)),
-    ("note", Column("Ghi chú", 20)),
+)
+ITEM_SOURCE_TABLE = (
     ("file", Column("Tệp nguồn", 36)),
     ("row", Column("Dòng", 7, "int")),
 )
+
+
+def item_table() -> tuple[tuple[str, Column], ...]:
+    """The columns of Chi tiết kế hoạch (and items.csv), derived from the column registry."""
+    return (*ITEM_SCHOOL_TABLE, *contract.item_rollup_columns(), *ITEM_SOURCE_TABLE)
+
+
 PROBLEM_TABLE = (
     ("severity", Column("Mức độ", 15)),
     ("school_name", Column("Tên trường", 26, wrap=True)),
@@ -241,13 +221,13 @@ def _writer(ws, styles: _Styles, column: Column) -> Callable[[int, int, Any], No
             if isinstance(value, str):
                 if value:
                     write_string(row, col, value, text)
-            elif not is_missing(value):
+            elif not is_blank(value):
                 write_string(row, col, str(value), text)
 
         return write_text
 
     def write(row: int, col: int, value: Any) -> None:
-        if not is_missing(value):
+        if not is_blank(value):
             emit(row, col, value)
 
     return write
@@ -581,7 +561,7 @@ def _items(book, styles: _Styles, rollup: Rollup) -> None:
     files = rollup.schools.set_index("school_id")["file"]
     items["file"] = items["school_id"].map(files)  # a column of shared names, not a copy
     try:
-        _table(book, styles, SHEET_ITEMS, ITEM_TABLE, items, freeze_cols=1)
+        _table(book, styles, SHEET_ITEMS, item_table(), items, freeze_cols=1)
     finally:
         del items["file"]
 
@@ -697,11 +677,29 @@ def _matrix(book, styles: _Styles, rollup: Rollup) -> None:
 # ----------------------------------------------------------------- tables for analysts
 
 
+def _csv(frame: pd.DataFrame, path: Path) -> None:
+    frame.to_csv(path, index=False, encoding="utf-8-sig")
+
+
+def _parquet(frame: pd.DataFrame, path: Path) -> None:
+    frame.to_parquet(path, index=False)
+
+
+# Table format -> writer of one table (the file suffix is the format's name).
+TABLE_FORMATS: dict[str, Callable[[pd.DataFrame, Path], None]] = {
+    "csv": _csv,
+    "parquet": _parquet,
+}
+
+
 def write_tables(rollup: Rollup, folder: str | os.PathLike[str], kind: str = "csv") -> list[Path]:
     """The roll-up's tables as CSV (UTF-8 with BOM, so Excel shows Vietnamese) or Parquet.
 
     Files: files, schools, items, levels, findings, criteria (.csv or .parquet).
     """
+    if kind not in TABLE_FORMATS:
+        raise ValueError(f"unknown table format: {kind}")
+    write = TABLE_FORMATS[kind]
     folder = Path(folder)
     tables = {
         "files": rollup.files,
@@ -715,11 +713,6 @@ def write_tables(rollup: Rollup, folder: str | os.PathLike[str], kind: str = "cs
     for name, frame in tables.items():
         target = folder / f"{name}.{kind}"
         with atomic_path(target) as tmp:
-            if kind == "csv":
-                frame.to_csv(tmp, index=False, encoding="utf-8-sig")
-            elif kind == "parquet":
-                frame.to_parquet(tmp, index=False)
-            else:
-                raise ValueError(f"unknown table format: {kind}")
+            write(frame, tmp)
         written.append(target)
     return written

@@ -12,8 +12,8 @@ import random
 from collections.abc import Callable
 from pathlib import Path
 
-from . import catalog
-from .text import fold
+from sheetkit.model import catalog
+from sheetkit.reading.text import fold
 
 DISTRICT, PROVINCE = "Quận Mẫu", "Thành phố Mẫu"
 NAMES = [
@@ -281,7 +281,7 @@ def district_plans(count: int = 40, seed: int = 2024, mistake_rate: float = 0.3)
 
 def write_district(folder: str | os.PathLike[str], count: int = 40, seed: int = 2024) -> list[Path]:
     """Write a district's school workbooks into ``folder``; returns their paths."""
-    from .templates import build_template
+    from sheetkit.writing.templates import build_template
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

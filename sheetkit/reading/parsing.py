@@ -24,12 +24,21 @@ class AmbiguousCriterion(ParseError):
     """A number such as 1.1 that may be criterion 1.1 or 1.10."""
 
 
+_PANDAS_MISSING = ("NAType", "NaTType")  # pd.NA, pd.NaT: named, so parsing needs no pandas
+
+
 def is_blank(value: object) -> bool:
+    """No value: None, an empty or all-space text, NaN, pandas' NA or NaT.
+
+    The one test of "nothing here" for cells, table values and findings.
+    """
     if value is None:
         return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return isinstance(value, str) and not value.strip()
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, float):
+        return math.isnan(value)
+    return type(value).__name__ in _PANDAS_MISSING
 
 
 # --------------------------------------------------------------------------- months

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
-from .text import fold
+from ..reading.text import fold
 
 
 @dataclass(frozen=True)

@@ -9,51 +9,39 @@ a batch of hundreds, at the cost of one validation per table.
 
 from __future__ import annotations
 
-from difflib import SequenceMatcher
-from functools import lru_cache
 from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
 
-from . import catalog
-from .contract import ASSESSMENT_COLUMNS, INFO_FIELDS, PLAN_COLUMNS, SHEET_ASSESSMENT, SHEET_PLAN
-from .findings import SEVERITY_ORDER, display_value
-from .parsing import level_label, month_label, school_year_label
-from .plan import Plan
-from .validators import rules as rules_module
-from .validators.schemas import SCHEMAS
-
-HEADERS = {
-    "Thông tin": {f.key: f.label for f in INFO_FIELDS},
-    SHEET_ASSESSMENT: {f.key: f.label for f in ASSESSMENT_COLUMNS},
-    SHEET_PLAN: {f.key: f.label for f in PLAN_COLUMNS},
-}
-HEADERS[SHEET_ASSESSMENT]["assessment_current"] = "Mức hiện tại"
+from ..model import contract
+from ..model.contract import SHEET_ASSESSMENT, SHEET_INFO, SHEET_PLAN
+from ..model.findings import SEVERITY_ORDER, Finding, display_value
+from ..model.plan import Plan
+from ..reading.parsing import is_blank, level_label, month_label, school_year_label
+from ..validators import rules as rules_module
+from ..validators.schemas import SCHEMAS
+from ..validators.titles import title_issue
 
 
-def check_plan(plan: Plan) -> list[dict[str, Any]]:
+def check_plan(plan: Plan) -> list[Finding]:
     """Every finding for one plan, errors first, in sheet order."""
     return check_plans([plan])[0]
 
 
-def check_plans(plans: list[Plan]) -> list[list[dict[str, Any]]]:
+def check_plans(plans: list[Plan]) -> list[list[Finding]]:
     """Findings per plan, in the order of ``plans``."""
     tables = prepare_tables(plans)
-    results: list[list[dict[str, Any]]] = [list(p.structure) for p in plans]
+    results: list[list[Finding]] = [list(p.structure) for p in plans]
     for table_name, frame in tables.items():
         if frame.empty:
             continue
         for plan_index, finding in _run(table_name, frame, plans):
             results[plan_index].append(finding)
-    sheet_order = {"": 0, "Thông tin": 1, SHEET_ASSESSMENT: 2, SHEET_PLAN: 3}
+    sheet_order = {"": 0, SHEET_INFO: 1, SHEET_ASSESSMENT: 2, SHEET_PLAN: 3}
     for findings in results:
         findings.sort(
-            key=lambda f: (
-                sheet_order.get(f["sheet"], 9),
-                f["row"] or 0,
-                SEVERITY_ORDER[f["severity"]],
-            )
+            key=lambda f: (sheet_order.get(f.sheet, 9), f.row or 0, SEVERITY_ORDER[f.severity])
         )
     return results
 
@@ -73,7 +61,7 @@ def prepare_tables(plans: list[Plan]) -> dict[str, pd.DataFrame]:
 def _info_table(plans: list[Plan]) -> pd.DataFrame:
     records = []
     for i, plan in enumerate(plans):
-        if "Thông tin" not in plan.sheet_names:
+        if SHEET_INFO not in plan.sheet_names:
             continue  # the missing sheet is one structure finding, not a dozen
         record: dict[str, Any] = {"plan": i}
         for key, item in plan.info.items():
@@ -99,7 +87,8 @@ def _assessment_summary(plan: Plan) -> dict[str, Any]:
     if not records:
         return summary
     missing = [r for r in records if r.get("current_raw") is None]
-    summary["assessment_mostly_missing"] = len(missing) * 2 > len(records)
+    share = len(missing) / len(records)
+    summary["assessment_mostly_missing"] = share > rules_module.MOSTLY_MISSING_SHARE
     if summary["assessment_mostly_missing"]:
         letter = plan.columns[SHEET_ASSESSMENT]["current"]
         rows = [r["row"] for r in missing]
@@ -164,7 +153,7 @@ def _assessment_table(plans: list[Plan]) -> pd.DataFrame:
     frame["duplicate"] = has_code & frame.duplicated(["plan", "criterion"], keep="first")
     # More than half of a plan's levels missing: one finding for the plan, not one per row.
     share_missing = frame["current_raw"].isna().groupby(frame["plan"]).transform("mean")
-    frame["mostly_missing"] = (share_missing > 0.5).astype(bool)
+    frame["mostly_missing"] = (share_missing > rules_module.MOSTLY_MISSING_SHARE).astype(bool)
     frame["current_label"] = [level_label(v) if pd.notna(v) else "" for v in frame["current"]]
     return frame
 
@@ -196,7 +185,7 @@ def _items_table(plans: list[Plan]) -> pd.DataFrame:
         frame[f"{key}_label"] = [month_label(v) if pd.notna(v) else "" for v in frame[key]]
 
     issues = [
-        _title_issue(plans[p].circular.id if plans[p].circular else None, code, title)
+        title_issue(plans[p].circular.id if plans[p].circular else None, code, title)
         for p, code, title in zip(frame["plan"], frame["criterion"], frame["title"], strict=True)
     ]
     frame["title_issue"] = [i[0] for i in issues]
@@ -208,54 +197,6 @@ def _items_table(plans: list[Plan]) -> pd.DataFrame:
 def _legacy_table(plans: list[Plan]) -> pd.DataFrame:
     records = [dict(cell, plan=i) for i, p in enumerate(plans) for cell in p.legacy_cells]
     return pd.DataFrame.from_records(records)
-
-
-# ----------------------------------------------------------------- criterion titles
-
-
-def _similarity(typed: str, title: str) -> float:
-    if typed == title:
-        return 1.0
-    if len(typed) >= 8 and title.startswith(typed):
-        return 0.95  # a shortened title: "Hội đồng trường"
-    return SequenceMatcher(None, typed, title).ratio()
-
-
-@lru_cache(maxsize=4096)
-def _title_issue(circular_id: str | None, code: Any, title: Any) -> tuple[str | None, str, str]:
-    """Whether a typed criterion title belongs to another criterion or circular.
-
-    Returns (issue, which one it matches, the correct title). A title that is
-    close to the right one, or that matches nothing we know, is left alone:
-    schools paraphrase, and a warning must point at something definite.
-    """
-    if circular_id is None or not isinstance(code, str) or not isinstance(title, str):
-        return None, "", ""
-    circular = catalog.by_id(circular_id)
-    own = circular.get(code)
-    if own is None:
-        return None, "", ""
-    typed = catalog.title_key(title)
-    own_score = _similarity(typed, catalog.title_key(own.title))
-    if own_score >= 0.95 or not typed:
-        return None, "", own.title
-    candidates = []
-    for other in catalog.circulars():
-        for criterion in other.criteria:
-            if other.id == circular_id and criterion.code == code:
-                continue
-            score = _similarity(typed, catalog.title_key(criterion.title))
-            if score >= 0.9 and score > own_score + 0.05:
-                same_code = criterion.code == code
-                if other.id == circular_id:
-                    found = ("other_criterion", f"{criterion.code} ({criterion.title})")
-                else:
-                    found = ("other_circular", other.short_name)
-                candidates.append((score, same_code, found))
-    if not candidates:
-        return None, "", own.title
-    best = max(candidates, key=lambda c: (c[0], c[1]))[2]
-    return best[0], best[1], own.title
 
 
 # ----------------------------------------------------------------- running the schemas
@@ -281,8 +222,8 @@ def _run(table_name: str, frame: pd.DataFrame, plans: list[Plan]):
         yield plan_index, _finding(rules_module.BY_ID[rule_id], row, plans[plan_index])
 
 
-def _finding(rule, row: dict[str, Any], plan: Plan) -> dict[str, Any]:
-    values = {k: ("" if is_missing(v) else v) for k, v in row.items()}
+def _finding(rule, row: dict[str, Any], plan: Plan) -> Finding:
+    values = {k: ("" if is_blank(v) else v) for k, v in row.items()}
     sheet = rule.sheet or values.get("sheet", "")
     column_key = rule.column or values.get("column") or None
     if rule.table == "info":
@@ -293,25 +234,18 @@ def _finding(rule, row: dict[str, Any], plan: Plan) -> dict[str, Any]:
     raw = values.get(value_key, values.get(column_key, ""))
     values["value"] = display_value(raw) if raw != "" else ""
     excel_row = int(row["row"]) if rule.table != "info" else _row_of(cell)
-    return {
-        "severity": rule.severity,
-        "rule": rule.id,
-        "sheet": sheet,
-        "cell": cell,
-        "row": excel_row,
-        "column": HEADERS.get(sheet, {}).get(column_key, column_key),
-        "item": int(row["item"]) if rule.table == "items" else None,
-        "criterion": values.get("criterion") or None,
-        "value": None if raw == "" else display_value(raw),
-        "message": rule.message.format_map(_Blank(values)),
-    }
-
-
-def is_missing(value: Any) -> bool:
-    """None, NaN, pd.NA or NaT (a cheap test: it runs for every value of every failing row)."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    return isinstance(value, float) and value != value
+    return Finding(
+        severity=rule.severity,
+        rule=rule.id,
+        sheet=sheet,
+        cell=cell,
+        row=excel_row,
+        column=contract.headers(sheet).get(column_key, column_key),
+        item=int(row["item"]) if rule.table == "items" else None,
+        criterion=values.get("criterion") or None,
+        value=None if raw == "" else display_value(raw),
+        message=rule.message.format_map(_Blank(values)),
+    )
 
 
 def _row_of(cell: str | None) -> int | None:
@@ -330,6 +264,6 @@ class _Blank(dict):
 
 def findings_frame(findings: list[dict[str, Any]]) -> pd.DataFrame:
     """Findings as one DataFrame, columns as in the JSON output."""
-    from .findings import COLUMNS
+    from ..model.findings import COLUMNS
 
-    return pd.DataFrame.from_records(findings, columns=list(COLUMNS))
+    return pd.DataFrame.from_records([f.to_row() for f in findings], columns=list(COLUMNS))

@@ -49,37 +49,6 @@ def clean_lines(value: object) -> str:
     return re.sub(r"\n{3,}", "\n\n", text)
 
 
-def wrap(text: str, width: int) -> list[str]:
-    """Lines of at most ``width`` characters, broken at spaces, as a cell wraps text.
-
-    Used to size rows (spreadsheets do not fit row heights for a file written
-    by a program) and to split very long cells over several rows. Each line
-    keeps its trailing separator ("" inside a paragraph, "\n" at its end), so
-    ``"".join`` of a run of lines, stripped, gives the original text back.
-    """
-    width = max(1, width)
-    lines: list[str] = []
-    for paragraph in text.split("\n"):
-        line: str | None = None  # None: nothing on this line yet ("" is an empty word)
-        for word in paragraph.split(" "):
-            while len(word) > width:  # a word longer than the line is cut, as Excel does
-                if line is not None:
-                    lines.append(line + " ")
-                    line = None
-                lines.append(word[:width])
-                word = word[width:]
-            if line is None:
-                line = word
-            elif len(line) + 1 + len(word) <= width:
-                line += " " + word
-            else:
-                lines.append(line + " ")
-                line = word
-        lines.append((line or "") + "\n")
-    lines[-1] = lines[-1][:-1]
-    return lines
-
-
 def label_key(text: object) -> str:
     """Key for matching sheet names and headers: NFC, casefolded, spaces folded.
 

@@ -22,16 +22,18 @@ from typing import Any
 
 import pandas as pd
 
-from . import catalog
-from .collect import Candidate, collect
-from .findings import COLUMNS as FINDING_COLUMNS
-from .findings import display_value
-from .parsing import is_blank, level_label, school_year_label
-from .plan import Plan
-from .reading import read_plan
-from .sources import ReadError
-from .text import clean, folded_key
-from .validation import check_plans
+from ..checking.validation import check_plans
+from ..model import catalog, contract
+from ..model.findings import COLUMNS as FINDING_COLUMNS
+from ..model.findings import Finding, Report
+from ..model.plan import Plan
+from ..reading.collect import Candidate, collect
+from ..reading.parsing import is_blank, level_label, school_year_label
+from ..reading.reader import read_plan
+from ..reading.sources import ReadError
+from ..reading.text import clean, folded_key
+from ..validators import files as file_reasons
+from ..validators.rules import BY_ID
 
 STATUS_VALID = "Hợp lệ"
 STATUS_ERRORS = "Có lỗi"
@@ -60,26 +62,16 @@ SCHOOL_COLUMNS = (
     "file",
     "modified",
 )
-# What a worker sends back per plan item (school columns are joined in the parent).
-ITEM_FIELDS = (
-    "item",
-    "row",
-    "criterion",
-    "criterion_title",
-    "current",
-    "target",
-    "result",
-    "shortcoming",
-    "solution",
-    "lead",
-    "support",
-    "start",
-    "end",
-    "budget",
-    "budget_amount",
-    "other_support",
-    "note",
-)
+
+
+def item_fields() -> tuple[str, ...]:
+    """What a worker sends back per plan item (school columns are joined in the parent).
+
+    The plan-item columns of the roll-up come from the column registry.
+    """
+    return ("item", "row", *(key for key, _ in contract.item_rollup_columns()))
+
+
 ITEM_SCHOOL_COLUMNS = ("school_id", "school_name", "school_code", "school_level", "circular")
 FILE_COLUMNS = ("file", "status", "reason", "modified", "school_id")
 FILE_FINDING_COLUMNS = ("file", "school_name", *FINDING_COLUMNS)
@@ -249,18 +241,15 @@ def read_batch(jobs: list[tuple[int, str, str]]) -> tuple[list[dict[str, Any]], 
 
 
 def _unexpected(err: Exception) -> str:
-    return (
-        f"Lỗi không mong đợi khi đọc tệp ({type(err).__name__}: {err}). Hãy mở tệp bằng "
-        "Excel, lưu lại rồi gửi lại; nếu vẫn lỗi, báo cho người quản trị sheetkit."
-    )
+    return file_reasons.unreadable("unexpected", detail=f"{type(err).__name__}: {err}")
 
 
-def _validate(plans: list[Plan]) -> list[list[dict] | Exception]:
+def _validate(plans: list[Plan]) -> list[list[Finding] | Exception]:
     """Findings per plan; a plan that breaks the validation is isolated, not the batch."""
     try:
         return list(check_plans(plans))
     except Exception:
-        results: list[list[dict] | Exception] = []
+        results: list[list[Finding] | Exception] = []
         for plan in plans:
             try:
                 results.append(check_plans([plan])[0])
@@ -269,10 +258,11 @@ def _validate(plans: list[Plan]) -> list[list[dict] | Exception]:
         return results
 
 
-def reduce_plan(index: int, plan: Plan, findings: list[dict[str, Any]]) -> dict[str, Any]:
+def reduce_plan(index: int, plan: Plan, findings: list[Finding]) -> dict[str, Any]:
     """What the roll-up keeps of one plan: school row, items, levels, findings."""
     circular = plan.circular
     levels = plan.current_levels()
+    fields = item_fields()
     items = []
     targets: dict[str, int] = {}  # highest planned target per criterion
     for record in plan.item_records:
@@ -285,11 +275,11 @@ def reduce_plan(index: int, plan: Plan, findings: list[dict[str, Any]]) -> dict[
             "current": levels.get(code) if isinstance(code, str) else None,
             "budget": record.get("budget_label") or clean(record.get("budget_raw")) or None,
         }
-        items.append(tuple(values.get(k) for k in ITEM_FIELDS))
+        items.append(tuple(values.get(k) for k in fields))
         shown_code, target = values["criterion"], record.get("target")
         if target is not None and isinstance(shown_code, str):
             targets[shown_code] = max(target, targets.get(shown_code, target))
-    errors = sum(f["severity"] == "error" for f in findings)
+    report = Report(findings)
     amounts, _, phrases = plan.budget_totals()
     school = {
         "school_name": plan.school_name,
@@ -305,12 +295,12 @@ def reduce_plan(index: int, plan: Plan, findings: list[dict[str, Any]]) -> dict[
         "principal": plan.value("principal") or "",
         "goal_level": level_label(plan.value("goal_level")),
         "items": len(items),
-        "errors": errors,
-        "warnings": sum(f["severity"] == "warning" for f in findings),
-        "infos": sum(f["severity"] == "info" for f in findings),
+        "errors": report.errors,
+        "warnings": report.warnings,
+        "infos": report.infos,
         "budget_total": amounts,
         "budget_phrases": phrases,
-        "status": STATUS_ERRORS if errors else STATUS_VALID,
+        "status": STATUS_VALID if report.ok else STATUS_ERRORS,
     }
     return {
         "index": index,
@@ -318,7 +308,7 @@ def reduce_plan(index: int, plan: Plan, findings: list[dict[str, Any]]) -> dict[
         "items": items,
         "targets": targets,
         "levels": list(levels.items()),
-        "findings": [tuple(display_value(f.get(k)) for k in FINDING_COLUMNS) for f in findings],
+        "findings": [f.to_row() for f in findings],
     }
 
 
@@ -327,7 +317,7 @@ def reduce_plan(index: int, plan: Plan, findings: list[dict[str, Any]]) -> dict[
 
 def _item_chunk(batch_results: list[dict[str, Any]]) -> pd.DataFrame:
     records = [(r["index"], *item) for r in batch_results for item in r.pop("items", ())]
-    return pd.DataFrame.from_records(records, columns=["school_id", *ITEM_FIELDS])
+    return pd.DataFrame.from_records(records, columns=["school_id", *item_fields()])
 
 
 def _assemble(
@@ -450,12 +440,14 @@ def _duplicates(
                 continue
             other = plans[i]["school"]
             same_code = _code(school) and _code(other) == _code(school)
-            same = "cùng mã trường" if same_code else "cùng tên trường và quận/huyện"
             dropped[i] = (
                 kept,
-                f"Trường '{other['school_name'] or school['school_name']}' gửi nhiều bản kế hoạch "
-                f"({same}): đã dùng bản mới hơn '{candidates[kept].name}' "
-                f"(năm học {school['school_year'] or 'chưa ghi'}), không tính bản này.",
+                file_reasons.DUPLICATE.format(
+                    school=other["school_name"] or school["school_name"],
+                    basis=file_reasons.DUPLICATE_BASIS["code" if same_code else "name"],
+                    kept=candidates[kept].name,
+                    year=school["school_year"] or file_reasons.DUPLICATE_NO_YEAR,
+                ),
             )
     return dropped
 
@@ -466,12 +458,16 @@ def _items_frame(chunks: list[pd.DataFrame], kept_ids: list[int], schools) -> pd
         items = pd.concat(chunks, ignore_index=True)
         items = items[items["school_id"].isin(kept_ids)].reset_index(drop=True)
     else:
-        items = pd.DataFrame(columns=["school_id", *ITEM_FIELDS])
-    for key in ("item", "row", "current", "target"):
+        items = pd.DataFrame(columns=["school_id", *item_fields()])
+    for key in ("item", "row"):
         items[key] = items[key].astype("Int64")
-    items["budget_amount"] = items["budget_amount"].astype("float64")
-    for key in ("start", "end"):
-        items[key] = _month_dates(items[key])
+    for key, column in contract.item_rollup_columns():
+        if column.kind in ("level", "int"):
+            items[key] = items[key].astype("Int64")
+        elif column.kind == "money":
+            items[key] = items[key].astype("float64")
+        elif column.kind == "month":
+            items[key] = _month_dates(items[key])
     by_school = schools.set_index("school_id")
     for n, key in enumerate(ITEM_SCHOOL_COLUMNS[1:], start=1):
         items.insert(n, key, items["school_id"].map(by_school[key]))
@@ -504,10 +500,11 @@ def _levels_frame(plans, kept_ids: list[int]) -> pd.DataFrame:
     return levels
 
 
+# The rule of each file status that is a finding (validators/rules.py).
 FILE_RULES = {
-    "unreadable": ("error", "file.unreadable"),
-    "duplicate": ("warning", "file.duplicate"),
-    "skipped": ("info", "file.skipped"),
+    "unreadable": "file.unreadable",
+    "duplicate": "file.duplicate",
+    "skipped": "file.skipped",
 }
 
 
@@ -515,9 +512,10 @@ def _findings_frame(files, plans, kept_ids) -> pd.DataFrame:
     records = []
     for f in files:
         if f["status"] in FILE_RULES:
-            severity, rule = FILE_RULES[f["status"]]
+            rule = BY_ID[FILE_RULES[f["status"]]]
+            message = rule.message.format(reason=f["reason"])
             records.append(
-                {"file": f["file"], "severity": severity, "rule": rule, "message": f["reason"]}
+                {"file": f["file"], "severity": rule.severity, "rule": rule.id, "message": message}
             )
     for i in kept_ids:
         school = plans[i]["school"]

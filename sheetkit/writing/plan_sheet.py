@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .contract import SHEET_RENDERED
+from ..model.contract import SHEET_RENDERED
+from .document import CENTERED, COLUMN_KEYS, COLUMNS, DRAFT_MARK, MOTTO, NATION, Document
 from .files import atomic_path, open_for_copy, same_file
-from .render import CENTERED, COLUMN_KEYS, COLUMNS, DRAFT_MARK, MOTTO, NATION, Document
-from .templates import line_height, lines_of, text_height
+from .layout import line_height, lines_of, text_height
 
 FONT = "Times New Roman"
 LEFT = (1, 3)  # columns of the left header block (governing body, school, Số)

@@ -11,21 +11,12 @@ import os
 from functools import cache, lru_cache
 from typing import Any
 
-from . import catalog, parsing
-from .contract import (
-    ASSESSMENT_COLUMNS,
-    INFO_FIELDS,
-    PLAN_COLUMNS,
-    PLAN_DERIVED,
-    PLAN_TEXT,
-    SHEET_ASSESSMENT,
-    SHEET_INFO,
-    SHEET_PLAN,
-    Field,
-)
-from .findings import structure_finding
+from ..model import catalog, contract
+from ..model.contract import SHEET_ASSESSMENT, SHEET_INFO, SHEET_PLAN, Field
+from ..model.findings import structure_finding
+from ..model.plan import InfoValue, Plan
+from . import parsing
 from .parsing import ParseError, is_blank
-from .plan import InfoValue, Plan
 from .sources import Grid, Workbook, column_letter, open_workbook
 from .text import clean, clean_lines, folded_key, label_key, legacy_encoding
 
@@ -60,13 +51,16 @@ PARSE_MONTH = _memo(parsing.parse_month)
 PARSE_BUDGET = _memo(parsing.parse_budget)
 PARSE_CRITERION = _memo(lambda v: parsing.parse_criterion(v, ALL_CODES))
 
-INFO_PARSERS = {
+# Parsers of single values, by the name a field's ``parser`` gives.
+VALUE_PARSERS = {
+    "level": PARSE_LEVEL,
+    "month": PARSE_MONTH,
+    "budget": PARSE_BUDGET,
+    "criterion": PARSE_CRITERION,
     "school_level": lambda v: parsing.parse_choice(v, parsing.SCHOOL_LEVEL_CHOICES),
     "plan_type": lambda v: parsing.parse_choice(v, parsing.PLAN_TYPE_CHOICES),
     "school_year": parsing.parse_school_year,
-    "end_year": parsing.parse_school_year,
-    "issue_date": parsing.parse_date,
-    "goal_level": parsing.parse_level,
+    "date": parsing.parse_date,
 }
 
 
@@ -87,14 +81,14 @@ def plan_from_workbook(book: Workbook, source: str = "") -> Plan:
     name = book.find_sheet(SHEET_INFO)
     if name is None:
         plan.structure.append(structure_finding("structure.missing_sheet", SHEET_INFO))
-        plan.info = {f.key: InfoValue(f.label) for f in INFO_FIELDS}
+        plan.info = {f.key: InfoValue(f.label) for f in contract.INFO_FIELDS}
     else:
         plan.sheet_names[SHEET_INFO] = name
         plan.info = _read_info(book.grid(name), legacy)
 
     for sheet, columns, reader in (
-        (SHEET_ASSESSMENT, ASSESSMENT_COLUMNS, _assessment_rows),
-        (SHEET_PLAN, PLAN_COLUMNS, _item_rows),
+        (SHEET_ASSESSMENT, contract.ASSESSMENT_COLUMNS, _assessment_rows),
+        (SHEET_PLAN, contract.PLAN_COLUMNS, _item_rows),
     ):
         name = book.find_sheet(sheet)
         if name is None:
@@ -115,7 +109,7 @@ def plan_from_workbook(book: Workbook, source: str = "") -> Plan:
             )
             continue
         plan.columns[sheet] = {key: column_letter(col) for key, col in mapping.items()}
-        records = reader(grid, header_row, mapping, legacy)
+        records = reader(grid, header_row, mapping, columns, legacy)
         if sheet == SHEET_PLAN:
             plan.item_records = records
         else:
@@ -185,14 +179,14 @@ def find_header(grid: Grid, columns: tuple[Field, ...]) -> tuple[int | None, dic
 def _read_info(grid: Grid, legacy: list[dict[str, Any]]) -> dict[str, InfoValue]:
     result = {}
     labels = {r: grid[r][0] for r in range(len(grid)) if grid[r] and isinstance(grid[r][0], str)}
-    for f in INFO_FIELDS:
+    for f in contract.INFO_FIELDS:
         item = InfoValue(f.label)
         row = next((r for r, text in labels.items() if _matches(text, f)), None)
         if row is not None:
             raw = _cell(grid, row, 1)
             item.cell = f"B{row + 1}"
             item.raw = None if is_blank(raw) else raw
-            parser = INFO_PARSERS.get(f.key)
+            parser = VALUE_PARSERS.get(f.parser or "")
             try:
                 item.value = parser(raw) if parser else (clean(raw) or None)
             except ParseError as err:
@@ -223,11 +217,6 @@ def _parse(record: dict, key: str, parser, value: object) -> ParseError | None:
         return err
 
 
-def _parse_criterion(record: dict, value: object) -> None:
-    err = _parse(record, "criterion", PARSE_CRITERION, value)
-    record["criterion_ambiguous"] = isinstance(err, parsing.AmbiguousCriterion)
-
-
 def _data_rows(grid: Grid, header_row: int, mapping: dict[str, int], skip=frozenset()):
     """(excel_row, {key: value}) for each non-blank row under the header."""
     for r in range(header_row + 1, len(grid)):
@@ -237,43 +226,52 @@ def _data_rows(grid: Grid, header_row: int, mapping: dict[str, int], skip=frozen
         yield r + 1, values
 
 
-def _assessment_rows(grid, header_row, mapping, legacy) -> list[dict[str, Any]]:
+def _assessment_rows(grid, header_row, mapping, columns, legacy) -> list[dict[str, Any]]:
+    derived = {f.key for f in columns if f.derived}
     records = []
-    for row, values in _data_rows(grid, header_row, mapping, skip={"title"}):
+    for row, values in _data_rows(grid, header_row, mapping, skip=derived):
         record: dict[str, Any] = {"row": row}
-        _parse_criterion(record, values["criterion"])
-        record["title"] = clean(values.get("title")) or None
-        _parse(record, "current", PARSE_LEVEL, values["current"])
-        record["note"] = clean(values.get("note")) or None
-        _note_legacy(legacy, SHEET_ASSESSMENT, row, "note", values.get("note"))
+        _read_fields(record, columns, values, SHEET_ASSESSMENT, legacy)
         records.append(record)
     return records
 
 
-def _item_rows(grid, header_row, mapping, legacy) -> list[dict[str, Any]]:
+def _item_rows(grid, header_row, mapping, columns, legacy) -> list[dict[str, Any]]:
+    derived = {f.key for f in columns if f.derived}
     records = []
-    for row, values in _data_rows(grid, header_row, mapping, skip=PLAN_DERIVED):
+    for row, values in _data_rows(grid, header_row, mapping, skip=derived):
         record: dict[str, Any] = {"item": len(records) + 1, "row": row}
-        _parse_criterion(record, values["criterion"])
-        record["title"] = clean(values.get("title")) or None
-        _note_legacy(legacy, SHEET_PLAN, row, "title", values.get("title"))
-        # Mức hiện tại is a formula in the template; a typed level is kept to compare.
-        try:
-            record["current_typed"] = PARSE_LEVEL(values.get("current"))
-        except ParseError:
-            record["current_typed"] = None
-        _parse(record, "target", PARSE_LEVEL, values["target"])
-        _parse(record, "start", PARSE_MONTH, values["start"])
-        _parse(record, "end", PARSE_MONTH, values["end"])
-        _parse(record, "budget", PARSE_BUDGET, values["budget"])
-        budget = record["budget"]
-        record["budget"] = budget.label if budget else None
-        record["budget_kind"] = budget.kind if budget else None
-        record["budget_amount"] = budget.amount if budget else None
-        record["budget_label"] = budget.label if budget else None
-        for key in PLAN_TEXT:
-            value = values.get(key)
-            record[key] = clean_lines(value) or None
-            _note_legacy(legacy, SHEET_PLAN, row, key, value)
+        _read_fields(record, columns, values, SHEET_PLAN, legacy)
         records.append(record)
     return records
+
+
+def _read_fields(record: dict, columns, values: dict, sheet: str, legacy: list) -> None:
+    """Parse each field of one table row into ``record``, as its declaration says."""
+    row = record["row"]
+    for f in columns:
+        kind = f.parser
+        value = values.get(f.key)
+        if kind is None:
+            continue
+        if kind == "criterion":
+            err = _parse(record, f.key, PARSE_CRITERION, value)
+            record[f"{f.key}_ambiguous"] = isinstance(err, parsing.AmbiguousCriterion)
+        elif kind == "typed_level":
+            # A level typed over the template's formula is kept, to compare with Tự đánh giá.
+            try:
+                record[f"{f.key}_typed"] = PARSE_LEVEL(value)
+            except ParseError:
+                record[f"{f.key}_typed"] = None
+        elif kind == "budget":
+            _parse(record, f.key, PARSE_BUDGET, value)
+            budget = record[f.key]
+            record[f.key] = budget.label if budget else None
+            record[f"{f.key}_kind"] = budget.kind if budget else None
+            record[f"{f.key}_amount"] = budget.amount if budget else None
+            record[f"{f.key}_label"] = budget.label if budget else None
+        elif kind in VALUE_PARSERS:
+            _parse(record, f.key, VALUE_PARSERS[kind], value)
+        else:  # text: "lines" keeps the line breaks typed in the cell
+            record[f.key] = (clean_lines(value) if kind == "lines" else clean(value)) or None
+            _note_legacy(legacy, sheet, row, f.key, value)

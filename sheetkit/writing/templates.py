@@ -13,20 +13,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from . import catalog
-from .contract import (
-    ASSESSMENT_COLUMNS,
-    INFO_FIELDS,
-    PLAN_COLUMNS,
-    SHEET_ASSESSMENT,
-    SHEET_DISTRICT,
-    SHEET_GUIDE,
-    SHEET_INFO,
-    SHEET_LISTS,
-    SHEET_PLAN,
-)
-from .files import atomic_path
-from .macros import (
+from ..excel.macros import (
     DISTRICT_BUTTONS,
     FOLDER_NAME,
     PLAN_BUTTONS,
@@ -35,9 +22,20 @@ from .macros import (
     add_macros,
     insert_buttons,
 )
-from .parsing import LEVEL_NAMES, PLAN_TYPES
-from .sources import column_letter
-from .text import wrap
+from ..model import catalog, contract
+from ..model.contract import (
+    SHEET_ASSESSMENT,
+    SHEET_DISTRICT,
+    SHEET_GUIDE,
+    SHEET_INFO,
+    SHEET_LISTS,
+    SHEET_PLAN,
+    Field,
+)
+from ..reading.parsing import LEVEL_NAMES, PLAN_TYPES
+from ..reading.sources import column_letter
+from .files import UsageError, atomic_path
+from .layout import LINE_HEIGHT, row_height
 
 TEMPLATE_NAMES = ("mam-non", "tieu-hoc", "trung-hoc")
 DISTRICT_TEMPLATE = "tong-hop"
@@ -50,41 +48,6 @@ FONT = "Times New Roman"
 HEADER_FILL = "#DDEBF7"
 INPUT_FILL = "#FFFFFF"
 FORMULA_FILL = "#F2F2F2"
-
-PLAN_WIDTHS = {
-    "tt": 5,
-    "criterion": 9,
-    "title": 26,
-    "current": 10,
-    "target": 10,
-    "result": 26,
-    "shortcoming": 28,
-    "solution": 44,
-    "lead": 16,
-    "support": 18,
-    "start": 10,
-    "end": 11,
-    "budget": 14,
-    "other_support": 20,
-    "note": 14,
-}
-
-INFO_HINTS = {
-    "school_name": "Bắt buộc. Ví dụ: Trường Tiểu học Nguyễn Thái Bình",
-    "school_code": "Mã trường do Phòng/Sở GDĐT cấp (nếu có)",
-    "school_level": "Bắt buộc. Chọn trong danh sách",
-    "district": "Ví dụ: Quận 12, huyện Tân Hiệp",
-    "province": "Ví dụ: Thành phố Hồ Chí Minh",
-    "school_year": "Bắt buộc. Dạng 2024-2025 (năm học bắt đầu của kế hoạch)",
-    "end_year": "Chỉ với kế hoạch chu kỳ 5 năm, ví dụ 2028-2029",
-    "plan_type": "Bắt buộc. Hằng năm hoặc Chu kỳ 5 năm",
-    "document_number": "Ví dụ: 122/KH-HVT",
-    "issue_date": "Ví dụ: 05/9/2024",
-    "principal": "Họ và tên hiệu trưởng",
-    "goal_level": "Mức chất lượng trường phấn đấu đạt: Mức 1, Mức 2 hoặc Mức 3",
-    "governing_body": "Ghi ở đầu bản kế hoạch, ví dụ: UBND phường Bến Thành. Để trống: "
-    "Phòng GDĐT của Quận/huyện (Sở GDĐT với trường THPT)",
-}
 
 
 def guide_lines(circular: catalog.Circular) -> list[tuple[str, str]]:
@@ -148,11 +111,13 @@ def build_template(name: str, path: str | os.PathLike[str], data: PlanData | Non
     """
     if name not in (*TEMPLATE_NAMES, DISTRICT_TEMPLATE):
         choices = ", ".join((*TEMPLATE_NAMES, DISTRICT_TEMPLATE))
-        raise ValueError(f"unknown template {name!r}; choose one of {choices}")
+        raise UsageError(f"không có mẫu '{name}'; chọn một trong: {choices}")
     path = Path(path)
     macros = path.suffix.lower() == ".xlsm"
-    if path.suffix.lower() not in (".xlsx", ".xlsm") or (name == DISTRICT_TEMPLATE and not macros):
-        raise ValueError(f"{path.name}: a template is a .xlsx or .xlsm file (tong-hop: .xlsm)")
+    if name == DISTRICT_TEMPLATE and not macros:
+        raise UsageError("sổ tổng hợp có nút bấm nên phải có đuôi .xlsm")
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise UsageError("tệp mẫu phải có đuôi .xlsx (hoặc .xlsm để có nút bấm)")
     with atomic_path(path) as tmp:
         if name == DISTRICT_TEMPLATE:
             _write_district(tmp)
@@ -162,49 +127,6 @@ def build_template(name: str, path: str | os.PathLike[str], data: PlanData | Non
 
 
 PlanData = dict
-
-
-LINE_HEIGHT = 15.75  # points per line of 12 pt Times New Roman
-
-
-def chars_per_line(width: float, size: float = 12) -> int:
-    """Characters of Vietnamese running text in Times New Roman that fit a column ``width`` wide.
-
-    Measured in LibreOffice: about 1.38 characters per width unit at 12 pt;
-    1.25 leaves room for a renderer with wider glyphs (a row too tall
-    wastes paper, a row too short hides the end of the text).
-    """
-    return max(1, int(width * 1.25 * 12 / size))
-
-
-def line_height(size: float) -> float:
-    """Points per line of Times New Roman at ``size`` (LINE_HEIGHT at 12 pt, as Excel lays it out)."""
-    return LINE_HEIGHT * size / 12
-
-
-def lines_of(text: str, width: float, size: float = 12, capitals: bool = False) -> list[str]:
-    """``text`` wrapped as a cell ``width`` wide shows it (one empty line for no text)."""
-    per_line = chars_per_line(width, size)
-    if capitals:
-        per_line *= 0.8  # capitals are wider than running text
-    return wrap(text, int(per_line)) if text else [""]
-
-
-def text_height(text: str, width: float, size: float = 12, capitals: bool = False) -> float:
-    """Row height (points) that shows all of ``text`` wrapped in a column ``width`` wide."""
-    return len(lines_of(text, width, size, capitals)) * line_height(size) + 4
-
-
-def row_height(values: dict, widths: dict[str, float]) -> float:
-    """Height that shows every wrapped line: spreadsheet writers do not autofit rows."""
-    return max(
-        (
-            text_height(str(values[key]), width)
-            for key, width in widths.items()
-            if values.get(key) not in (None, "")
-        ),
-        default=text_height("", 1),
-    )
 
 
 def _write_value(ws, row: int, col: int, value, cell_format) -> None:
@@ -392,31 +314,32 @@ def _write_info(ws, circular: catalog.Circular, fmt, values: dict) -> None:
     ws.write_string(2, 0, "Thông tin", fmt["header"])
     ws.write_string(2, 1, "Nội dung", fmt["header"])
     ws.write_string(2, 2, "Cách điền", fmt["header"])
-    dropdowns = {
-        "school_level": ("DS_CapHoc", "Cấp học", "Chọn cấp học của trường."),
-        "plan_type": ("DS_LoaiKeHoach", "Loại kế hoạch", "Hằng năm hoặc Chu kỳ 5 năm."),
-        "goal_level": ("DS_MucCanDat", "Mức mục tiêu", "Mức trường phấn đấu đạt."),
-    }
-    for r, field in enumerate(INFO_FIELDS, start=3):
+    for r, field in enumerate(contract.INFO_FIELDS, start=3):
         ws.write_string(r, 0, field.label, fmt["label"])
-        text_cell = field.key in {"school_year", "end_year", "document_number", "school_code"}
-        cell_format = fmt["input_text"] if text_cell else fmt["input"]
         value = values.get(field.key)
         if value is None and field.key == "school_level" and len(circular.school_levels) == 1:
             value = circular.school_levels[0]
-        _write_value(ws, r, 1, value, cell_format)
+        _write_value(ws, r, 1, value, fmt[field.style])
         ws.set_row(r, 20)
-        ws.write_string(r, 2, INFO_HINTS.get(field.key, ""), fmt["hint"])
-        if field.key in dropdowns:
-            name, title, prompt = dropdowns[field.key]
-            _list_validation(ws, r, 1, r, 1, name, title, prompt)
+        ws.write_string(r, 2, field.hint, fmt["hint"])
+        _field_validation(ws, r, 1, r, 1, field, circular)
     ws.freeze_panes(3, 0)
     ws.set_landscape()
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
 
 
-def _list_validation(ws, r1, c1, r2, c2, name, title, prompt, error=None) -> None:
+def _field_validation(ws, r1, c1, r2, c2, field: Field, circular: catalog.Circular) -> None:
+    """The field's dropdown (from its defined name) or its input prompt, over a range."""
+    if field.prompt is None:
+        return
+    title, message = (text.format(circular=circular.short_name) for text in field.prompt)
+    if field.dropdown is None:
+        ws.data_validation(
+            r1, c1, r2, c2, {"validate": "any", "input_title": title, "input_message": message}
+        )
+        return
+    error = field.dropdown_error or f"Hãy chọn {title.lower()} trong danh sách thả xuống."
     ws.data_validation(
         r1,
         c1,
@@ -424,47 +347,39 @@ def _list_validation(ws, r1, c1, r2, c2, name, title, prompt, error=None) -> Non
         c2,
         {
             "validate": "list",
-            "source": f"={name}",
+            "source": f"={field.dropdown}",
             "input_title": title[:32],
-            "input_message": prompt[:255],
+            "input_message": message[:255],
             "error_title": "Giá trị không có trong danh sách"[:32],
-            "error_message": (error or f"Hãy chọn {title.lower()} trong danh sách thả xuống.")[
-                :225
-            ],
+            "error_message": error.format(circular=circular.short_name)[:225],
             "error_type": "stop",
         },
     )
 
 
 def _write_assessment(wb, ws, circular, fmt, n: int, levels: dict, notes: dict) -> None:
-    widths = {"criterion": 11, "title": 70, "current": 14, "note": 40}
-    for c, field in enumerate(ASSESSMENT_COLUMNS):
-        ws.set_column(c, c, widths[field.key])
+    columns = contract.ASSESSMENT_COLUMNS
+    for c, field in enumerate(columns):
+        ws.set_column(c, c, field.width)
     ws.write_string(
         0, 0, f"KẾT QUẢ TỰ ĐÁNH GIÁ THEO TIÊU CHÍ — {circular.short_name}", fmt["title"]
     )
     ws.write_string(1, 0, "Chọn mức hiện tại của từng tiêu chí (cột C).", fmt["subtitle"])
     h = ASSESSMENT_HEADER_ROW
-    for c, field in enumerate(ASSESSMENT_COLUMNS):
+    for c, field in enumerate(columns):
         ws.write_string(h, c, field.label, fmt["header"])
+    col = {f.key: c for c, f in enumerate(columns)}
     for r, criterion in enumerate(circular.criteria, start=h + 1):
-        ws.write_string(r, 0, criterion.code, fmt["code"])
-        ws.write_string(r, 1, criterion.title, fmt["formula"])
-        _write_value(ws, r, 2, levels.get(criterion.code), fmt["input_center"])
-        _write_value(ws, r, 3, notes.get(criterion.code), fmt["input"])
+        known = {"criterion": criterion.code, "title": criterion.title}
+        typed = {"current": levels.get(criterion.code), "note": notes.get(criterion.code)}
+        for field in columns:
+            value = known.get(field.key, typed.get(field.key))
+            _write_value(ws, r, col[field.key], value, fmt[field.style])
     last = h + n
-    _list_validation(
-        ws,
-        h + 1,
-        2,
-        last,
-        2,
-        "DS_MucDanhGia",
-        "Mức hiện tại",
-        "Chọn mức đã tự đánh giá: Không đạt, Mức 1, Mức 2 hoặc Mức 3.",
-    )
-    _define(wb, "TuDanhGia_Ma", SHEET_ASSESSMENT, h + 1, 0, last)
-    _define(wb, "TuDanhGia_Muc", SHEET_ASSESSMENT, h + 1, 2, last)
+    for field in columns:
+        _field_validation(ws, h + 1, col[field.key], last, col[field.key], field, circular)
+    _define(wb, "TuDanhGia_Ma", SHEET_ASSESSMENT, h + 1, col["criterion"], last)
+    _define(wb, "TuDanhGia_Muc", SHEET_ASSESSMENT, h + 1, col["current"], last)
     ws.freeze_panes(h + 1, 1)
     ws.repeat_rows(h)
     ws.set_landscape()
@@ -473,9 +388,11 @@ def _write_assessment(wb, ws, circular, fmt, n: int, levels: dict, notes: dict) 
 
 
 def _write_plan(ws, circular: catalog.Circular, fmt, items: list[dict], levels: dict) -> None:
-    col = {f.key: i for i, f in enumerate(PLAN_COLUMNS)}
-    for key, c in col.items():
-        ws.set_column(c, c, PLAN_WIDTHS[key])
+    columns = contract.PLAN_COLUMNS
+    col = {f.key: i for i, f in enumerate(columns)}
+    widths = {f.key: f.width for f in columns}
+    for field in columns:
+        ws.set_column(col[field.key], col[field.key], field.width)
     ws.write_string(0, 0, "KẾ HOẠCH CẢI TIẾN CHẤT LƯỢNG GIÁO DỤC", fmt["title"])
     ws.write_string(
         1,
@@ -486,114 +403,63 @@ def _write_plan(ws, circular: catalog.Circular, fmt, items: list[dict], levels: 
     )
     h = PLAN_HEADER_ROW
     ws.set_row(h, 33)
-    for c, field in enumerate(PLAN_COLUMNS):
-        ws.write_string(h, c, field.label, fmt["header"])
+    for field in columns:
+        ws.write_string(h, col[field.key], field.label, fmt["header"])
     first, last = h + 1, h + max(PLAN_ROWS, len(items) + 20)
     code = column_letter(col["criterion"])
-    input_formats = {
-        "criterion": fmt["input_code"],
-        "target": fmt["input_center"],
-        "start": fmt["input_code"],
-        "end": fmt["input_code"],
-        "budget": fmt["input_money"],
-    }
     filled = 0
     for r in range(first, last + 1):
-        excel = r + 1
-        ref = f"{code}{excel}"
+        ref = f"{code}{r + 1}"
         item = items[r - first] if r - first < len(items) else {}
         typed_code = item.get("criterion")
-        filled += bool(typed_code not in (None, ""))
-        known = circular.get(str(typed_code)) if typed_code not in (None, "") else None
-        ws.write_formula(
-            r,
-            col["tt"],
-            f'=IF({ref}="","",COUNTA(${code}${first + 1}:{ref}))',
-            fmt["formula_center"],
-            filled if typed_code not in (None, "") else "",
-        )
-        if item.get("title"):
-            ws.write_string(r, col["title"], str(item["title"]), fmt["input"])
-        else:
-            cached = (
-                ""
-                if typed_code in (None, "")
-                else (known.title if known else "(mã không có trong danh sách)")
-            )
-            ws.write_formula(
-                r,
-                col["title"],
+        has_code = typed_code not in (None, "")
+        filled += has_code
+        known = circular.get(str(typed_code)) if has_code else None
+        # The formula columns show what the reader takes from the catalog and Tự đánh giá;
+        # their results are cached so a program reading the file sees them too.
+        formulas = {
+            "tt": (
+                f'=IF({ref}="","",COUNTA(${code}${first + 1}:{ref}))',
+                filled if has_code else "",
+            ),
+            "title": (
                 f'=IF({ref}="","",IFERROR(VLOOKUP({ref},BangTieuChi,2,FALSE),'
                 '"(mã không có trong danh sách)"))',
-                fmt["formula"],
-                cached,
-            )
-        if item.get("current"):
-            ws.write_string(r, col["current"], str(item["current"]), fmt["input_center"])
-        else:
-            level = levels.get(str(typed_code)) if typed_code not in (None, "") else None
-            ws.write_formula(
-                r,
-                col["current"],
+                "" if not has_code else (known.title if known else "(mã không có trong danh sách)"),
+            ),
+            "current": (
                 f'=IF({ref}="","",IFERROR(INDEX(TuDanhGia_Muc,MATCH({ref},TuDanhGia_Ma,0))&"",""))',
-                fmt["formula_center"],
-                "" if level is None else str(level),
-            )
-        for field in PLAN_COLUMNS:
-            if field.key not in {"tt", "title", "current"}:
-                cell_format = input_formats.get(field.key, fmt["input"])
-                _write_value(ws, r, col[field.key], item.get(field.key), cell_format)
+                ""
+                if levels.get(str(typed_code)) is None or not has_code
+                else str(levels[str(typed_code)]),
+            ),
+        }
+        for field in columns:
+            c = col[field.key]
+            if field.key in formulas and item.get(field.key) and field.key != "tt":
+                # A value typed over the formula, as some schools do.
+                ws.write_string(r, c, str(item[field.key]), fmt[TYPED_OVER_FORMULA[field.key]])
+            elif field.key in formulas:
+                formula, cached = formulas[field.key]
+                ws.write_formula(r, c, formula, fmt[field.style], cached)
+            else:
+                _write_value(ws, r, c, item.get(field.key), fmt[field.style])
         if item:
-            ws.set_row(r, row_height(item, PLAN_WIDTHS))
-    c = col["criterion"]
-    _list_validation(
-        ws,
-        first,
-        c,
-        last,
-        c,
-        "DS_TieuChi",
-        "Mã tiêu chí",
-        f"Chọn mã tiêu chí của {circular.short_name} (ví dụ 1.2, 1.10).",
-        f"Mã này không có trong {circular.short_name}. Hãy chọn trong danh sách thả xuống.",
-    )
-    c = col["target"]
-    _list_validation(
-        ws,
-        first,
-        c,
-        last,
-        c,
-        "DS_MucCanDat",
-        "Mức cần đạt",
-        "Chọn mức cần đạt: bằng hoặc cao hơn mức hiện tại.",
-    )
-    for key, title, prompt in (
-        ("start", "Tháng bắt đầu", "Ghi tháng/năm, ví dụ 9/2024. Mỗi ô một tháng."),
-        ("end", "Tháng hoàn thành", "Ghi tháng/năm, ví dụ 5/2025. Mỗi ô một tháng."),
-        (
-            "budget",
-            "Dự kiến kinh phí",
-            "Số tiền (10.000.000 hoặc 10 triệu) hoặc: Không; Theo tình hình thực tế; "
-            "Theo quy chế chi tiêu nội bộ; Xã hội hóa.",
-        ),
-    ):
-        c = col[key]
-        ws.data_validation(
-            first,
-            c,
-            last,
-            c,
-            {"validate": "any", "input_title": title, "input_message": prompt},
-        )
+            ws.set_row(r, row_height(item, widths))
+    for field in columns:
+        _field_validation(ws, first, col[field.key], last, col[field.key], field, circular)
     ws.freeze_panes(h + 1, col["title"] + 1)
-    ws.autofilter(h, 0, last, len(PLAN_COLUMNS) - 1)
+    ws.autofilter(h, 0, last, len(columns) - 1)
     ws.repeat_rows(h)
     ws.set_landscape()
     ws.set_paper(9)
     ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     ws.fit_to_pages(1, 0)
     ws.set_footer("&CTrang &P/&N")
+
+
+# The format of a value a school typed over a formula column.
+TYPED_OVER_FORMULA = {"title": "input", "current": "input_center"}
 
 
 def _write_district(path: Path) -> None:

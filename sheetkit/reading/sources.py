@@ -13,6 +13,7 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+from ..validators import files as reasons
 from .text import folded_key, label_key
 
 Grid = list[list[object]]
@@ -24,7 +25,16 @@ MAX_UNPACKED_BYTES = 500 * 1024 * 1024
 
 
 class ReadError(Exception):
-    """The file cannot be read as a workbook; ``str(err)`` is for the user (Vietnamese)."""
+    """The file cannot be read as a workbook.
+
+    ``reason`` names the fact (validators/files.py words it); ``str(err)`` is
+    the Vietnamese sentence for the user.
+    """
+
+    def __init__(self, reason: str, **details: object):
+        self.reason = reason
+        self.details = details
+        super().__init__(reasons.unreadable(reason, **details))
 
 
 def column_letter(index: int) -> str:
@@ -69,11 +79,9 @@ class Workbook:
 def _check_container(path: Path) -> None:
     size = path.stat().st_size
     if size == 0:
-        raise ReadError("Tệp rỗng (0 byte): hãy gửi lại tệp kế hoạch đã lưu đầy đủ.")
+        raise ReadError("empty")
     if size > MAX_FILE_BYTES:
-        raise ReadError(
-            f"Tệp quá lớn ({size // (1024 * 1024)} MB) để là một kế hoạch; hãy kiểm tra lại tệp."
-        )
+        raise ReadError("too_large", megabytes=size // (1024 * 1024))
     with path.open("rb") as fh:
         head = fh.read(8)
     if head.startswith(b"PK"):
@@ -81,15 +89,12 @@ def _check_container(path: Path) -> None:
             with zipfile.ZipFile(path) as archive:
                 unpacked = sum(info.file_size for info in archive.infolist())
         except zipfile.BadZipFile as err:
-            raise ReadError("Tệp bị hỏng hoặc tải về chưa hết (không giải nén được).") from err
+            raise ReadError("damaged_zip") from err
         if unpacked > MAX_UNPACKED_BYTES:
-            raise ReadError("Tệp giải nén ra quá lớn, có thể là tệp độc hại; không đọc tệp này.")
+            raise ReadError("zip_bomb")
     elif head.startswith(b"\xd0\xcf\x11\xe0") and path.suffix.lower() in {".xlsx", ".xlsm"}:
         # An OLE container with an .xlsx name is how Excel saves a password-protected workbook.
-        raise ReadError(
-            "Tệp được đặt mật khẩu (mã hóa): hãy mở trong Excel, bỏ mật khẩu "
-            "(Tệp > Thông tin > Bảo vệ sổ làm việc) rồi lưu lại."
-        )
+        raise ReadError("encrypted")
 
 
 def open_workbook(path: str | os.PathLike[str]) -> Workbook:
@@ -98,13 +103,11 @@ def open_workbook(path: str | os.PathLike[str]) -> Workbook:
 
     path = Path(path)
     if not path.exists():
-        raise ReadError("Không tìm thấy tệp.")
+        raise ReadError("not_found")
     if path.is_dir():
-        raise ReadError("Đây là một thư mục, không phải tệp bảng tính.")
+        raise ReadError("is_folder")
     if path.suffix.lower() not in READABLE_SUFFIXES:
-        raise ReadError(
-            "Không phải tệp bảng tính Excel: sheetkit đọc tệp .xlsx, .xlsm, .xls, .xlsb và .ods."
-        )
+        raise ReadError("not_spreadsheet")
     _check_container(path)
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
@@ -113,19 +116,14 @@ def open_workbook(path: str | os.PathLike[str]) -> Workbook:
             m.name for m in book.sheets_metadata if str(m.visible).rsplit(".", 1)[-1] != "Visible"
         ]
     except python_calamine.PasswordError as err:
-        raise ReadError(
-            "Tệp được đặt mật khẩu: hãy bỏ mật khẩu trong Excel rồi lưu lại và gửi lại."
-        ) from err
+        raise ReadError("password") from err
     except Exception as err:  # calamine raises several types for damaged files
-        raise ReadError(
-            "Không đọc được tệp: tệp không phải bảng tính Excel hợp lệ hoặc đã bị hỏng "
-            f"({type(err).__name__})."
-        ) from err
+        raise ReadError("damaged", detail=type(err).__name__) from err
 
     def load(name: str) -> Grid:
         try:
             return book.get_sheet_by_name(name).to_python(skip_empty_area=False)
         except Exception as err:
-            raise ReadError(f"Không đọc được trang tính '{name}' ({type(err).__name__}).") from err
+            raise ReadError("sheet_damaged", sheet=name, detail=type(err).__name__) from err
 
     return Workbook(names, load, hidden)

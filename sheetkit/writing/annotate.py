@@ -13,10 +13,10 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
-from .contract import SHEET_FINDINGS
+from ..model.contract import SHEET_FINDINGS
+from ..model.findings import SEVERITY_LABEL, SEVERITY_ORDER, Finding, Report, display_value
 from .files import atomic_path, open_for_copy
-from .findings import SEVERITY_LABEL, display_value, summary
-from .templates import row_height
+from .layout import row_height
 
 FILLS = {"error": "FFFFC7CE", "warning": "FFFFEB9C", "info": "FFDDEBF7"}
 AUTHOR = "sheetkit"
@@ -31,24 +31,23 @@ def fill_rgb(severity: str) -> tuple[int, int, int]:
 
 
 def cell_marks(
-    findings: list[dict], sheet_names: dict[str, str], present: Collection[str]
+    findings: list[Finding], sheet_names: dict[str, str], present: Collection[str]
 ) -> dict[tuple[str, str], tuple[str, str]]:
     """(sheet, cell) -> (worst severity, note text) for each single cell with findings.
 
     ``sheet_names`` maps the contract's sheet labels to the workbook's names;
     findings on sheets not ``present`` or on ranges ("A1:C3") are not marked.
     """
-    by_cell: dict[tuple[str, str], list[dict]] = {}
+    by_cell: dict[tuple[str, str], list[Finding]] = {}
     for f in findings:
-        cell = f.get("cell")
-        sheet = sheet_names.get(f["sheet"], f["sheet"])
-        if cell and ":" not in cell and sheet in present:
-            by_cell.setdefault((sheet, cell), []).append(f)
+        sheet = sheet_names.get(f.sheet, f.sheet)
+        if f.cell and ":" not in f.cell and sheet in present:
+            by_cell.setdefault((sheet, f.cell), []).append(f)
     marks = {}
     for key, group in by_cell.items():
-        worst = min(group, key=lambda f: ["error", "warning", "info"].index(f["severity"]))
-        text = "\n".join(f"{SEVERITY_LABEL[f['severity']]}: {f['message']}" for f in group)
-        marks[key] = (worst["severity"], text[:2000])
+        worst = min(group, key=lambda f: SEVERITY_ORDER[f.severity])
+        text = "\n".join(f"{SEVERITY_LABEL[f.severity]}: {f.message}" for f in group)
+        marks[key] = (worst.severity, text[:2000])
     return marks
 
 
@@ -73,7 +72,7 @@ def set_text(cell, value: Any) -> None:
 
 def annotate_workbook(
     source: str | os.PathLike[str],
-    findings: list[dict],
+    findings: list[Finding],
     output: str | os.PathLike[str],
     sheet_names: dict[str, str] | None = None,
 ) -> Path:
@@ -103,7 +102,7 @@ def _clear_old_marks(wb) -> None:
                         cell.fill = PatternFill(fill_type=None)
 
 
-def mark_cells(wb, findings: list[dict], sheet_names: dict[str, str]) -> None:
+def mark_cells(wb, findings: list[Finding], sheet_names: dict[str, str]) -> None:
     """Fill each cell with a finding and attach the messages as a comment."""
     from openpyxl.comments import Comment
     from openpyxl.styles import PatternFill
@@ -117,7 +116,7 @@ def mark_cells(wb, findings: list[dict], sheet_names: dict[str, str]) -> None:
 
 
 def write_findings_sheet(
-    wb, findings: list[dict], file_name: str, link_sheets: Collection[str] | None = None
+    wb, findings: list[Finding], file_name: str, link_sheets: Collection[str] | None = None
 ) -> None:
     """The Kết quả kiểm tra sheet: one row per finding, each linking to its cell.
 
@@ -127,7 +126,7 @@ def write_findings_sheet(
     from openpyxl.styles import Alignment, Font, PatternFill
 
     ws = wb.create_sheet(SHEET_FINDINGS, 0)
-    counts = summary(findings)
+    report = Report(findings)
     bold = Font(name="Times New Roman", bold=True, size=12)
     normal = Font(name="Times New Roman", size=12)
     link = Font(name="Times New Roman", size=12, color="FF0563C1", underline="single")
@@ -136,12 +135,8 @@ def write_findings_sheet(
     set_text(ws["A2"], f"Tệp: {file_name} — kiểm tra lúc {dt.datetime.now():%H:%M %d/%m/%Y}")
     set_text(
         ws["A3"],
-        f"{counts['errors']} lỗi, {counts['warnings']} cảnh báo, {counts['infos']} lưu ý"
-        + (
-            " — không có lỗi."
-            if not counts["errors"]
-            else " — bấm vào ô ở cột C để đến chỗ cần sửa."
-        ),
+        f"{report.errors} lỗi, {report.warnings} cảnh báo, {report.infos} lưu ý"
+        + (" — không có lỗi." if report.ok else " — bấm vào ô ở cột C để đến chỗ cần sửa."),
     )
     headers = ["Mức độ", "Trang", "Ô", "Cột", "Dòng KH", "Tiêu chí", "Đã nhập", "Cần sửa"]
     widths = [11, 14, 9, 18, 9, 9, 30, 90]
@@ -154,28 +149,28 @@ def write_findings_sheet(
     wrap = Alignment(wrap_text=True, vertical="top")
     for r, f in enumerate(findings, start=FIRST_FINDING_ROW):
         values = [
-            SEVERITY_LABEL[f["severity"]],
-            f["sheet"],
-            f.get("cell"),
-            f.get("column"),
-            f.get("item"),
-            f.get("criterion"),
-            display_value(f.get("value")),
-            f["message"],
+            SEVERITY_LABEL[f.severity],
+            f.sheet,
+            f.cell,
+            f.column,
+            f.item,
+            f.criterion,
+            display_value(f.value),
+            f.message,
         ]
         for c, value in enumerate(values, start=1):
             cell = ws.cell(row=r, column=c)
             set_text(cell, value)
             cell.font = normal
             cell.alignment = wrap
-        ws.cell(row=r, column=1).fill = PatternFill("solid", fgColor=FILLS[f["severity"]])
-        shown = {"value": display_value(f.get("value")), "message": f["message"]}
+        ws.cell(row=r, column=1).fill = PatternFill("solid", fgColor=FILLS[f.severity])
+        shown = {"value": display_value(f.value), "message": f.message}
         ws.row_dimensions[r].height = row_height(shown, {"value": widths[6], "message": widths[7]})
-        target = f.get("cell")
-        if target and f["sheet"] in (wb.sheetnames if link_sheets is None else link_sheets):
+        target = f.cell
+        if target and f.sheet in (wb.sheetnames if link_sheets is None else link_sheets):
             first = target.split(":")[0]
             ref = ws.cell(row=r, column=3)
-            ref.hyperlink = f"#'{f['sheet']}'!{first}"
+            ref.hyperlink = f"#'{f.sheet}'!{first}"
             ref.font = link
     ws.freeze_panes = f"A{FIRST_FINDING_ROW}"
     if findings:

@@ -24,11 +24,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .annotate import FILLS, NOTE_PREFIXES, cell_marks, fill_rgb, listed_cells
-from .contract import SHEET_FINDINGS, SHEET_PLAN, SHEET_RENDERED
-from .findings import summary
+from .. import jobs
+from ..model.contract import SHEET_FINDINGS, SHEET_PLAN, SHEET_RENDERED, SUMMARY_SHEETS
+from ..model.findings import Finding, Report
+from ..reading.sources import Grid, Workbook
+from ..writing.annotate import FILLS, NOTE_PREFIXES, cell_marks, fill_rgb, listed_cells
 from .macros import FOLDER_NAME, STATUS_NAME, XLWINGS_CONF_SHEET, embedded_xlwings_version
-from .sources import Grid, Workbook
 
 TITLE = "sheetkit"
 # The Python side must be the version whose VBA module the templates embed.
@@ -108,10 +109,9 @@ def live_workbook(book) -> Workbook:
     return Workbook(names, lambda name: sheet_grid(book.sheets[name]))
 
 
-def read_live_plan(book):
-    from .reading import plan_from_workbook
-
-    return plan_from_workbook(live_workbook(book), source=book.name)
+def check_live(book) -> jobs.Checked:
+    """The open workbook read and checked, as ``sheetkit check`` reads and checks a file."""
+    return jobs.check_source(live_workbook(book), name=book.name)
 
 
 # ----------------------------------------------------------------- writing
@@ -206,7 +206,7 @@ def clear_marks(book, marks: list[tuple[str, str]], sheet_names: dict[str, str])
             cell.note.delete()
 
 
-def mark_cells(book, findings: list[dict], sheet_names: dict[str, str]) -> None:
+def mark_cells(book, findings: list[Finding], sheet_names: dict[str, str]) -> None:
     """Colour each cell with a finding and put the messages in its note."""
     present = _sheet_names(book)
     for (sheet, ref), (severity, text) in cell_marks(findings, sheet_names, present).items():
@@ -219,24 +219,22 @@ def mark_cells(book, findings: list[dict], sheet_names: dict[str, str]) -> None:
         # a note the school wrote itself is left as it is; the colour still shows
 
 
-def _counts_text(findings: list[dict]) -> str:
-    counts = summary(findings)
-    return f"{counts['errors']} lỗi, {counts['warnings']} cảnh báo, {counts['infos']} lưu ý"
+def _counts_text(report: Report) -> str:
+    return f"{report.errors} lỗi, {report.warnings} cảnh báo, {report.infos} lưu ý"
 
 
 # ----------------------------------------------------------------- entry points
 
 
 @entry_point
-def check(book) -> list[dict]:
+def check(book) -> list[Finding]:
     """Kiểm tra kế hoạch: the Kết quả kiểm tra sheet first, marked cells, a message."""
-    from .annotate import write_findings_sheet
-    from .validation import check_plan
+    from ..writing.annotate import write_findings_sheet
 
     with busy(book, "sheetkit: đang kiểm tra kế hoạch..."):
-        plan = read_live_plan(book)
-        findings = check_plan(plan)
-        clear_marks(book, _previous_marks(book), plan.sheet_names)
+        checked = check_live(book)
+        findings = checked.report.findings
+        clear_marks(book, _previous_marks(book), checked.plan.sheet_names)
         delete_sheets(book, [SHEET_FINDINGS])
         links = _sheet_names(book)
         copied = write_and_copy_in(
@@ -245,37 +243,33 @@ def check(book) -> list[dict]:
             _openpyxl_sheet(lambda wb: write_findings_sheet(wb, findings, book.name, links)),
             before=book.sheets[0],
         )
-        mark_cells(book, findings, plan.sheet_names)
+        mark_cells(book, findings, checked.plan.sheet_names)
         copied[0].activate()
-    errors = summary(findings)["errors"]
     advice = (
         "Kế hoạch không có lỗi: có thể bấm Tạo bản kế hoạch."
-        if not errors
+        if checked.report.ok
         else "Các ô cần sửa đã được tô màu; trang Kết quả kiểm tra liệt kê từng lỗi và cách sửa "
         "(bấm vào ô ở cột C để đến chỗ cần sửa). Sửa xong, bấm Kiểm tra kế hoạch lại."
     )
-    alert(book, f"Đã kiểm tra kế hoạch: {_counts_text(findings)}.\n\n{advice}")
+    alert(book, f"Đã kiểm tra kế hoạch: {_counts_text(checked.report)}.\n\n{advice}")
     return findings
 
 
 @entry_point
 def render(book) -> Path | None:
     """Tạo bản kế hoạch: the Bản kế hoạch sheet after Kế hoạch; a draft only if asked."""
-    from .plan_sheet import sheet_layout, write_plan_sheet
-    from .render import RenderRefused, render_plan
-    from .validation import check_plan
+    from ..writing.document import RenderRefused
+    from ..writing.plan_sheet import sheet_layout, write_plan_sheet
 
     with busy(book, "sheetkit: đang đọc kế hoạch..."):
-        plan = read_live_plan(book)
-        findings = check_plan(plan)
+        checked = check_live(book)
     draft = False
     try:
-        doc = render_plan(plan, findings)
+        doc = jobs.render_checked(checked)
     except RenderRefused:
-        errors = summary(findings)["errors"]
         answer = alert(
             book,
-            f"Kế hoạch còn {errors} lỗi nên chưa tạo được bản chính thức.\n\n"
+            f"Kế hoạch còn {checked.report.errors} lỗi nên chưa tạo được bản chính thức.\n\n"
             "Bấm Yes để tạo bản nháp (có dấu BẢN NHÁP, không dùng để ban hành), "
             "bấm No để dừng; bấm Kiểm tra kế hoạch để xem các lỗi.",
             question=True,
@@ -283,11 +277,11 @@ def render(book) -> Path | None:
         if answer != "yes":
             return None
         draft = True
-        doc = render_plan(plan, findings, draft=True)
+        doc = jobs.render_checked(checked, draft=True)
     with busy(book, "sheetkit: đang tạo bản kế hoạch..."):
         delete_sheets(book, [SHEET_RENDERED])
         names = _sheet_names(book)
-        anchor = plan.sheet_names.get(SHEET_PLAN)
+        anchor = checked.plan.sheet_names.get(SHEET_PLAN)
         copied = write_and_copy_in(
             book,
             "ban-ke-hoach.xlsx",
@@ -320,9 +314,6 @@ def plans_folder(book) -> Path | None:
 @entry_point
 def merge(book):
     """Tổng hợp: roll up the folder of school plans into this workbook's summary sheets."""
-    from .merging import merge as merge_plans
-    from .summary import SUMMARY_SHEETS, write_summary
-
     folder = plans_folder(book)
     if folder is None:
         alert(book, "Chưa có thư mục kế hoạch: bấm Chọn thư mục, hoặc gõ đường dẫn vào ô bên cạnh.")
@@ -344,17 +335,17 @@ def merge(book):
             app.status_bar = f"sheetkit: đã đọc {done}/{total} tệp kế hoạch..."
             last_shown[0] = now
 
-    with busy(book, "sheetkit: đang tìm tệp kế hoạch..."):
-        rollup = merge_plans([folder], progress=progress, exclude=[book.fullname])
-        if rollup.files.empty:
+    with busy(book, "sheetkit: đang tìm tệp kế hoạch..."), scratch_folder() as scratch:
+        summary = Path(scratch) / "tong-hop.xlsx"
+        try:
+            rollup = jobs.merge_paths([folder], summary, progress=progress, exclude=[book.fullname])
+        except jobs.NothingToMerge:
             app.status_bar = False
             alert(book, f"Không có tệp nào trong thư mục:\n{folder}", critical=True)
             return None
         app.status_bar = "sheetkit: đang ghi các trang tổng hợp..."
         delete_sheets(book, SUMMARY_SHEETS)
-        copied = write_and_copy_in(
-            book, "tong-hop.xlsx", lambda path: write_summary(rollup, path), after=book.sheets[0]
-        )
+        copied = copy_sheets_in(book, summary, after=book.sheets[0])
         headline = rollup.headline()
         stamp = time.strftime("%H:%M %d/%m/%Y")
         status = book.names[STATUS_NAME].refers_to_range
@@ -398,11 +389,11 @@ def doctor(book) -> str:
     if FOLDER_NAME in [n.name for n in book.names]:
         lines.append("Sổ tổng hợp: bấm Chọn thư mục rồi Tổng hợp.")
     else:
-        plan = read_live_plan(book)
+        plan = jobs.read_source(live_workbook(book), name=book.name)
         if plan.structure:
             problems.append(
                 "Sổ này thiếu trang hoặc tiêu đề cột của mẫu kế hoạch: "
-                + "; ".join(f["message"] for f in plan.structure)
+                + "; ".join(f.message for f in plan.structure)
             )
         else:
             lines.append(

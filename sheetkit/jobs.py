@@ -1,0 +1,184 @@
+"""Jobs: what a command or an Excel button does, from reading a plan to the file written.
+
+Every job follows one sequence: read (a file, or the grids of a workbook
+open in Excel) -> check -> act, or refuse with the same message. The command
+line and the Excel buttons call these functions and only present the result,
+so neither repeats the sequence and both say the same thing.
+
+Outputs are chosen by suffix from the tables below, never by if-chains.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .model.findings import Report
+from .model.plan import Plan
+from .reading.sources import Workbook
+from .writing.files import UsageError, same_file
+
+if TYPE_CHECKING:
+    from .merging.rollup import Rollup
+    from .writing.document import Document
+
+PathLike = str | os.PathLike[str]
+
+
+@dataclass
+class Checked:
+    """A plan read and checked: what every job starts from."""
+
+    name: str  # the file as the user named it (or the open workbook's name)
+    plan: Plan
+    report: Report
+
+
+def read_source(source: PathLike | Workbook, name: str | None = None) -> Plan:
+    """Read one plan: a workbook file, or a workbook's grids (the Excel glue).
+
+    Raises ``ReadError`` (Vietnamese reason) when a file cannot be read.
+    """
+    from .reading.reader import plan_from_workbook, read_plan
+
+    if isinstance(source, Workbook):
+        return plan_from_workbook(source, source=name or "")
+    return read_plan(source)
+
+
+def check_source(source: PathLike | Workbook, name: str | None = None) -> Checked:
+    """Read and check one plan (see ``read_source``)."""
+    from .checking.validation import check_plan
+
+    plan = read_source(source, name)
+    return Checked(name or str(source), plan, Report(check_plan(plan)))
+
+
+def check_file(path: PathLike, *, annotate: PathLike | None = None) -> Checked:
+    """Check a plan file; with ``annotate``, also write a copy showing the findings in its cells."""
+    if annotate is not None and same_file(path, annotate):
+        raise UsageError("--annotate phải là một tệp khác tệp đang kiểm tra.")
+    checked = check_source(path)
+    if annotate is not None:
+        from .writing.annotate import annotate_workbook
+
+        annotate_workbook(path, checked.report.findings, annotate, checked.plan.sheet_names)
+    return checked
+
+
+# ----------------------------------------------------------------- render
+
+
+def _render_sheet(source: PathLike, document: Document, output: PathLike) -> None:
+    from .writing.plan_sheet import render_xlsx
+
+    render_xlsx(source, document, output)
+
+
+def _render_word(source: PathLike, document: Document, output: PathLike) -> None:
+    from .writing.plan_docx import render_docx
+
+    render_docx(document, output)
+
+
+# Output suffix -> writer of the rendered plan.
+RENDER_FORMATS: dict[str, Callable[[PathLike, Document, PathLike], None]] = {
+    ".xlsx": _render_sheet,
+    ".xlsm": _render_sheet,
+    ".docx": _render_word,
+}
+
+
+@dataclass
+class Rendered:
+    checked: Checked
+    document: Document
+    output: Path | None = None
+
+
+def render_checked(checked: Checked, *, draft: bool = False) -> Document:
+    """The official document of a checked plan; ``RenderRefused`` if it has errors and no draft."""
+    from .writing.document import render_plan
+
+    return render_plan(checked.plan, checked.report.findings, draft=draft)
+
+
+def check_render_target(source: PathLike, output: PathLike) -> None:
+    """Refuse, before any work, an output the render cannot write."""
+    suffix = Path(output).suffix.lower()
+    if suffix not in RENDER_FORMATS:
+        raise UsageError("tệp kết quả phải có đuôi .xlsx, .xlsm hoặc .docx")
+    if suffix == ".xlsm" and Path(source).suffix.lower() != ".xlsm":
+        raise UsageError("chỉ ghi .xlsm khi tệp kế hoạch là .xlsm; hãy dùng đuôi .xlsx")
+    if same_file(source, output):
+        raise UsageError("tệp kết quả (-o) phải khác tệp kế hoạch.")
+
+
+def render_file(path: PathLike, output: PathLike, *, draft: bool = False) -> Rendered:
+    """Read, check and render a plan file to ``output`` (.xlsx/.xlsm sheet or .docx).
+
+    Raises ``UsageError`` for an output it cannot write, ``ReadError`` for an
+    unreadable plan, ``RenderRefused`` for a plan with errors (unless ``draft``).
+    """
+    check_render_target(path, output)
+    checked = check_source(path)
+    document = render_checked(checked, draft=draft)
+    RENDER_FORMATS[Path(output).suffix.lower()](path, document, output)
+    return Rendered(checked, document, Path(output))
+
+
+# ----------------------------------------------------------------- merge
+
+
+class NothingToMerge(Exception):
+    """No file at all under the given paths; ``str(err)`` is for the user."""
+
+
+def merge_paths(
+    paths: Iterable[PathLike],
+    output: PathLike,
+    *,
+    tables: dict[str, PathLike] | None = None,
+    workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    exclude: Iterable[PathLike] = (),
+) -> Rollup:
+    """Roll up every plan under ``paths`` into the summary workbook ``output``.
+
+    ``tables`` maps a table format ("csv", "parquet") to the folder its
+    tables are written to. Raises ``UsageError`` for an output it cannot
+    write and ``NothingToMerge`` when no file was found.
+    """
+    import time
+
+    from .merging.rollup import merge
+    from .writing.summary import TABLE_FORMATS, write_summary, write_tables
+
+    paths = list(paths)
+    if Path(output).suffix.lower() != ".xlsx":
+        raise UsageError("tệp tổng hợp phải có đuôi .xlsx")
+    if any(same_file(p, output) for p in paths):
+        raise UsageError("tệp tổng hợp (-o) không được trùng với tệp đầu vào.")
+    tables = dict(tables or {})
+    for kind in tables:
+        if kind not in TABLE_FORMATS:
+            raise UsageError(
+                f"không có định dạng bảng '{kind}' (chỉ có: {', '.join(TABLE_FORMATS)})"
+            )
+    if "parquet" in tables:
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError as err:
+            raise UsageError("ghi Parquet cần thư viện pyarrow: pip install pyarrow") from err
+    rollup = merge(paths, workers=workers, progress=progress, exclude=[output, *exclude])
+    if rollup.files.empty:
+        raise NothingToMerge("Không tìm thấy tệp nào trong các đường dẫn đã cho.")
+    started = time.perf_counter()
+    write_summary(rollup, output)
+    rollup.timings["write"] = time.perf_counter() - started
+    for kind, folder in tables.items():
+        write_tables(rollup, folder, kind)
+    return rollup
