@@ -68,7 +68,7 @@ def test_check_text_output_names_sheet_cell_and_typed_value(capsys):
     out = capsys.readouterr().out
     assert code == 0  # warnings only
     assert "── Kế hoạch ──" in out and "Kế hoạch!K6" in out and "đã nhập: Tháng 6/2024" in out
-    assert "0 lỗi, 3 cảnh báo" in out
+    assert "0 lỗi, 4 cảnh báo" in out
 
 
 def _hostile_files(tmp_path):

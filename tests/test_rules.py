@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+import re
+
 from conftest import rules_of
-from sheetkit.validators.rules import RULES
+from sheetkit.validators.rules import RULES, MessageError, fill
+
+# What a message with a missing fact looks like: "()", ": .", "''", None, nan, "27.0".
+HOLLOW = re.compile(r"\(\s*\)|:\s*\.|''|\bNone\b|\bnan\b|\d\.0\b")
 
 
 def test_good_plan_has_no_findings(findings_of, good_plan):
@@ -28,6 +33,7 @@ SPOILERS = {
     "info.end_year_before_start": lambda d: d["info"].update(
         plan_type="Chu kỳ 5 năm", end_year="2022-2023"
     ),
+    "info.goal_level_missing": lambda d: d["info"].update(goal_level=None),
     "info.goal_level_invalid": lambda d: d["info"].update(goal_level="Mức 4"),
     "info.issue_date_invalid": lambda d: d["info"].update(issue_date="31/02/2024"),
     "assessment.current_missing": lambda d: d["assessment"].update({"1.1": None}),
@@ -111,7 +117,59 @@ def test_rule_fires(rule_id, findings_of, good_plan):
     for f in hits:
         assert f.sheet and f.cell, f
         assert f.message and "{" not in f.message, f.message
+        assert not HOLLOW.search(f.message), f.message
         assert f.severity == next(r.severity for r in RULES if r.id == rule_id)
+
+
+# The parser's own explanation reaches the message (it was lost before: "chưa rõ: .").
+EXPLAINED = {
+    "item.criterion_ambiguous": "1.10",
+    "item.criterion_invalid": "số tiêu chuẩn",
+    "item.start_invalid": "không hiểu tháng/năm",
+    "item.end_invalid": "không hiểu tháng/năm",
+    "item.budget_invalid": "không hiểu kinh phí",
+    "item.target_invalid": "không hiểu mức",
+    "assessment.current_invalid": "không hiểu mức",
+    "info.school_year_invalid": "không liền nhau",
+    "info.end_year_invalid": "2024-2025",
+    "info.goal_level_invalid": "Mức 4 chỉ đánh giá cho cả trường",
+    "info.issue_date_invalid": "ngày không có thật",
+}
+
+
+@pytest.mark.parametrize("rule_id", sorted(EXPLAINED))
+def test_messages_carry_the_parsers_explanation(rule_id, findings_of, good_plan):
+    SPOILERS[rule_id](good_plan)
+    hit = next(f for f in findings_of(good_plan) if f.rule == rule_id)
+    assert EXPLAINED[rule_id] in hit.message, hit.message
+
+
+def test_every_rule_that_explains_is_checked_for_it():
+    explaining = {r.id for r in RULES if "{error}" in r.message}
+    assert explaining - {"assessment.criterion_invalid"} <= set(EXPLAINED)
+
+
+def test_fill_refuses_unknown_and_empty_placeholders():
+    assert fill("{a}/{b} tiêu chí", {"a": 27.0, "b": 28}) == "27/28 tiêu chí"
+    with pytest.raises(MessageError):
+        fill("Tiêu chí {criterion}", {})
+    for empty in ("", None, float("nan"), "  "):
+        with pytest.raises(MessageError):
+            fill("mức phấn đấu ({goal})", {"goal": empty})
+
+
+def test_a_missing_goal_is_one_finding_not_one_per_criterion(findings_of, good_plan):
+    good_plan["info"]["goal_level"] = None
+    good_plan["assessment"]["4.1"] = "Mức 1"  # below the old goal, not planned
+    findings = findings_of(good_plan)
+    assert [f.rule for f in findings] == ["info.goal_level_missing"]
+    assert findings[0].cell == "B15" and findings[0].sheet == "Thông tin"
+
+
+def test_legacy_text_findings_carry_their_item(findings_of, good_plan):
+    good_plan["items"][1]["solution"] = "Tæ chøc c¸c ho¹t ®éng"
+    hit = next(f for f in findings_of(good_plan) if f.rule == "text.legacy_encoding")
+    assert (hit.item, hit.criterion, hit.sheet) == (2, "5.5", "Kế hoạch")
 
 
 def test_school_level_missing(findings_of, good_plan, tmp_path):

@@ -24,7 +24,9 @@ declared here too; validators/titles.py holds the criterion-title rule.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+import string
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -42,6 +44,42 @@ ERROR, WARNING, INFO = "error", "warning", "info"
 MOSTLY_MISSING_SHARE = 0.5
 
 
+class MessageError(KeyError):
+    """A message placeholder with no value, or an empty one: a rule that would print a hole."""
+
+
+def fill(template: str, values: Mapping[str, object]) -> str:
+    """``template`` with each {placeholder} replaced by its value, shown as people read it.
+
+    A placeholder that has no value, or an empty one, raises ``MessageError``:
+    a message must never read "chưa đúng: ." because a fact was missing.
+    Whole numbers print without ".0".
+    """
+    out = []
+    for literal, name, _, _ in string.Formatter().parse(template):
+        out.append(literal)
+        if name is None:
+            continue
+        if name not in values:
+            raise MessageError(f"{template!r}: no value for {{{name}}}")
+        text = _shown(values[name])
+        if not text:
+            raise MessageError(f"{template!r}: {{{name}}} is empty")
+        out.append(text)
+    return "".join(out)
+
+
+def _shown(value: object) -> str:
+    if value is None or type(value).__name__ in ("NAType", "NaTType"):
+        return ""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        if value.is_integer():
+            return str(int(value))
+    return str(value).strip()
+
+
 @dataclass(frozen=True)
 class Rule:
     id: str
@@ -52,6 +90,10 @@ class Rule:
     message: str
     ok: Callable[[pd.DataFrame], pd.Series] | None = None
     value: str | None = None  # the column shown as "what was typed" (default: <column>_raw)
+
+    def message_for(self, values: Mapping[str, object]) -> str:
+        """The message with the facts of one failing row filled in (see ``fill``)."""
+        return fill(self.message, values)
 
 
 def blank(s: pd.Series) -> pd.Series:
@@ -175,6 +217,16 @@ RULES: tuple[Rule, ...] = (
         "'Đến năm học' ({value}) không được trước năm học bắt đầu ({school_year_label}). "
         "Sửa lại một trong hai ô.",
         ok=lambda t: blank(t.end_year) | blank(t.school_year) | (t.end_year >= t.school_year),
+    ),
+    Rule(
+        "info.goal_level_missing",
+        WARNING,
+        "info",
+        INFO_SHEET,
+        "goal_level",
+        "Chưa chọn mức mục tiêu của trường. Chọn Mức 1, Mức 2 hoặc Mức 3: sheetkit dùng mức "
+        "này để tìm các tiêu chí còn thấp hơn mà chưa có trong trang Kế hoạch.",
+        ok=lambda t: given(t.goal_level_raw),
     ),
     Rule(
         "info.goal_level_invalid",

@@ -135,10 +135,14 @@ def _assessment_table(plans: list[Plan]) -> pd.DataFrame:
         return frame
     frame["current"] = frame["current"].astype("Int64")
     frame = _circular_columns(frame, plans)
-    goals = pd.array([plans[i].value("goal_level") for i in frame["plan"]], dtype="Int64")
-    frame["goal_needed"] = pd.Series(goals).where(
-        frame["max_level"].isna() | (pd.Series(goals) <= frame["max_level"]), frame["max_level"]
+    # The goal the school gave, capped at what the circular defines for the criterion;
+    # no goal, no comparison (the missing goal is one finding of its own).
+    goal = pd.Series(
+        pd.array([plans[i].value("goal_level") for i in frame["plan"]], dtype="Int64"),
+        index=frame.index,
     )
+    within = (goal <= frame["max_level"]).fillna(True).astype(bool)
+    frame["goal_needed"] = goal.where(within, frame["max_level"])
     frame["goal_label"] = [level_label(plans[i].value("goal_level")) for i in frame["plan"]]
     planned = {
         (i, record["criterion"])
@@ -195,7 +199,24 @@ def _items_table(plans: list[Plan]) -> pd.DataFrame:
 
 
 def _legacy_table(plans: list[Plan]) -> pd.DataFrame:
-    records = [dict(cell, plan=i) for i, p in enumerate(plans) for cell in p.legacy_cells]
+    """Cells typed in an old encoding, each with the plan row it belongs to (item, criterion)."""
+    records = []
+    for i, plan in enumerate(plans):
+        rows = {
+            SHEET_PLAN: {r["row"]: r for r in plan.item_records},
+            SHEET_ASSESSMENT: {r["row"]: r for r in plan.assessment_records},
+        }
+        for cell in plan.legacy_cells:
+            owner = rows.get(cell["sheet"], {}).get(cell["row"], {})
+            criterion = owner.get("criterion")
+            records.append(
+                {
+                    **cell,
+                    "plan": i,
+                    "item": owner.get("item"),
+                    "criterion": criterion if isinstance(criterion, str) else None,
+                }
+            )
     return pd.DataFrame.from_records(records)
 
 
@@ -233,7 +254,10 @@ def _finding(rule, row: dict[str, Any], plan: Plan) -> Finding:
     value_key = rule.value or f"{column_key}_raw"
     raw = values.get(value_key, values.get(column_key, ""))
     values["value"] = display_value(raw) if raw != "" else ""
+    # {error}: why the reader could not understand the cell (the parser's own words).
+    values.setdefault("error", values.get(f"{column_key}_error", ""))
     excel_row = int(row["row"]) if rule.table != "info" else _row_of(cell)
+    item = values.get("item")
     return Finding(
         severity=rule.severity,
         rule=rule.id,
@@ -241,10 +265,10 @@ def _finding(rule, row: dict[str, Any], plan: Plan) -> Finding:
         cell=cell,
         row=excel_row,
         column=contract.headers(sheet).get(column_key, column_key),
-        item=int(row["item"]) if rule.table == "items" else None,
+        item=int(item) if item != "" and item is not None else None,
         criterion=values.get("criterion") or None,
         value=None if raw == "" else display_value(raw),
-        message=rule.message.format_map(_Blank(values)),
+        message=rule.message_for(values),
     )
 
 
@@ -253,13 +277,6 @@ def _row_of(cell: str | None) -> int | None:
         return None
     digits = "".join(ch for ch in cell.split(":")[0] if ch.isdigit())
     return int(digits) if digits else None
-
-
-class _Blank(dict):
-    """format_map that shows an unknown placeholder as empty, never raises."""
-
-    def __missing__(self, key: str) -> str:
-        return ""
 
 
 def findings_frame(findings: list[dict[str, Any]]) -> pd.DataFrame:

@@ -90,7 +90,7 @@ def structure_finding(
         item=None,
         criterion=None,
         value=value,
-        message=rule.message.format(sheet=sheet, value=value or ""),
+        message=rule.message_for({"sheet": sheet, "value": value}),
     )
 
 
