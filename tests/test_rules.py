@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 import re
+
+import pytest
 
 from conftest import rules_of
 from sheetkit.validators.rules import RULES, MessageError, fill
