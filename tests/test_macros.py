@@ -95,7 +95,7 @@ def public_subs() -> set[str]:
 @pytest.mark.parametrize("name", ALL_XLSM)
 def test_committed_xlsm_are_up_to_date(name, built):
     committed = ROOT / "workbook_templates" / xlsm_name(name)
-    hint = "workbook_templates/ is out of date: run python -m sheetkit.templates workbook_templates"
+    hint = "workbook_templates/ is out of date: run python -m sheetkit.writing.templates workbook_templates"
     assert describe(committed) == describe(built[name]), hint
     assert buttons(committed) == buttons(built[name]), hint
     assert extract_modules(committed) == extract_modules(built[name]), hint

@@ -44,7 +44,7 @@ def test_committed_templates_are_up_to_date(name, tmp_path):
     committed = ROOT / "workbook_templates" / f"ke-hoach-{name}.xlsx"
     fresh = build_template(name, tmp_path / "fresh.xlsx")
     assert describe(committed) == describe(fresh), (
-        "workbook_templates/ is out of date: run python -m sheetkit.templates workbook_templates"
+        "workbook_templates/ is out of date: run python -m sheetkit.writing.templates workbook_templates"
     )
 
 

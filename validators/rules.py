@@ -124,6 +124,26 @@ RULES: tuple[Rule, ...] = (
         "Trang '{sheet}' thiếu cột: {value}. Hãy giữ nguyên dòng tiêu đề của mẫu "
         "(không xóa hay đổi tên các cột này) rồi kiểm tra lại.",
     ),
+    Rule(
+        "structure.mixed_layouts",
+        ERROR,
+        "structure",
+        "",
+        None,
+        "Sổ này trộn hai mẫu: trang Kế hoạch hoặc các trang có cột của cả mẫu Thông tư "
+        "57/2026 và mẫu 2018. sheetkit đọc theo {value}. Hãy chép nội dung sang một mẫu "
+        "mới (lệnh 'sheetkit template') cho đúng một loại rồi kiểm tra lại.",
+    ),
+    Rule(
+        "info.circular_unknown",
+        ERROR,
+        "structure",
+        INFO_SHEET,
+        "circular",
+        "Dòng Thông tư ghi '{value}': sheetkit chỉ biết Thông tư 57/2026/TT-BGDĐT (mẫu mới) và "
+        "Thông tư 17, 18, 19/2018/TT-BGDĐT. Ghi lại đúng số thông tư, hoặc tạo mẫu mới bằng "
+        "lệnh 'sheetkit template'.",
+    ),
     # ------------------------------------------------------------ Thông tin
     Rule(
         "info.school_name_missing",

@@ -33,6 +33,8 @@ def similarity(typed: str, title: str) -> float:
 def title_issue(circular_id: str | None, code: Any, title: Any) -> tuple[str | None, str, str]:
     """(issue, which one it matches, the correct title) for a typed criterion title.
 
+    A criterion's other accepted wordings (``Criterion.other_titles``) count as its own.
+
     ``issue`` is None, "other_criterion" (the title of another criterion of the
     same circular) or "other_circular" (a title from another circular).
     """
@@ -43,11 +45,11 @@ def title_issue(circular_id: str | None, code: Any, title: Any) -> tuple[str | N
     if own is None:
         return None, "", ""
     typed = catalog.title_key(title)
-    own_score = similarity(typed, catalog.title_key(own.title))
+    own_score = max(similarity(typed, catalog.title_key(t)) for t in own.titles)
     if own_score >= OWN_TITLE or not typed:
         return None, "", own.title
     candidates = []
-    for other in catalog.circulars():
+    for other in catalog.of_family(circular.family_id):  # a 2018 plan is not told about TT57
         for criterion in other.criteria:
             if other.id == circular_id and criterion.code == code:
                 continue

@@ -11,7 +11,12 @@ tests).
 
 Readers match labels with ``label_key`` (NFC, case, spaces), then without
 diacritics, and accept the listed aliases. Code reads the registry at call
-time (``contract.PLAN_COLUMNS``), never a copy taken at import.
+time (``contract.PLAN_COLUMNS``, ``tables(layout)``), never a copy taken at
+import.
+
+There are two layouts: the 2018 circulars' workbook (Thông tin, Tự đánh giá,
+Kế hoạch) and Thông tư 57/2026's (Thông tin, Tự đánh giá, Vấn đề trọng tâm,
+Kế hoạch, Theo dõi: the tables IV, V and VI of Biểu 2).
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ SHEET_GUIDE = "Hướng dẫn"
 SHEET_INFO = "Thông tin"
 SHEET_ASSESSMENT = "Tự đánh giá"
 SHEET_PLAN = "Kế hoạch"
+SHEET_ISSUES = "Vấn đề trọng tâm"  # TT57 table IV
+SHEET_REVIEWS = "Theo dõi"  # TT57 table VI
 SHEET_FINDINGS = "Kết quả kiểm tra"  # written by check --annotate and the Excel button
 SHEET_RENDERED = "Bản kế hoạch"  # written by render and the Excel button
 SHEET_DISTRICT = "Tổng hợp"  # the district workbook's own sheet (tong-hop.xlsm)
@@ -83,6 +90,16 @@ class Field:
     dropdown: str | None = None
     prompt: tuple[str, str] | None = None
     dropdown_error: str | None = None
+    in_template: bool = True  # False: read when a workbook has it, never written by templates
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table sheet of a layout: its rows become ``Plan.records[key]``."""
+
+    key: str  # "assessment", "items", and under TT57 "issues", "reviews"
+    sheet: str
+    fields: tuple[Field, ...]
 
 
 @dataclass(frozen=True)
@@ -188,6 +205,13 @@ INFO_FIELDS: tuple[Field, ...] = (
         ("Cơ quan quản lý", "Đơn vị chủ quản"),
         hint="Ghi ở đầu bản kế hoạch, ví dụ: UBND phường Bến Thành. Để trống: "
         "Phòng GDĐT của Quận/huyện (Sở GDĐT với trường THPT)",
+    ),
+    # Since 01/7/2025 schools belong to a xã/phường: read when a 2018 workbook has the line.
+    Field(
+        "commune",
+        "Xã/phường/đặc khu",
+        ("Xã / phường / đặc khu", "Xã, phường, đặc khu", "Xã/phường", "Phường/xã"),
+        in_template=False,
     ),
 )
 
@@ -388,39 +412,435 @@ PLAN_COLUMNS: tuple[PlanField, ...] = (
 )
 
 
+# ----------------------------------------------------------------- Thông tư 57/2026
+
+LAYOUT_2018, LAYOUT_TT57 = "2018", "tt57"
+
+TT57_CIRCULAR_TEXT = "Thông tư 57/2026/TT-BGDĐT"
+
+INFO_FIELDS_TT57: tuple[Field, ...] = (
+    Field(
+        "school_name",
+        "Tên trường",
+        ("Tên cơ sở giáo dục", "Tên đơn vị", "Trường"),
+        hint="Bắt buộc. Ví dụ: Trường Mầm non Hoa Sen",
+    ),
+    Field(
+        "school_code",
+        "Mã trường",
+        ("Mã đơn vị",),
+        style="input_text",
+        hint="Mã trường trên cơ sở dữ liệu ngành (nếu có)",
+    ),
+    Field(
+        "school_level",
+        "Loại hình / Cấp học",
+        ("Loại hình, cấp học", "Cấp học", "Loại hình"),
+        parser="school_level",
+        hint="Bắt buộc. Chọn trong danh sách; quyết định bộ tiêu chí (Phụ lục I, II hoặc III)",
+        dropdown="DS_CapHoc",
+        prompt=("Loại hình / Cấp học", "Chọn loại hình, cấp học của cơ sở giáo dục."),
+    ),
+    Field("address", "Địa chỉ", hint="Số nhà, đường, xã/phường, tỉnh/thành phố"),
+    Field(
+        "province",
+        "Tỉnh/thành phố",
+        ("Tỉnh / thành phố", "Tỉnh, thành phố", "Tỉnh"),
+        parser="province",
+        hint="Chọn một trong 34 tỉnh, thành phố (sau sắp xếp năm 2025)",
+        dropdown="DS_Tinh",
+        prompt=("Tỉnh/thành phố", "Chọn tỉnh, thành phố theo đơn vị hành chính từ 01/7/2025."),
+    ),
+    Field(
+        "commune",
+        "Xã/phường/đặc khu",
+        ("Xã / phường / đặc khu", "Xã, phường, đặc khu", "Xã/phường", "Phường/xã", "Xã", "Phường"),
+        hint="Ví dụ: Phường Bến Thành, Xã Yên Thành",
+    ),
+    Field(
+        "governing_body",
+        "Cơ quan chủ quản",
+        ("Cơ quan quản lý", "Đơn vị chủ quản"),
+        hint="In ở đầu bản kế hoạch. Để trống: sheetkit dùng gợi ý bên cạnh",
+    ),
+    Field(
+        "school_year",
+        "Năm học",
+        parser="school_year",
+        style="input_text",
+        hint="Bắt buộc. Dạng 2026-2027",
+    ),
+    Field(
+        "document_number",
+        "Số văn bản",
+        ("Số", "Số kế hoạch"),
+        style="input_text",
+        hint="Ví dụ: 45/KH-MNHS",
+    ),
+    Field("issue_date", "Ngày ban hành", ("Ngày",), parser="date", hint="Ví dụ: 15/9/2026"),
+    Field(
+        "principal",
+        "Hiệu trưởng",
+        ("Họ tên hiệu trưởng", "Giám đốc", "Người đứng đầu"),
+        hint="Họ và tên người ký (trung tâm GDTX: giám đốc)",
+    ),
+    Field(
+        "circular",
+        "Thông tư",
+        ("Thông tư áp dụng", "Văn bản áp dụng"),
+        parser="circular",
+        style="formula",
+        hint="Không sửa: mẫu này theo Thông tư 57/2026/TT-BGDĐT",
+    ),
+    Field(
+        "legal_bases",
+        "Căn cứ xây dựng kế hoạch",
+        ("Căn cứ", "II. Căn cứ xây dựng kế hoạch"),
+        parser="lines",
+        style="input_long",
+        hint="Mục II của kế hoạch: sửa năm học và bổ sung văn bản của địa phương (nếu có)",
+    ),
+    Field(
+        "purpose",
+        "Mục đích, yêu cầu",
+        ("III. Mục đích, yêu cầu",),
+        parser="lines",
+        style="input_long",
+        hint="Mục III: nội dung theo mẫu Biểu 2, nhà trường có thể điều chỉnh",
+    ),
+    Field(
+        "organisation",
+        "Tổ chức thực hiện",
+        ("VII. Tổ chức thực hiện",),
+        parser="lines",
+        style="input_long",
+        hint="Mục VII: nhiệm vụ của người đứng đầu, Hội đồng tự đánh giá, các tổ, bộ phận",
+    ),
+    Field(
+        "reporting",
+        "Cơ chế đánh giá và báo cáo",
+        ("VIII. Cơ chế đánh giá và báo cáo",),
+        parser="lines",
+        style="input_long",
+        hint="Mục VIII: rà soát ít nhất 02 lần trong năm học",
+    ),
+)
+
+LEVEL_PROMPT_TT57 = "Chọn: Không đạt Mức 1, Mức 1 hoặc Mức 2 (Thông tư 57 chỉ có hai mức)."
+
+ASSESSMENT_COLUMNS_TT57: tuple[Field, ...] = (
+    Field("standard", "Tiêu chuẩn", parser=None, width=9, style="formula_center", derived=True),
+    Field(
+        "criterion",
+        "Mã tiêu chí",
+        ("Tiêu chí", "Mã TC"),
+        required=True,
+        parser="criterion",
+        width=9,
+        style="code",
+    ),
+    Field("title", "Tên tiêu chí", ("Nội dung tiêu chí",), width=36, style="formula", derived=True),
+    Field(
+        "compulsory",
+        "Bắt buộc",
+        ("Tiêu chí bắt buộc",),
+        parser=None,
+        width=8,
+        style="formula_center",
+        derived=True,
+    ),
+    Field(
+        "current",
+        "Mức hiện tại",
+        ("Mức đạt", "Mức đánh giá", "Kết quả tự đánh giá"),
+        required=True,
+        parser="level_tt57",
+        width=15,
+        style="input_center",
+        dropdown="DS_MucDanhGia",
+        prompt=("Mức hiện tại", LEVEL_PROMPT_TT57),
+    ),
+    Field(
+        "target",
+        "Mức cần đạt",
+        ("Mức mục tiêu", "Mức phấn đấu"),
+        parser="level_tt57",
+        width=12,
+        style="input_center",
+        dropdown="DS_MucCanDat",
+        prompt=(
+            "Mức cần đạt",
+            "Mức tiêu chí cần đạt sau kế hoạch, cao hơn mức hiện tại. Tiêu chí đã đạt Mức 2: "
+            "để trống.",
+        ),
+    ),
+    Field("requirement_1", "Yêu cầu Mức 1", width=48, style="formula", derived=True),
+    Field("requirement_2", "Yêu cầu Mức 2", width=48, style="formula", derived=True),
+    Field("note", "Ghi chú", width=24),
+)
+
+ISSUE_COLUMNS: tuple[Field, ...] = (
+    Field(
+        "tt", "TT", ("STT", "Số TT"), parser="number", width=5, style="formula_center", derived=True
+    ),
+    Field(
+        "standard",
+        "Tiêu chuẩn",
+        required=True,
+        parser="standard",
+        width=12,
+        style="input_center",
+        dropdown="DS_TieuChuan",
+        prompt=("Tiêu chuẩn", "Chọn số tiêu chuẩn (1 đến 4) của vấn đề."),
+    ),
+    Field(
+        "criteria",
+        "Tiêu chí liên quan",
+        ("Tiêu chí liên quan (nếu có)", "Tiêu chí"),
+        parser="criteria",
+        width=14,
+        style="input_code",
+        prompt=("Tiêu chí liên quan", "Mã tiêu chí, nhiều mã cách nhau dấu phẩy: 1.3, 1.4"),
+    ),
+    Field("situation", "Đánh giá hiện trạng", parser="lines", width=40),
+    Field(
+        "shortcoming",
+        "Điểm hạn chế",
+        ("Hạn chế", "Điểm hạn chế trọng tâm"),
+        required=True,
+        parser="lines",
+        width=40,
+    ),
+    Field(
+        "cause",
+        "Nguyên nhân",
+        ("Nguyên nhân của hạn chế", "Nguyên nhân cốt lõi"),
+        parser="lines",
+        width=36,
+    ),
+)
+
+PLAN_COLUMNS_TT57: tuple[PlanField, ...] = (
+    PlanField(
+        "tt",
+        "TT",
+        ("STT", "Số TT"),
+        parser=None,
+        width=5,
+        style="formula_center",
+        derived=True,
+        printed="tt",
+    ),
+    PlanField(
+        "issue",
+        "Vấn đề",
+        ("Vấn đề trọng tâm", "TT vấn đề"),
+        required=True,
+        parser="number",
+        width=8,
+        style="input_center",
+        dropdown="DS_VanDe",
+        prompt=("Vấn đề", "Chọn số TT của vấn đề trọng tâm (trang Vấn đề trọng tâm)."),
+        dropdown_error="Số này không có ở trang Vấn đề trọng tâm. Hãy chọn trong danh sách.",
+        rollup=(("issue", SummaryColumn("Vấn đề", 8, "int")),),
+        printed="content",
+    ),
+    PlanField(
+        "criterion",
+        "Tiêu chí",
+        ("Mã tiêu chí", "Tiêu chí liên quan"),
+        parser="criterion",
+        width=9,
+        style="input_code",
+        dropdown="DS_TieuChi",
+        prompt=("Tiêu chí", "Mã tiêu chí liên quan (nếu có), ví dụ 1.4."),
+        dropdown_error="Mã này không có trong {circular}. Hãy chọn trong danh sách thả xuống.",
+        rollup=(
+            ("criterion", SummaryColumn("Tiêu chí", 8)),
+            ("criterion_title", SummaryColumn("Tên tiêu chí", 36)),
+        ),
+        printed="content",
+    ),
+    PlanField(
+        "content",
+        "Nội dung cải tiến",
+        ("Nội dung",),
+        required=True,
+        parser="lines",
+        width=26,
+        rollup=(("content", SummaryColumn("Nội dung cải tiến", 30)),),
+        printed="content",
+    ),
+    PlanField(
+        "objective",
+        "Mục tiêu cải tiến",
+        ("Mục tiêu",),
+        parser="lines",
+        width=26,
+        rollup=(("objective", SummaryColumn("Mục tiêu cải tiến", 30)),),
+        printed="objective",
+    ),
+    PlanField(
+        "activities",
+        "Hoạt động/giải pháp",
+        ("Hoạt động / giải pháp", "Hoạt động, giải pháp", "Giải pháp", "Hoạt động"),
+        required=True,
+        parser="lines",
+        width=40,
+        rollup=(("activities", SummaryColumn("Hoạt động/giải pháp", 50)),),
+        printed="activities",
+    ),
+    PlanField(
+        "indicator",
+        "Chỉ số đánh giá kết quả",
+        ("Chỉ số đánh giá", "Chỉ số"),
+        parser="lines",
+        width=24,
+        rollup=(("indicator", SummaryColumn("Chỉ số đánh giá kết quả", 30)),),
+        printed="indicator",
+    ),
+    PlanField(
+        "start",
+        "Bắt đầu",
+        ("Thời gian bắt đầu",),
+        required=True,
+        parser="month",
+        width=10,
+        style="input_code",
+        prompt=("Tháng bắt đầu", "Ghi tháng/năm, ví dụ 9/2026. Mỗi ô một tháng."),
+        rollup=(("start", SummaryColumn("Bắt đầu", 10, "month")),),
+        printed="time",
+    ),
+    PlanField(
+        "end",
+        "Hoàn thành",
+        ("Thời gian hoàn thành", "Kết thúc"),
+        required=True,
+        parser="month",
+        width=11,
+        style="input_code",
+        prompt=("Tháng hoàn thành", "Ghi tháng/năm, ví dụ 12/2026. Mỗi ô một tháng."),
+        rollup=(("end", SummaryColumn("Hoàn thành", 11, "month")),),
+        printed="time",
+    ),
+    PlanField(
+        "owner",
+        "Đơn vị/cá nhân phụ trách",
+        ("Đơn vị / cá nhân phụ trách", "Phụ trách", "Người phụ trách"),
+        parser="lines",
+        width=18,
+        rollup=(("owner", SummaryColumn("Đơn vị/cá nhân phụ trách", 20)),),
+        printed="owner",
+    ),
+    PlanField(
+        "resources",
+        "Nguồn lực bảo đảm",
+        ("Nguồn lực",),
+        parser="lines",
+        width=20,
+        rollup=(("resources", SummaryColumn("Nguồn lực bảo đảm", 24)),),
+        printed="resources",
+    ),
+    PlanField(
+        "evidence",
+        "Minh chứng dự kiến",
+        ("Thông tin, dữ liệu hoặc minh chứng dự kiến", "Minh chứng"),
+        parser="evidence",
+        width=18,
+        rollup=(("evidence", SummaryColumn("Minh chứng dự kiến", 24)),),
+        printed="evidence",
+    ),
+    PlanField(
+        "progress",
+        "Mức độ thực hiện",
+        ("Tiến độ", "Tình trạng thực hiện"),
+        parser="progress",
+        width=15,
+        style="input_center",
+        dropdown="DS_MucDoThucHien",
+        prompt=(
+            "Mức độ thực hiện",
+            "Ghi khi rà soát (cuối học kỳ I, cuối năm học): chọn trong danh sách.",
+        ),
+        dropdown_error="Nên chọn một mức trong danh sách; vẫn có thể ghi khác (sheetkit sẽ nhắc).",
+        rollup=(("progress", SummaryColumn("Mức độ thực hiện", 16)),),
+        printed="progress",
+    ),
+    PlanField(
+        "note",
+        "Ghi chú",
+        parser="lines",
+        width=16,
+        rollup=(("note", SummaryColumn("Ghi chú", 20)),),
+        printed=None,
+    ),
+)
+
+REVIEW_COLUMNS: tuple[Field, ...] = (
+    Field(
+        "when",
+        "Thời điểm",
+        ("Thời điểm theo dõi", "Lần rà soát"),
+        required=True,
+        parser="lines",
+        width=16,
+        style="input",
+    ),
+    Field("date", "Ngày", ("Ngày rà soát", "Ngày đánh giá"), parser="date", width=12),
+    Field("content", "Nội dung theo dõi", ("Nội dung",), parser="lines", width=40),
+    Field("result", "Kết quả thực hiện", ("Kết quả",), parser="lines", width=40),
+    Field("adjustment", "Điều chỉnh", ("Điều chỉnh (nếu có)",), parser="lines", width=30),
+    Field("reviewer", "Người đánh giá", ("Người theo dõi",), parser="lines", width=20),
+)
+
+# The review points every TT57 plan has (mục VIII, table VI): pre-filled rows of Theo dõi.
+REVIEW_POINTS = ("Cuối học kỳ I", "Cuối năm học")
+# Mức độ thực hiện: no official list; these are offered, free text is accepted with a warning.
+PROGRESS_CHOICES = (
+    "Chưa thực hiện",
+    "Đang thực hiện",
+    "Hoàn thành",
+    "Chậm tiến độ",
+    "Không thực hiện",
+)
+
+
 # ----------------------------------------------------------------- derived views
 
 
-def plan_field(key: str) -> PlanField:
-    """The Kế hoạch column ``key``."""
-    for f in PLAN_COLUMNS:
-        if f.key == key:
-            return f
-    raise KeyError(key)
+def info_fields(layout: str = LAYOUT_2018) -> tuple[Field, ...]:
+    """The Thông tin labels of a layout."""
+    return INFO_FIELDS_TT57 if layout == LAYOUT_TT57 else INFO_FIELDS
 
 
-def plan_text_keys() -> tuple[str, ...]:
-    """The Kế hoạch columns that hold the school's free text."""
-    return tuple(f.key for f in PLAN_COLUMNS if f.parser == "lines")
+def tables(layout: str = LAYOUT_2018) -> tuple[Table, ...]:
+    """The table sheets of a layout, in workbook order."""
+    if layout == LAYOUT_TT57:
+        return (
+            Table("assessment", SHEET_ASSESSMENT, ASSESSMENT_COLUMNS_TT57),
+            Table("issues", SHEET_ISSUES, ISSUE_COLUMNS),
+            Table("items", SHEET_PLAN, PLAN_COLUMNS_TT57),
+            Table("reviews", SHEET_REVIEWS, REVIEW_COLUMNS),
+        )
+    return (
+        Table("assessment", SHEET_ASSESSMENT, ASSESSMENT_COLUMNS),
+        Table("items", SHEET_PLAN, PLAN_COLUMNS),
+    )
 
 
-def derived_plan_keys() -> frozenset[str]:
-    """Columns shown by formulas in the template: they alone do not make a row a plan item."""
-    return frozenset(f.key for f in PLAN_COLUMNS if f.derived)
+def plan_columns(layout: str = LAYOUT_2018) -> tuple[PlanField, ...]:
+    return PLAN_COLUMNS_TT57 if layout == LAYOUT_TT57 else PLAN_COLUMNS
 
 
-def item_rollup_columns() -> tuple[tuple[str, SummaryColumn], ...]:
+def item_rollup_columns(layout: str = LAYOUT_2018) -> tuple[tuple[str, SummaryColumn], ...]:
     """The plan-item columns of the roll-up's detail table, in the order of Kế hoạch."""
-    return tuple(pair for f in PLAN_COLUMNS for pair in f.rollup)
+    return tuple(pair for f in plan_columns(layout) for pair in f.rollup)
 
 
-def headers(sheet: str) -> dict[str, str]:
+def headers(sheet: str, layout: str = LAYOUT_2018) -> dict[str, str]:
     """Field key -> Vietnamese header of a sheet, as findings name their column."""
-    fields = {
-        SHEET_INFO: INFO_FIELDS,
-        SHEET_ASSESSMENT: ASSESSMENT_COLUMNS,
-        SHEET_PLAN: PLAN_COLUMNS,
-    }
+    fields = {SHEET_INFO: info_fields(layout)}
+    fields.update((t.sheet, t.fields) for t in tables(layout))
     found = {f.key: f.label for f in fields.get(sheet, ())}
     if sheet == SHEET_ASSESSMENT:
         found["assessment_current"] = "Mức hiện tại"  # the plan-wide "most levels missing" finding

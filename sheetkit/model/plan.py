@@ -11,6 +11,8 @@ from . import catalog
 if TYPE_CHECKING:
     import pandas as pd
 
+    from .findings import Finding
+
 # Columns an empty table still has, so code can select them without checking.
 ASSESSMENT_MINIMAL = ("row", "criterion", "criterion_raw", "criterion_error")
 ITEMS_MINIMAL = ("item", "row", "criterion")
@@ -44,12 +46,40 @@ class Plan:
 
     source: str
     info: dict[str, InfoValue]
-    assessment_records: list[dict[str, Any]] = field(default_factory=list)
-    item_records: list[dict[str, Any]] = field(default_factory=list)
+    # Rows of each table sheet, by table key ("assessment", "items"; TT57: "issues", "reviews").
+    records: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     columns: dict[str, dict[str, str]] = field(default_factory=dict)
     sheet_names: dict[str, str] = field(default_factory=dict)
     legacy_cells: list[dict[str, Any]] = field(default_factory=list)
-    structure: list[dict[str, Any]] = field(default_factory=list)  # findings from reading
+    structure: list[Finding] = field(default_factory=list)  # findings from reading
+    # The workbook's layout, which is its circular family: "2018" or "tt57" (contract.LAYOUT_*).
+    layout: str = catalog.FAMILY_2018
+
+    @property
+    def assessment_records(self) -> list[dict[str, Any]]:
+        return self.records.get("assessment", [])
+
+    @property
+    def item_records(self) -> list[dict[str, Any]]:
+        return self.records.get("items", [])
+
+    @property
+    def issue_records(self) -> list[dict[str, Any]]:
+        """TT57 table IV: the priority issues."""
+        return self.records.get("issues", [])
+
+    @property
+    def review_records(self) -> list[dict[str, Any]]:
+        """TT57 table VI: the monitoring rows."""
+        return self.records.get("reviews", [])
+
+    @property
+    def family(self) -> catalog.Family:
+        return catalog.FAMILIES[self.layout]
+
+    @property
+    def is_tt57(self) -> bool:
+        return self.layout == catalog.FAMILY_TT57
 
     @cached_property
     def assessment(self) -> pd.DataFrame:
@@ -93,11 +123,18 @@ class Plan:
 
     @property
     def circular(self) -> catalog.Circular | None:
+        """The circular (TT57: its appendix) of the plan's layout and school level."""
         level = self.value("school_level")
-        return catalog.for_school_level(level) if level else None
+        if not level:
+            return None
+        try:
+            return catalog.for_school_level(level, self.layout)
+        except KeyError:
+            return None
 
     @property
     def is_cycle(self) -> bool:
+        """A 2018 five-year plan; TT57 plans are yearly."""
         return self.value("plan_type") == "Chu kỳ 5 năm"
 
     @property

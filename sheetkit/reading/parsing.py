@@ -468,3 +468,228 @@ def parse_date(value: object) -> dt.date | None:
         return dt.date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
     except ValueError as err:
         raise ParseError("ngày không có thật") from err
+
+
+# --------------------------------------------------------------------------- Thông tư 57/2026
+
+LEVEL_NAMES_TT57 = {0: "Không đạt Mức 1", 1: "Mức 1", 2: "Mức 2"}
+
+
+def parse_level_tt57(value: object) -> int | None:
+    """A TT57 criterion level: Không đạt Mức 1 (0), Mức 1, Mức 2 ("Đạt Mức 1", "M2", 2).
+
+    TT57 has two levels; "Mức 3" (a 2018 level) is refused with that reason.
+    """
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        raise ParseError("không phải một mức")
+    text = "" if isinstance(value, (int, float)) else fold(value).strip(" .;:")
+    if text.startswith(("khong dat", "chua dat")) or text == "kd":
+        return 0
+    try:
+        level = parse_level(value)
+    except ParseError as err:
+        raise ParseError(
+            f"{err}; Thông tư 57 chỉ có Không đạt Mức 1, Mức 1 và Mức 2"
+            if "không hiểu" not in str(err)
+            else "không hiểu mức (chọn Không đạt Mức 1, Mức 1 hoặc Mức 2)"
+        ) from err
+    if level == 3:
+        raise ParseError("Thông tư 57/2026 chỉ có Mức 1 và Mức 2, không có Mức 3")
+    return level
+
+
+_NUMBER_ONLY = re.compile(r"^(?:van de|vd|v\.d|so|tt|stt)?\s*\.?\s*(\d{1,3})\s*\.?$")
+
+
+def parse_ordinal(value: object) -> int | None:
+    """A small whole number typed as 1, "1", "Vấn đề 1", "VĐ1" (the TT of a priority issue)."""
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        raise ParseError("không phải một số thứ tự")
+    if isinstance(value, (int, float)):
+        if float(value).is_integer() and 0 < value < 1000:
+            return int(value)
+        raise ParseError("ghi số thứ tự là một số nguyên, ví dụ 1")
+    match = _NUMBER_ONLY.match(fold(value))
+    if not match:
+        raise ParseError("ghi số thứ tự là một số nguyên, ví dụ 1")
+    return int(match.group(1))
+
+
+_STANDARD = re.compile(r"^(?:tieu chuan|tc)?\s*\.?\s*(\d{1,2})(?:\s*[:.\-–]\s*.*)?$")
+
+
+def parse_standard(value: object) -> int | None:
+    """A standard number: 2, "2", "Tiêu chuẩn 2", "Tiêu chuẩn 2: Phát triển đội ngũ"."""
+    if is_blank(value):
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if float(value).is_integer():
+            return int(value)
+        raise ParseError("ghi số tiêu chuẩn (1, 2, 3 hoặc 4), không ghi mã tiêu chí")
+    match = _STANDARD.match(fold(value))
+    if not match:
+        raise ParseError("ghi số tiêu chuẩn, ví dụ 2 hoặc Tiêu chuẩn 2")
+    return int(match.group(1))
+
+
+_CODE = re.compile(r"(?<![\d.])(\d{1,2})\s*[.,]\s*(\d{1,2})(?![\d])")
+
+
+def parse_criteria(value: object, known_codes: set[str] | None = None) -> tuple[str, ...] | None:
+    """A list of criterion codes: "1.3, 1.4", "Tiêu chí 1.3 và 1.4", "1.3; 2.1", or one code."""
+    if is_blank(value):
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return (parse_criterion(value, known_codes),)
+    text = fold(value)
+    codes = tuple(dict.fromkeys(f"{int(a)}.{int(b)}" for a, b in _CODE.findall(text)))
+    rest = _CODE.sub(" ", text)
+    rest = re.sub(r"tieu chi|va|,|;|/|&|\+|-|\s", "", rest)
+    if not codes or rest:
+        raise ParseError("ghi mã tiêu chí cách nhau dấu phẩy, ví dụ 1.3, 1.4")
+    return codes
+
+
+# Evidence codes (Phụ lục IV): MC.<standard>.<criterion>.<NN>; 2018 plans wrote [H1-1.1-01].
+_EVIDENCE = re.compile(r"\bMC\s*\.\s*(\d{1,2})\s*\.\s*(\d{1,2})\s*\.\s*(\d{1,3})\b", re.I)
+_EVIDENCE_LIKE = re.compile(r"\bMC[\s.]*[\d.]+", re.I)
+_EVIDENCE_2018 = re.compile(
+    r"\[?\s*H\s*(\d{1,2})\s*[-.]\s*(\d{1,2})\s*\.\s*(\d{1,2})\s*[-.]\s*(\d{1,3})\s*\]?", re.I
+)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Evidence codes found in Minh chứng dự kiến (the text itself is kept as typed)."""
+
+    codes: tuple[str, ...]  # well-formed: "MC.1.4.01"
+    old: tuple[tuple[str, str], ...]  # 2018 codes and their TT57 form: ("[H1-1.4-01]", "MC.1.4.01")
+    malformed: tuple[str, ...]  # "MC.1.4.1": a code that is not MC.x.y.zz
+
+
+def parse_evidence(value: object) -> Evidence | None:
+    """The evidence codes in a cell: MC.x.y.zz; old [Hn-x.y-zz] codes with their new form."""
+    if is_blank(value):
+        return None
+    text = clean(value)
+    codes, malformed = [], []
+    for match in _EVIDENCE_LIKE.finditer(text):
+        found = _EVIDENCE.match(text, match.start())
+        if found and len(found.group(3)) == 2:
+            codes.append(f"MC.{int(found.group(1))}.{int(found.group(2))}.{found.group(3)}")
+        else:
+            malformed.append(match.group(0).strip(" .,;)"))
+    old = tuple(
+        (m.group(0).strip(), f"MC.{int(m.group(2))}.{int(m.group(3))}.{int(m.group(4)):02d}")
+        for m in _EVIDENCE_2018.finditer(text)
+    )
+    return Evidence(tuple(codes), old, tuple(malformed))
+
+
+def evidence_label(code: str) -> str:
+    """How the plan prints evidence codes: in round brackets, "(MC.1.1.01)"."""
+    return f"({code})"
+
+
+PROGRESS_ALIASES = {
+    "chua thuc hien": "Chưa thực hiện",
+    "chua bat dau": "Chưa thực hiện",
+    "dang thuc hien": "Đang thực hiện",
+    "dang trien khai": "Đang thực hiện",
+    "hoan thanh": "Hoàn thành",
+    "da hoan thanh": "Hoàn thành",
+    "xong": "Hoàn thành",
+    "cham tien do": "Chậm tiến độ",
+    "cham": "Chậm tiến độ",
+    "khong thuc hien": "Không thực hiện",
+    "chua hoan thanh": "Chậm tiến độ",
+}
+
+
+def parse_progress(value: object) -> str | None:
+    """Mức độ thực hiện: one of the offered values, or ParseError for free text.
+
+    "Đang thực hiện - 40%" counts as Đang thực hiện: a note after a dash or
+    in brackets is allowed. Free text is kept by the reader and warned about.
+    """
+    if is_blank(value):
+        return None
+    key = " ".join(re.split(r"[-–(:,;]", fold(value))[0].split())
+    if key in PROGRESS_ALIASES:
+        return PROGRESS_ALIASES[key]
+    raise ParseError(
+        "không có trong danh sách (Chưa thực hiện, Đang thực hiện, Hoàn thành, "
+        "Chậm tiến độ, Không thực hiện)"
+    )
+
+
+_CIRCULAR = re.compile(r"(\d{1,3})\s*/\s*(\d{4})")
+
+
+def parse_circular(value: object) -> str | None:
+    """The circular a workbook says it follows: "Thông tư 57/2026/TT-BGDĐT" -> "tt57"."""
+    if is_blank(value):
+        return None
+    match = _CIRCULAR.search(fold(value))
+    if match and match.group(2) == "2026" and match.group(1) == "57":
+        return "tt57"
+    if match and match.group(2) == "2018" and match.group(1) in {"17", "18", "19"}:
+        return "2018"
+    raise ParseError(
+        "sheetkit chỉ biết Thông tư 57/2026/TT-BGDĐT và Thông tư 17, 18, 19/2018/TT-BGDĐT"
+    )
+
+
+# TT57 also covers continuing-education centres (GDTX); the 2018 circulars do not.
+SCHOOL_LEVEL_CHOICES_TT57 = {
+    **SCHOOL_LEVEL_CHOICES,
+    "gdtx": "GDTX",
+    "giao duc thuong xuyen": "GDTX",
+    "trung tam gdtx": "GDTX",
+    "trung tam gdnn-gdtx": "GDTX",
+    "trung tam gdnn - gdtx": "GDTX",
+    "gdnn-gdtx": "GDTX",
+    "trung tam giao duc nghe nghiep - giao duc thuong xuyen": "GDTX",
+    "co so giao duc thuong xuyen": "GDTX",
+}
+
+
+@dataclass(frozen=True)
+class Province:
+    """A provincial unit since 01/7/2025 and the provinces merged into it."""
+
+    name: str  # "An Giang"
+    kind: str  # "Tỉnh" | "Thành phố"
+    merged: tuple[str, ...] = ()  # "Kiên Giang"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.kind} {self.name}"
+
+
+def parse_province(value: object, provinces: tuple[Province, ...]) -> str | None:
+    """One of the 34 provincial units, as "Tỉnh An Giang" / "Thành phố Hồ Chí Minh".
+
+    "TP.HCM", "Hà Nội", "tỉnh an giang" are understood; a province merged in
+    2025 ("Kiên Giang") is refused with the unit it now belongs to.
+    """
+    if is_blank(value):
+        return None
+    key = fold(value).replace(".", " ").replace("-", " ")
+    key = re.sub(r"^(?:tinh|thanh pho|tp)\s+", "", " ".join(key.split()))
+    key = {"hcm": "ho chi minh", "tphcm": "ho chi minh", "sai gon": "ho chi minh"}.get(key, key)
+    for province in provinces:
+        if key == " ".join(fold(province.name).replace("-", " ").split()):
+            return province.full_name
+    for province in provinces:
+        for old in province.merged:
+            if key == " ".join(fold(old).replace("-", " ").split()):
+                raise ParseError(
+                    f"{old} đã hợp nhất vào {province.full_name} từ năm 2025; "
+                    f"chọn {province.full_name}"
+                )
+    raise ParseError("không phải một trong 34 tỉnh, thành phố (từ 01/7/2025)")

@@ -12,8 +12,17 @@ from functools import cache, lru_cache
 from typing import Any
 
 from ..model import catalog, contract
-from ..model.contract import SHEET_ASSESSMENT, SHEET_INFO, SHEET_PLAN, Field
-from ..model.findings import structure_finding
+from ..model.contract import (
+    LAYOUT_2018,
+    LAYOUT_TT57,
+    SHEET_INFO,
+    SHEET_ISSUES,
+    SHEET_PLAN,
+    SHEET_REVIEWS,
+    Field,
+    Table,
+)
+from ..model.findings import Finding, structure_finding
 from ..model.plan import InfoValue, Plan
 from . import parsing
 from .parsing import ParseError, is_blank
@@ -50,10 +59,14 @@ PARSE_LEVEL = _memo(parsing.parse_level)
 PARSE_MONTH = _memo(parsing.parse_month)
 PARSE_BUDGET = _memo(parsing.parse_budget)
 PARSE_CRITERION = _memo(lambda v: parsing.parse_criterion(v, ALL_CODES))
+# TT57 has no criterion 1.10, so a number 1.1 there is criterion 1.1.
+TT57_CODES = {code for c in catalog.of_family(catalog.FAMILY_TT57) for code in c.codes}
+PARSE_CRITERION_TT57 = _memo(lambda v: parsing.parse_criterion(v, TT57_CODES))
 
 # Parsers of single values, by the name a field's ``parser`` gives.
 VALUE_PARSERS = {
     "level": PARSE_LEVEL,
+    "level_tt57": _memo(parsing.parse_level_tt57),
     "month": PARSE_MONTH,
     "budget": PARSE_BUDGET,
     "criterion": PARSE_CRITERION,
@@ -61,7 +74,24 @@ VALUE_PARSERS = {
     "plan_type": lambda v: parsing.parse_choice(v, parsing.PLAN_TYPE_CHOICES),
     "school_year": parsing.parse_school_year,
     "date": parsing.parse_date,
+    "number": _memo(parsing.parse_ordinal),
+    "standard": _memo(parsing.parse_standard),
+    "criteria": lambda v: parsing.parse_criteria(v, TT57_CODES),
+    "progress": _memo(parsing.parse_progress),
+    "province": lambda v: parsing.parse_province(v, catalog.provinces()),
+    "circular": parsing.parse_circular,
 }
+# What differs when the layout is TT57's.
+LAYOUT_PARSERS = {
+    LAYOUT_TT57: {
+        "criterion": PARSE_CRITERION_TT57,
+        "school_level": lambda v: parsing.parse_choice(v, parsing.SCHOOL_LEVEL_CHOICES_TT57),
+    }
+}
+
+
+def parsers(layout: str) -> dict:
+    return {**VALUE_PARSERS, **LAYOUT_PARSERS.get(layout, {})}
 
 
 def read_plan(path: str | os.PathLike[str]) -> Plan:
@@ -75,47 +105,141 @@ def plan_from_grids(grids: dict[str, Grid], source: str = "") -> Plan:
 
 
 def plan_from_workbook(book: Workbook, source: str = "") -> Plan:
-    plan = Plan(source=source, info={})
+    """The Plan of a workbook: its layout first, then Thông tin and each table sheet."""
+    layout, notes = detect_layout(book)
+    plan = Plan(source=source, info={}, layout=layout)
+    plan.structure.extend(notes)
+    mixed = any(f.rule == "structure.mixed_layouts" for f in notes)
     legacy: list[dict[str, Any]] = []
+    value_parsers = parsers(layout)
+    fields = contract.info_fields(layout)
 
     name = book.find_sheet(SHEET_INFO)
     if name is None:
         plan.structure.append(structure_finding("structure.missing_sheet", SHEET_INFO))
-        plan.info = {f.key: InfoValue(f.label) for f in contract.INFO_FIELDS}
+        plan.info = {f.key: InfoValue(f.label) for f in fields}
     else:
         plan.sheet_names[SHEET_INFO] = name
-        plan.info = _read_info(book.grid(name), legacy)
+        plan.info = _read_info(book.grid(name), fields, value_parsers, legacy)
 
-    for sheet, columns, reader in (
-        (SHEET_ASSESSMENT, contract.ASSESSMENT_COLUMNS, _assessment_rows),
-        (SHEET_PLAN, contract.PLAN_COLUMNS, _item_rows),
-    ):
-        name = book.find_sheet(sheet)
+    for table in contract.tables(layout):
+        name = book.find_sheet(table.sheet)
         if name is None:
-            plan.structure.append(structure_finding("structure.missing_sheet", sheet))
+            if not mixed:
+                plan.structure.append(structure_finding("structure.missing_sheet", table.sheet))
             continue
-        plan.sheet_names[sheet] = name
+        plan.sheet_names[table.sheet] = name
         grid = book.grid(name)
+        columns = table.fields
         header_row, mapping = find_header(grid, columns)
         missing = [f.label for f in columns if f.required and f.key not in mapping]
         if header_row is None or missing:
-            plan.structure.append(
-                structure_finding(
-                    "structure.missing_header",
-                    sheet,
-                    row=None if header_row is None else header_row + 1,
-                    value=", ".join(missing or [f.label for f in columns if f.required]),
+            if not mixed:  # the mixed workbook's one finding says why
+                plan.structure.append(
+                    structure_finding(
+                        "structure.missing_header",
+                        table.sheet,
+                        row=None if header_row is None else header_row + 1,
+                        value=", ".join(missing or [f.label for f in columns if f.required]),
+                    )
                 )
-            )
             continue
-        plan.columns[sheet] = {key: column_letter(col) for key, col in mapping.items()}
-        records = reader(grid, header_row, mapping, columns, legacy)
-        if sheet == SHEET_PLAN:
-            plan.item_records = records
-        else:
-            plan.assessment_records = records
+        plan.columns[table.sheet] = {key: column_letter(col) for key, col in mapping.items()}
+        plan.records[table.key] = _table_rows(
+            grid, header_row, mapping, table, value_parsers, legacy
+        )
     plan.legacy_cells = legacy
     return plan
+
+
+# Labels and headers only one layout has: they tell a TT57 workbook from a 2018 one.
+def _distinct_keys(layout: str) -> tuple[frozenset[str], frozenset[str]]:
+    other = LAYOUT_2018 if layout == LAYOUT_TT57 else LAYOUT_TT57
+    mine_plan = {f.key for f in contract.plan_columns(layout)}
+    their_plan = {f.key for f in contract.plan_columns(other)}
+    mine_info = {f.key for f in contract.info_fields(layout) if f.in_template}
+    their_info = {f.key for f in contract.info_fields(other)}
+    return frozenset(mine_plan - their_plan), frozenset(mine_info - their_info)
+
+
+def detect_layout(book: Workbook) -> tuple[str, list[Finding]]:
+    """The layout (circular family) a workbook follows, from its content, never its file name.
+
+    A "Thông tư" line in Thông tin decides; otherwise the sheets and labels
+    only one layout has (Vấn đề trọng tâm, Theo dõi, "Nội dung cải tiến" ...
+    against "Mức cần đạt", "Dự kiến kinh phí" ...). A workbook holding
+    substantial parts of both is reported once (structure.mixed_layouts).
+    """
+    notes: list[Finding] = []
+    scores = {LAYOUT_2018: 0, LAYOUT_TT57: 0}
+    plan_scores = dict(scores)
+    declared = None
+    info_name = book.find_sheet(SHEET_INFO)
+    plan_name = book.find_sheet(SHEET_PLAN)
+    labels = {}
+    if info_name is not None:
+        grid = book.grid(info_name)
+        labels = {r: row[0] for r, row in enumerate(grid) if row and _label_candidate(row[0])}
+    for layout in scores:
+        plan_keys, info_keys = _distinct_keys(layout)
+        for f in contract.info_fields(layout):
+            if f.key in info_keys and any(_matches(text, f) for text in labels.values()):
+                scores[layout] += 1
+        if plan_name is not None:
+            columns = contract.plan_columns(layout)
+            _, mapping = find_header(book.grid(plan_name), columns)
+            plan_scores[layout] = len(set(mapping) & plan_keys)
+            scores[layout] += plan_scores[layout]
+    scores[LAYOUT_TT57] += 3 * sum(
+        book.find_sheet(sheet) is not None for sheet in (SHEET_ISSUES, SHEET_REVIEWS)
+    )
+    circular_field = next(f for f in contract.INFO_FIELDS_TT57 if f.key == "circular")
+    for r, text in labels.items():
+        if _matches(text, circular_field):
+            raw = _cell(book.grid(info_name), r, 1)
+            try:
+                declared = parsing.parse_circular(raw)
+            except ParseError:
+                notes.append(_circular_unknown(r + 1, raw))
+            break
+    layout = declared or (LAYOUT_TT57 if scores[LAYOUT_TT57] > scores[LAYOUT_2018] else LAYOUT_2018)
+    if min(plan_scores.values()) >= MIXED_PLAN_HEADERS or (
+        plan_scores[layout] < MIXED_PLAN_HEADERS
+        and plan_scores[LAYOUT_2018 if layout == LAYOUT_TT57 else LAYOUT_TT57] >= MIXED_PLAN_HEADERS
+    ):
+        notes.append(_mixed(layout))
+    return layout, notes
+
+
+# This many headers of the other layout in Kế hoạch make a workbook "mixed".
+MIXED_PLAN_HEADERS = 3
+LAYOUT_NAMES = {
+    LAYOUT_2018: "mẫu theo Thông tư 17, 18, 19/2018",
+    LAYOUT_TT57: "mẫu Thông tư 57/2026",
+}
+
+
+def _mixed(layout: str) -> Finding:
+    finding = structure_finding("structure.mixed_layouts", SHEET_PLAN, value=LAYOUT_NAMES[layout])
+    return finding
+
+
+def _circular_unknown(row: int, raw: object) -> Finding:
+    from ..validators.rules import BY_ID
+
+    rule = BY_ID["info.circular_unknown"]
+    return Finding(
+        severity=rule.severity,
+        rule=rule.id,
+        sheet=SHEET_INFO,
+        cell=f"B{row}",
+        row=row,
+        column="Thông tư",
+        item=None,
+        criterion=None,
+        value=clean(raw) or None,
+        message=rule.message_for({"value": clean(raw) or "(trống)"}),
+    )
 
 
 def _cell(grid: Grid, row: int, col: int) -> Any:
@@ -176,19 +300,22 @@ def find_header(grid: Grid, columns: tuple[Field, ...]) -> tuple[int | None, dic
     return best_row, best
 
 
-def _read_info(grid: Grid, legacy: list[dict[str, Any]]) -> dict[str, InfoValue]:
+def _read_info(grid: Grid, fields, value_parsers, legacy: list) -> dict[str, InfoValue]:
     result = {}
     labels = {r: grid[r][0] for r in range(len(grid)) if grid[r] and isinstance(grid[r][0], str)}
-    for f in contract.INFO_FIELDS:
+    for f in fields:
         item = InfoValue(f.label)
         row = next((r for r, text in labels.items() if _matches(text, f)), None)
         if row is not None:
             raw = _cell(grid, row, 1)
             item.cell = f"B{row + 1}"
             item.raw = None if is_blank(raw) else raw
-            parser = VALUE_PARSERS.get(f.parser or "")
+            parser = value_parsers.get(f.parser or "")
             try:
-                item.value = parser(raw) if parser else (clean(raw) or None)
+                if parser:
+                    item.value = parser(raw)
+                else:
+                    item.value = (clean_lines(raw) if f.parser == "lines" else clean(raw)) or None
             except ParseError as err:
                 item.error = str(err)
             _note_legacy(legacy, SHEET_INFO, row + 1, f.key, raw)
@@ -226,27 +353,20 @@ def _data_rows(grid: Grid, header_row: int, mapping: dict[str, int], skip=frozen
         yield r + 1, values
 
 
-def _assessment_rows(grid, header_row, mapping, columns, legacy) -> list[dict[str, Any]]:
-    derived = {f.key for f in columns if f.derived}
-    records = []
+def _table_rows(grid, header_row, mapping, table: Table, value_parsers, legacy) -> list[dict]:
+    """One record per filled row under the header; plan rows are numbered (``item``)."""
+    derived = {f.key for f in table.fields if f.derived}
+    records: list[dict[str, Any]] = []
     for row, values in _data_rows(grid, header_row, mapping, skip=derived):
         record: dict[str, Any] = {"row": row}
-        _read_fields(record, columns, values, SHEET_ASSESSMENT, legacy)
+        if table.key == "items":
+            record["item"] = len(records) + 1
+        _read_fields(record, table.fields, values, table.sheet, value_parsers, legacy)
         records.append(record)
     return records
 
 
-def _item_rows(grid, header_row, mapping, columns, legacy) -> list[dict[str, Any]]:
-    derived = {f.key for f in columns if f.derived}
-    records = []
-    for row, values in _data_rows(grid, header_row, mapping, skip=derived):
-        record: dict[str, Any] = {"item": len(records) + 1, "row": row}
-        _read_fields(record, columns, values, SHEET_PLAN, legacy)
-        records.append(record)
-    return records
-
-
-def _read_fields(record: dict, columns, values: dict, sheet: str, legacy: list) -> None:
+def _read_fields(record: dict, columns, values: dict, sheet: str, value_parsers, legacy) -> None:
     """Parse each field of one table row into ``record``, as its declaration says."""
     row = record["row"]
     for f in columns:
@@ -255,8 +375,21 @@ def _read_fields(record: dict, columns, values: dict, sheet: str, legacy: list) 
         if kind is None:
             continue
         if kind == "criterion":
-            err = _parse(record, f.key, PARSE_CRITERION, value)
+            err = _parse(record, f.key, value_parsers["criterion"], value)
             record[f"{f.key}_ambiguous"] = isinstance(err, parsing.AmbiguousCriterion)
+        elif kind == "evidence":
+            # The text is kept as typed; the codes found in it are checked.
+            record[f.key] = clean_lines(value) or None
+            _note_legacy(legacy, sheet, row, f.key, value)
+            found = parsing.parse_evidence(value)
+            record[f"{f.key}_codes"] = found.codes if found else ()
+            record[f"{f.key}_old"] = found.old if found else ()
+            record[f"{f.key}_malformed"] = found.malformed if found else ()
+        elif kind == "progress":
+            # Free text is allowed (and warned about): keep it, cleaned, when not in the list.
+            err = _parse(record, f.key, value_parsers["progress"], value)
+            if err is not None:
+                record[f.key] = clean(value)
         elif kind == "typed_level":
             # A level typed over the template's formula is kept, to compare with Tự đánh giá.
             try:
@@ -270,8 +403,8 @@ def _read_fields(record: dict, columns, values: dict, sheet: str, legacy: list) 
             record[f"{f.key}_kind"] = budget.kind if budget else None
             record[f"{f.key}_amount"] = budget.amount if budget else None
             record[f"{f.key}_label"] = budget.label if budget else None
-        elif kind in VALUE_PARSERS:
-            _parse(record, f.key, VALUE_PARSERS[kind], value)
+        elif kind in value_parsers:
+            _parse(record, f.key, value_parsers[kind], value)
         else:  # text: "lines" keeps the line breaks typed in the cell
             record[f.key] = (clean_lines(value) if kind == "lines" else clean(value)) or None
             _note_legacy(legacy, sheet, row, f.key, value)

@@ -314,7 +314,8 @@ def _write_info(ws, circular: catalog.Circular, fmt, values: dict) -> None:
     ws.write_string(2, 0, "Thông tin", fmt["header"])
     ws.write_string(2, 1, "Nội dung", fmt["header"])
     ws.write_string(2, 2, "Cách điền", fmt["header"])
-    for r, field in enumerate(contract.INFO_FIELDS, start=3):
+    fields = [f for f in contract.INFO_FIELDS if f.in_template]
+    for r, field in enumerate(fields, start=3):
         ws.write_string(r, 0, field.label, fmt["label"])
         value = values.get(field.key)
         if value is None and field.key == "school_level" and len(circular.school_levels) == 1:
