@@ -61,7 +61,8 @@ def _one(index: int, folder: str) -> None:
     data["items"].sort(key=lambda item: [int(p) for p in str(item["criterion"]).split(".")])
     if rng.random() < 0.3:
         data["items"][0]["end"] = "cuối năm"  # a mistake schools make
-    build_template(template, Path(folder) / f"{short}-{index:05d}.xlsx", data)
+    circular = {"mam-non": "tt19-2018", "tieu-hoc": "tt17-2018", "trung-hoc": "tt18-2018"}[template]
+    build_template(template, Path(folder) / f"{short}-{index:05d}.xlsx", data, circular)
 
 
 def generate(folder: Path, count: int) -> Path:

@@ -3,7 +3,8 @@
     python examples/build.py
 
 examples/sources/*.json hold the three real plans of ../shared/seeds/,
-transcribed as the schools wrote them (their quirks included); quan-mau/ is a
+transcribed as the schools wrote them (their quirks included), and three
+Thông tư 57/2026 plans for 2026-2027, one per appendix (tt57-*.json); quan-mau/ is a
 generated district of school plans (see sample_district.py beside this file).
 """
 
@@ -22,7 +23,7 @@ HERE = Path(__file__).parent
 def main() -> None:
     for source in sorted((HERE / "sources").glob("*.json")):
         spec = json.loads(source.read_text("utf-8"))
-        path = build_template(spec["template"], HERE / spec["file"], spec)
+        path = build_template(spec["template"], HERE / spec["file"], spec, spec["circular"])
         print(f"wrote {path.relative_to(HERE)}")
     files = write_district(HERE / "quan-mau", seed=2024)
     print(f"wrote {len(files)} workbooks in quan-mau/")

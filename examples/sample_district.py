@@ -287,5 +287,6 @@ def write_district(folder: str | os.PathLike[str], count: int = 40, seed: int = 
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for file_name, template, data, _ in district_plans(count, seed):
-        paths.append(build_template(template, folder / file_name, data))
+        circular = catalog.for_template(template).id  # these sample plans are 2018 plans
+        paths.append(build_template(template, folder / file_name, data, circular))
     return paths

@@ -120,9 +120,9 @@ def cmd_check(args) -> int:
         _unreadable(args, str(err))
         return EXIT_UNREADABLE
     if args.format == "json":
-        print(to_json(args.file, checked.report))
+        print(to_json(args.file, checked.report, checked.facts()))
     else:
-        print(to_text(args.file, checked.report))
+        print(to_text(args.file, checked.report, checked.headline()))
     if args.annotate:
         print(f"Đã ghi bản có đánh dấu: {args.annotate}", file=sys.stderr)
     return EXIT_OK if checked.report.ok else EXIT_FINDINGS

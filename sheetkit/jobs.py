@@ -36,6 +36,19 @@ class Checked:
     plan: Plan
     report: Report
 
+    def facts(self) -> dict:
+        """Plan facts the JSON output adds: ``school_level`` for a Thông tư 57 plan."""
+        from .checking.tt57 import school_level_summary
+
+        level = school_level_summary(self.plan)
+        return {"school_level": level} if level is not None else {}
+
+    def headline(self) -> str | None:
+        """One line about the plan for people: the school's level under Thông tư 57."""
+        from .checking.tt57 import school_level_line
+
+        return school_level_line(self.plan)
+
 
 def read_source(source: PathLike | Workbook, name: str | None = None) -> Plan:
     """Read one plan: a workbook file, or a workbook's grids (the Excel glue).

@@ -104,13 +104,22 @@ def good_plan() -> dict:
     return copy.deepcopy(GOOD_PLAN)
 
 
+# The 2018 circular of each 2018 template name: plans written before Thông tư 57/2026.
+LEGACY = {"mam-non": "tt19-2018", "tieu-hoc": "tt17-2018", "trung-hoc": "tt18-2018"}
+
+
+def legacy_template(name: str, path, data: dict | None = None) -> Path:
+    """A 2018 circular's template (tieu-hoc: Thông tư 17/2018), filled with ``data``."""
+    return build_template(name, path, data, circular=LEGACY[name])
+
+
 @pytest.fixture
 def build(tmp_path):
-    """Write plan data into a real template workbook and return its path."""
+    """Write 2018 plan data into a real 2018 template workbook and return its path."""
     counter = iter(range(10_000))
 
     def _build(data: dict, template: str = "tieu-hoc") -> Path:
-        return build_template(template, tmp_path / f"plan-{next(counter)}.xlsx", data)
+        return legacy_template(template, tmp_path / f"plan-{next(counter)}.xlsx", data)
 
     return _build
 
@@ -129,5 +138,9 @@ def rules_of(findings) -> set[str]:
     return {f.rule for f in findings}
 
 
-def example_specs() -> list[dict]:
-    return [json.loads(p.read_text("utf-8")) for p in sorted((EXAMPLES / "sources").glob("*.json"))]
+def example_specs(family: str = "2018") -> list[dict]:
+    """The transcribed example plans of a circular family ("2018" or "tt57")."""
+    specs = [
+        json.loads(p.read_text("utf-8")) for p in sorted((EXAMPLES / "sources").glob("*.json"))
+    ]
+    return [s for s in specs if s["circular"].startswith("tt57") == (family == "tt57")]

@@ -14,7 +14,7 @@ import pytest
 from openpyxl import load_workbook
 
 import xlwings_fake as fake
-from conftest import EXAMPLES
+from conftest import EXAMPLES, legacy_template
 from sheetkit import excel
 from sheetkit.checking.validation import check_plan
 from sheetkit.excel import buttons
@@ -35,7 +35,7 @@ def open_plan(tmp_path):
     """A filled .xlsm plan opened in the stand-in Excel."""
 
     def _open(data: dict, answers=None) -> fake.Book:
-        path = build_template("tieu-hoc", tmp_path / "ke-hoach.xlsm", data)
+        path = legacy_template("tieu-hoc", tmp_path / "ke-hoach.xlsm", data)
         return fake.Book.from_file(path, fake.App(answers))
 
     return _open
@@ -55,7 +55,7 @@ def test_check_lists_marks_and_tells(open_plan, good_plan, tmp_path):
     book = open_plan(spoil(good_plan))
     findings = excel.check(book)
 
-    expected = check_plan(read_plan(build_template("tieu-hoc", tmp_path / "f.xlsx", good_plan)))
+    expected = check_plan(read_plan(legacy_template("tieu-hoc", tmp_path / "f.xlsx", good_plan)))
     assert [(f.sheet, f.cell, f.message) for f in findings] == [
         (f.sheet, f.cell, f.message) for f in expected
     ]
@@ -116,7 +116,7 @@ def test_render_adds_the_plan_sheet_the_cli_would_write(open_plan, good_plan, tm
     names = [s.name for s in book.sheets]
     assert names == [*PLAN_SHEETS[:4], "Bản kế hoạch", *PLAN_SHEETS[4:]]
     assert book.active.name == "Bản kế hoạch"
-    source = build_template("tieu-hoc", tmp_path / "f.xlsx", good_plan)
+    source = legacy_template("tieu-hoc", tmp_path / "f.xlsx", good_plan)
     cli = render_xlsx(source, render_plan(read_plan(source)), tmp_path / "out.xlsx")
     expected = fake.Book.from_file(cli).sheets["Bản kế hoạch"]
     assert book.sheets["Bản kế hoạch"].cells == expected.cells

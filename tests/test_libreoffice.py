@@ -30,7 +30,7 @@ import xlsxwriter
 
 from conftest import ROOT
 from sheetkit.excel import macros, vba
-from test_macros import xlsm_name
+from test_macros import ALL_XLSM
 
 HERE = Path(__file__).resolve().parent
 SYSTEM_PYTHONS = ("/usr/bin/python3", "/usr/local/bin/python3", "python3")
@@ -112,9 +112,7 @@ def shipped_reports(tmp_path_factory):
 
 
 def macros_templates() -> list[str]:
-    from sheetkit.writing.templates import DISTRICT_TEMPLATE, TEMPLATE_NAMES
-
-    return [xlsm_name(n) for n in (*TEMPLATE_NAMES, DISTRICT_TEMPLATE)]
+    return list(ALL_XLSM)
 
 
 @pytest.mark.parametrize("name", macros_templates())

@@ -12,12 +12,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from conftest import GOOD_PLAN
+from conftest import GOOD_PLAN, legacy_template
 from sheetkit import cli
 from sheetkit.merging.rollup import STATUS_ERRORS, STATUS_VALID, merge
 from sheetkit.model.contract import SUMMARY_SHEETS
 from sheetkit.writing.summary import write_summary, write_tables
-from sheetkit.writing.templates import build_template
 
 # openpyxl does not know the data-bar extension Excel 2010 added; it only warns.
 pytestmark = pytest.mark.filterwarnings("ignore:.*extension is not supported:UserWarning")
@@ -34,16 +33,18 @@ def district(tmp_path) -> Path:
     """A folder as a district receives it: three good plans, one with errors, and junk."""
     folder = tmp_path / "nop-ke-hoach"
     (folder / "dot-2").mkdir(parents=True)
-    build_template("tieu-hoc", folder / "th-kim-dong.xlsx", plan_data("Trường TH Kim Đồng", "7901"))
-    build_template("tieu-hoc", folder / "th-le-loi.xlsx", plan_data("Trường TH Lê Lợi", "7902"))
+    legacy_template(
+        "tieu-hoc", folder / "th-kim-dong.xlsx", plan_data("Trường TH Kim Đồng", "7901")
+    )
+    legacy_template("tieu-hoc", folder / "th-le-loi.xlsx", plan_data("Trường TH Lê Lợi", "7902"))
     bad = plan_data("Trường TH Hoa Sen", "7903")
     bad["items"][0]["end"] = "cuối năm"  # not a month
-    build_template("tieu-hoc", folder / "dot-2" / "th-hoa-sen.xlsx", bad)
+    legacy_template("tieu-hoc", folder / "dot-2" / "th-hoa-sen.xlsx", bad)
     mn = copy.deepcopy(GOOD_PLAN)
     mn["info"].update(school_name="Trường MN Sơn Ca", school_code="7904", school_level="Mầm non")
     mn["assessment"] = {}
     mn["items"] = [dict(mn["items"][0], criterion="3.1")]
-    build_template("mam-non", folder / "mn-son-ca.xlsx", mn)
+    legacy_template("mam-non", folder / "mn-son-ca.xlsx", mn)
     # What else lands in a mail download or a shared drive.
     (folder / "~$th-kim-dong.xlsx").write_bytes(b"lock")  # Excel lock file: silently ignored
     (folder / ".~lock.th-le-loi.xlsx#").write_text("lock")  # LibreOffice lock file
@@ -141,15 +142,15 @@ def test_items_levels_and_criteria(district):
 def test_duplicates_keep_the_newer_plan(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
-    old = build_template("tieu-hoc", folder / "a-cu.xlsx", plan_data("Trường TH An Bình", "7911"))
-    new = build_template(
+    old = legacy_template("tieu-hoc", folder / "a-cu.xlsx", plan_data("Trường TH An Bình", "7911"))
+    new = legacy_template(
         "tieu-hoc",
         folder / "b-moi.xlsx",
         plan_data("Trường TH An Bình", "7911", year="2025-2026"),
     )
     # Same name and district, no code, sent twice: the later file wins.
-    first = build_template("tieu-hoc", folder / "c-1.xlsx", plan_data("Trường TH Bình Minh", ""))
-    second = build_template("tieu-hoc", folder / "c-2.xlsx", plan_data("trường th  BÌNH MINH", ""))
+    first = legacy_template("tieu-hoc", folder / "c-1.xlsx", plan_data("Trường TH Bình Minh", ""))
+    second = legacy_template("tieu-hoc", folder / "c-2.xlsx", plan_data("trường th  BÌNH MINH", ""))
     os.utime(first, (2_000_000_000, 2_000_000_000))  # c-1 saved later than c-2
     os.utime(second, (1_900_000_000, 1_900_000_000))
     rollup = merge([folder])
@@ -202,7 +203,7 @@ def test_text_from_schools_stays_text(tmp_path):
     folder.mkdir()
     data = plan_data('=HYPERLINK("http://x.invalid","Bấm vào")', "=1+1")
     data["items"][0]["solution"] = "=SUM(A1:A9) rồi +1 và @ghi chú"
-    build_template("tieu-hoc", folder / "a.xlsx", data)
+    legacy_template("tieu-hoc", folder / "a.xlsx", data)
     out = tmp_path / "tong-hop.xlsx"
     write_summary(merge([folder]), out)
     wb = openpyxl.load_workbook(out)
@@ -269,11 +270,11 @@ def test_inputs_are_never_modified(district, tmp_path):
 def test_cli_exit_codes_and_closing_line(tmp_path, capsys):
     folder = tmp_path / "in"
     folder.mkdir()
-    build_template("tieu-hoc", folder / "a.xlsx", plan_data("Trường TH Kim Đồng", "7901"))
+    legacy_template("tieu-hoc", folder / "a.xlsx", plan_data("Trường TH Kim Đồng", "7901"))
     out = tmp_path / "out.xlsx"
     bad = plan_data("Trường TH Lê Lợi", "7902")
     bad["items"][0]["end"] = "cuối năm"
-    build_template("tieu-hoc", folder / "b.xlsx", bad)
+    legacy_template("tieu-hoc", folder / "b.xlsx", bad)
     # Plans with errors are part of a good roll-up: exit 0 when every file was read.
     assert cli.main(["merge", str(folder), "-o", str(out)]) == 0
     line = capsys.readouterr().out.strip()

@@ -51,7 +51,7 @@ def test_template_filled_with_openpyxl_reads_back(spec, tmp_path):
     """Fill the empty template cell by cell with openpyxl, as another program would."""
     from sheetkit.model.contract import INFO_FIELDS, PLAN_COLUMNS
 
-    path = build_template(spec["template"], tmp_path / "empty.xlsx")
+    path = build_template(spec["template"], tmp_path / "empty.xlsx", circular=spec["circular"])
     wb = load_workbook(path)
     info = wb["Thông tin"]
     for r, field in enumerate(INFO_FIELDS, start=4):

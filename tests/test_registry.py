@@ -5,13 +5,14 @@ from __future__ import annotations
 import pytest
 from openpyxl import load_workbook
 
+from conftest import legacy_template
 from sheetkit.merging.rollup import merge
 from sheetkit.model import contract
 from sheetkit.model.contract import SHEET_ITEMS, PlanField, SummaryColumn
 from sheetkit.reading.reader import read_plan
 from sheetkit.writing.document import COLUMN_KEYS, render_plan
 from sheetkit.writing.summary import item_table, write_summary
-from sheetkit.writing.templates import PLAN_HEADER_ROW, build_template
+from sheetkit.writing.templates import PLAN_HEADER_ROW
 
 EXTRA = PlanField(
     "evidence",
@@ -52,7 +53,7 @@ def test_a_new_column_is_one_entry(monkeypatch, tmp_path, good_plan):
     good_plan["items"][0]["evidence"] = "Biên bản kiểm kê thư viện"
     folder = tmp_path / "truong"
     folder.mkdir()
-    path = build_template("tieu-hoc", folder / "ke-hoach.xlsx", good_plan)
+    path = legacy_template("tieu-hoc", folder / "ke-hoach.xlsx", good_plan)
 
     # The template: the header at the end of the table, the typed value below it.
     ws = load_workbook(path)["Kế hoạch"]

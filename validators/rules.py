@@ -35,13 +35,18 @@ if TYPE_CHECKING:
 
 from sheetkit.model.contract import SHEET_ASSESSMENT as ASSESSMENT_SHEET
 from sheetkit.model.contract import SHEET_INFO as INFO_SHEET
+from sheetkit.model.contract import SHEET_ISSUES as ISSUES_SHEET
 from sheetkit.model.contract import SHEET_PLAN as PLAN_SHEET
+from sheetkit.model.contract import SHEET_REVIEWS as REVIEWS_SHEET
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 
 # More than this share of Tự đánh giá rows without a level is one finding for the
 # plan (assessment.current_mostly_missing), not one per row.
 MOSTLY_MISSING_SHARE = 0.5
+# Thông tư 57: a plan whose rows and issues touch this many of the 15 criteria is not a plan
+# of priority issues (Biểu 2, mục III.2.b) but a plan of everything.
+NEARLY_ALL_CRITERIA = 12
 
 
 class MessageError(KeyError):
@@ -590,6 +595,516 @@ RULES: tuple[Rule, ...] = (
         "sai dấu. Hãy chuyển sang Unicode (ví dụ công cụ chuyển mã của Unikey) rồi dán lại.",
         ok=lambda t: blank(t.encoding),
         value="value",
+    ),
+    # ============================================================ Thông tư 57/2026
+    # Thông tin
+    Rule(
+        "tt57.info.school_name_missing",
+        ERROR,
+        "tt57.info",
+        INFO_SHEET,
+        "school_name",
+        "Chưa ghi tên trường. Nhập tên trường vào ô bên cạnh nhãn 'Tên trường'.",
+        ok=lambda t: given(t.school_name),
+    ),
+    Rule(
+        "tt57.info.school_level_missing",
+        ERROR,
+        "tt57.info",
+        INFO_SHEET,
+        "school_level",
+        "Chưa chọn loại hình / cấp học. Chọn Mầm non, Tiểu học, THCS, THPT, Phổ thông nhiều cấp "
+        "học hoặc GDTX: loại hình quyết định phụ lục tiêu chí (I, II hoặc III).",
+        ok=lambda t: given(t.school_level_raw),
+    ),
+    Rule(
+        "tt57.info.school_level_invalid",
+        ERROR,
+        "tt57.info",
+        INFO_SHEET,
+        "school_level",
+        "Loại hình / cấp học '{value}' không có trong danh sách. Chọn Mầm non, Tiểu học, THCS, "
+        "THPT, Phổ thông nhiều cấp học hoặc GDTX (trường TH&THCS chọn Phổ thông nhiều cấp học).",
+        ok=lambda t: blank(t.school_level_error),
+    ),
+    Rule(
+        "tt57.info.school_year_missing",
+        ERROR,
+        "tt57.info",
+        INFO_SHEET,
+        "school_year",
+        "Chưa ghi năm học. Nhập năm học dạng 2026-2027.",
+        ok=lambda t: given(t.school_year_raw),
+    ),
+    Rule(
+        "tt57.info.school_year_invalid",
+        ERROR,
+        "tt57.info",
+        INFO_SHEET,
+        "school_year",
+        "Năm học '{value}' chưa đúng: {error}. Nhập dạng 2026-2027.",
+        ok=lambda t: blank(t.school_year_error),
+    ),
+    Rule(
+        "tt57.info.province_invalid",
+        WARNING,
+        "tt57.info",
+        INFO_SHEET,
+        "province",
+        "Tỉnh/thành phố '{value}': {error}. Chọn trong danh sách 34 tỉnh, thành phố.",
+        ok=lambda t: blank(t.province_error),
+    ),
+    Rule(
+        "tt57.info.commune_missing",
+        WARNING,
+        "tt57.info",
+        INFO_SHEET,
+        "commune",
+        "Chưa ghi xã/phường/đặc khu. Từ 01/7/2025 trường thuộc UBND xã, phường, đặc khu (không "
+        "còn quận, huyện): ghi tên đơn vị để in địa danh và cơ quan chủ quản.",
+        ok=lambda t: given(t.commune),
+    ),
+    Rule(
+        "tt57.info.issue_date_invalid",
+        WARNING,
+        "tt57.info",
+        INFO_SHEET,
+        "issue_date",
+        "Ngày ban hành '{value}' chưa đúng: {error}.",
+        ok=lambda t: blank(t.issue_date_error),
+    ),
+    Rule(
+        "tt57.info.legal_bases_unfinished",
+        WARNING,
+        "tt57.info",
+        INFO_SHEET,
+        "legal_bases",
+        "Mục Căn cứ xây dựng kế hoạch còn chỗ '……' của mẫu. Ghi năm học của báo cáo tự đánh giá "
+        "và của kế hoạch năm học vào chỗ đó.",
+        ok=lambda t: ~t.legal_bases_unfinished,
+        value="legal_bases",
+    ),
+    Rule(
+        "tt57.assessment.current_mostly_missing",
+        WARNING,
+        "tt57.info",
+        ASSESSMENT_SHEET,
+        "assessment_current",
+        "Trang Tự đánh giá chưa có mức hiện tại của {assessment_missing_count}/"
+        "{assessment_count} tiêu chí ({assessment_missing_codes}). Chọn Không đạt Mức 1, Mức 1 "
+        "hoặc Mức 2 cho từng tiêu chí: thiếu mức thì không tính được mức đạt của trường.",
+        ok=lambda t: ~t.assessment_mostly_missing,
+        value="assessment_current_raw",
+    ),
+    Rule(
+        "tt57.plan.too_broad",
+        WARNING,
+        "tt57.info",
+        PLAN_SHEET,
+        "criterion",
+        "Kế hoạch có vấn đề hoặc việc cải tiến cho {planned_count}/15 tiêu chí. Thông tư 57 "
+        "yêu cầu không dàn trải theo toàn bộ tiêu chí mà chỉ chọn các vấn đề trọng tâm (mục "
+        "III.2.b Biểu 2): giữ những vấn đề có tác động trực tiếp đến chất lượng.",
+        ok=lambda t: t.planned_count < NEARLY_ALL_CRITERIA,
+        value="planned_codes",
+    ),
+    Rule(
+        "tt57.reviews.point_missing",
+        WARNING,
+        "tt57.info",
+        REVIEWS_SHEET,
+        "when",
+        "Trang Theo dõi chưa có dòng {review_points_missing}. Kế hoạch rà soát ít nhất 02 lần "
+        "trong năm học (cuối học kỳ I và cuối năm học): giữ các dòng này để ghi kết quả rà soát.",
+        ok=lambda t: blank(t.review_points_missing),
+        value="review_points_missing",
+    ),
+    # Tự đánh giá
+    Rule(
+        "tt57.assessment.criterion_invalid",
+        ERROR,
+        "tt57.assessment",
+        ASSESSMENT_SHEET,
+        "criterion",
+        "Mã tiêu chí '{value}' chưa đúng: {error}.",
+        ok=lambda t: blank(t.criterion_error),
+    ),
+    Rule(
+        "tt57.assessment.criterion_not_in_appendix",
+        ERROR,
+        "tt57.assessment",
+        ASSESSMENT_SHEET,
+        "criterion",
+        "Tiêu chí {criterion} không có trong {circular} (15 tiêu chí, từ 1.1 đến 4.3). Xóa dòng "
+        "này hoặc sửa mã tiêu chí.",
+        ok=lambda t: blank(t.criterion) | ~t.known_circular | t.in_circular,
+    ),
+    Rule(
+        "tt57.assessment.duplicate_criterion",
+        WARNING,
+        "tt57.assessment",
+        ASSESSMENT_SHEET,
+        "criterion",
+        "Tiêu chí {criterion} có nhiều hơn một dòng trong trang Tự đánh giá. Chỉ giữ một dòng.",
+        ok=lambda t: ~t.duplicate,
+    ),
+    Rule(
+        "tt57.assessment.current_missing",
+        WARNING,
+        "tt57.assessment",
+        ASSESSMENT_SHEET,
+        "current",
+        "Chưa chọn mức hiện tại của tiêu chí {criterion}. Chọn Không đạt Mức 1, Mức 1 hoặc "
+        "Mức 2 theo báo cáo tự đánh giá.",
+        ok=lambda t: given(t.current_raw) | t.mostly_missing | blank(t.criterion),
+    ),
+    Rule(
+        "tt57.assessment.current_invalid",
+        ERROR,
+        "tt57.assessment",
+        ASSESSMENT_SHEET,
+        "current",
+        "Mức hiện tại '{value}' chưa đúng: {error}.",
+        ok=lambda t: blank(t.current_error),
+    ),
+    Rule(
+        "tt57.assessment.target_invalid",
+        ERROR,
+        "tt57.assessment",
+        ASSESSMENT_SHEET,
+        "target",
+        "Mức cần đạt '{value}' chưa đúng: {error}.",
+        ok=lambda t: blank(t.target_error),
+    ),
+    Rule(
+        "tt57.assessment.target_below_current",
+        ERROR,
+        "tt57.assessment",
+        ASSESSMENT_SHEET,
+        "target",
+        "Mức cần đạt ({target_label}) thấp hơn mức hiện tại ({current_label}) của tiêu chí "
+        "{criterion}. Chọn mức cao hơn mức hiện tại, hoặc để trống nếu tiêu chí không cần nâng.",
+        ok=lambda t: blank(t.target) | blank(t.current) | (t.target >= t.current),
+    ),
+    Rule(
+        "tt57.assessment.target_not_above",
+        WARNING,
+        "tt57.assessment",
+        ASSESSMENT_SHEET,
+        "target",
+        "Tiêu chí {criterion} đã ở {current_label}: mức cần đạt chỉ ghi khi cần nâng mức. Để "
+        "trống ô này (tiêu chí đã đạt Mức 2 thì không ghi mức cần đạt).",
+        ok=lambda t: blank(t.target) | blank(t.current) | (t.target != t.current),
+    ),
+    Rule(
+        "tt57.assessment.compulsory_unplanned",
+        ERROR,
+        "tt57.assessment",
+        ASSESSMENT_SHEET,
+        "target",
+        "Tiêu chí {criterion} là tiêu chí bắt buộc, đang ở {current_label} và cần đạt "
+        "{target_label} nhưng chưa có {missing_plan}. Thêm vấn đề trọng tâm (trang Vấn đề trọng "
+        "tâm, cột Tiêu chí liên quan) và việc cải tiến (trang Kế hoạch) cho tiêu chí này.",
+        ok=lambda t: (
+            ~t.compulsory
+            | blank(t.target)
+            | blank(t.current)
+            | (t.target <= t.current)
+            | (t.planned_by_issue & t.planned_by_item)
+        ),
+    ),
+    # Vấn đề trọng tâm
+    Rule(
+        "tt57.issue.standard_missing",
+        ERROR,
+        "tt57.issues",
+        ISSUES_SHEET,
+        "standard",
+        "Vấn đề {tt} chưa ghi tiêu chuẩn. Chọn số tiêu chuẩn (1 đến 4) mà vấn đề thuộc về.",
+        ok=lambda t: given(t.standard_raw),
+    ),
+    Rule(
+        "tt57.issue.standard_invalid",
+        ERROR,
+        "tt57.issues",
+        ISSUES_SHEET,
+        "standard",
+        "Tiêu chuẩn '{value}' của vấn đề {tt} chưa đúng: {error}.",
+        ok=lambda t: blank(t.standard_error),
+    ),
+    Rule(
+        "tt57.issue.standard_unknown",
+        ERROR,
+        "tt57.issues",
+        ISSUES_SHEET,
+        "standard",
+        "Thông tư 57 chỉ có 4 tiêu chuẩn; vấn đề {tt} ghi tiêu chuẩn {standard}. Chọn từ 1 đến 4.",
+        ok=lambda t: blank(t.standard) | t.standard_known,
+    ),
+    Rule(
+        "tt57.issue.criteria_invalid",
+        ERROR,
+        "tt57.issues",
+        ISSUES_SHEET,
+        "criteria",
+        "Tiêu chí liên quan '{value}' của vấn đề {tt} chưa đúng: {error}.",
+        ok=lambda t: blank(t.criteria_error),
+    ),
+    Rule(
+        "tt57.issue.criteria_not_in_appendix",
+        ERROR,
+        "tt57.issues",
+        ISSUES_SHEET,
+        "criteria",
+        "Vấn đề {tt} ghi tiêu chí {criteria_unknown}, không có trong {circular} (15 tiêu chí, "
+        "từ 1.1 đến 4.3). Sửa mã tiêu chí.",
+        ok=lambda t: blank(t.criteria_unknown),
+    ),
+    Rule(
+        "tt57.issue.criteria_other_standard",
+        WARNING,
+        "tt57.issues",
+        ISSUES_SHEET,
+        "criteria",
+        "Vấn đề {tt} thuộc tiêu chuẩn {standard} nhưng ghi tiêu chí {criteria_other_standard} "
+        "của tiêu chuẩn khác. Mỗi vấn đề gắn với một tiêu chuẩn: tách thành vấn đề riêng hoặc "
+        "sửa tiêu chuẩn.",
+        ok=lambda t: blank(t.criteria_other_standard),
+    ),
+    Rule(
+        "tt57.issue.shortcoming_missing",
+        ERROR,
+        "tt57.issues",
+        ISSUES_SHEET,
+        "shortcoming",
+        "Vấn đề {tt} chưa ghi điểm hạn chế. Ghi hạn chế trọng tâm cần cải tiến (và nguyên "
+        "nhân) theo báo cáo tự đánh giá.",
+        ok=lambda t: given(t.shortcoming),
+    ),
+    # Kế hoạch (table V)
+    Rule(
+        "tt57.item.issue_missing",
+        ERROR,
+        "tt57.items",
+        PLAN_SHEET,
+        "issue",
+        "Dòng kế hoạch chưa ghi vấn đề. Ghi số TT của vấn đề trọng tâm mà hoạt động này cải "
+        "tiến (trang Vấn đề trọng tâm).",
+        ok=lambda t: given(t.issue_raw),
+    ),
+    Rule(
+        "tt57.item.issue_invalid",
+        ERROR,
+        "tt57.items",
+        PLAN_SHEET,
+        "issue",
+        "Vấn đề '{value}' chưa đúng: {error}.",
+        ok=lambda t: blank(t.issue_error),
+    ),
+    Rule(
+        "tt57.item.issue_unknown",
+        ERROR,
+        "tt57.items",
+        PLAN_SHEET,
+        "issue",
+        "Vấn đề {issue} chưa có ở trang Vấn đề trọng tâm. Ghi vấn đề đó (tiêu chuẩn, hạn chế, "
+        "nguyên nhân) hoặc sửa số vấn đề của dòng này.",
+        ok=lambda t: blank(t.issue) | t.issue_exists,
+    ),
+    Rule(
+        "tt57.item.criterion_invalid",
+        ERROR,
+        "tt57.items",
+        PLAN_SHEET,
+        "criterion",
+        "Mã tiêu chí '{value}' chưa đúng: {error}. Chọn mã trong danh sách.",
+        ok=lambda t: blank(t.criterion_error),
+    ),
+    Rule(
+        "tt57.item.criterion_from_2018",
+        ERROR,
+        "tt57.items",
+        PLAN_SHEET,
+        "criterion",
+        "Tiêu chí {criterion} là mã của {old_circular}, không có trong {circular} (15 tiêu chí, "
+        "từ 1.1 đến 4.3). Chọn tiêu chí tương ứng của Thông tư 57 trong danh sách.",
+        ok=lambda t: blank(t.criterion) | ~t.known_circular | t.in_circular | blank(t.old_circular),
+    ),
+    Rule(
+        "tt57.item.criterion_not_in_appendix",
+        ERROR,
+        "tt57.items",
+        PLAN_SHEET,
+        "criterion",
+        "Tiêu chí {criterion} không có trong {circular} (15 tiêu chí, từ 1.1 đến 4.3). Chọn mã "
+        "tiêu chí trong danh sách.",
+        ok=lambda t: blank(t.criterion) | ~t.known_circular | t.in_circular | given(t.old_circular),
+    ),
+    Rule(
+        "tt57.item.criterion_other_standard",
+        WARNING,
+        "tt57.items",
+        PLAN_SHEET,
+        "criterion",
+        "Tiêu chí {criterion} thuộc tiêu chuẩn {criterion_standard}, còn vấn đề {issue} thuộc "
+        "tiêu chuẩn {issue_standard}. Kiểm tra lại số vấn đề hoặc mã tiêu chí.",
+        ok=lambda t: (
+            blank(t.criterion_standard)
+            | blank(t.issue_standard)
+            | (t.criterion_standard == t.issue_standard)
+        ),
+    ),
+    *(
+        Rule(
+            f"tt57.item.{key}_missing",
+            ERROR,
+            "tt57.items",
+            PLAN_SHEET,
+            key,
+            f"Dòng kế hoạch chưa ghi {what}. {how}",
+            ok=lambda t, key=key: given(t[key]),
+        )
+        for key, what, how in (
+            ("content", "nội dung cải tiến", "Ghi nội dung cần cải tiến (cột 2 của mục V)."),
+            ("objective", "mục tiêu cải tiến", "Ghi kết quả hướng tới, đo được nếu có thể."),
+            ("activities", "hoạt động/giải pháp", "Ghi các hoạt động, giải pháp sẽ thực hiện."),
+            (
+                "indicator",
+                "chỉ số đánh giá kết quả",
+                "Ghi chỉ số để biết đã đạt mục tiêu (ví dụ tỷ lệ %, số lượng).",
+            ),
+            ("owner", "đơn vị/cá nhân phụ trách", "Ghi người hoặc bộ phận chịu trách nhiệm."),
+        )
+    ),
+    Rule(
+        "tt57.item.start_missing",
+        ERROR,
+        "tt57.items",
+        PLAN_SHEET,
+        "start",
+        "Chưa ghi tháng bắt đầu. Nhập tháng/năm, ví dụ 9/2026.",
+        ok=lambda t: given(t.start_raw),
+    ),
+    Rule(
+        "tt57.item.start_invalid",
+        ERROR,
+        "tt57.items",
+        PLAN_SHEET,
+        "start",
+        "Tháng bắt đầu '{value}' chưa đúng: {error}. Nhập tháng/năm, ví dụ 9/2026.",
+        ok=lambda t: blank(t.start_error),
+    ),
+    Rule(
+        "tt57.item.end_missing",
+        ERROR,
+        "tt57.items",
+        PLAN_SHEET,
+        "end",
+        "Chưa ghi tháng hoàn thành. Nhập tháng/năm, ví dụ 5/2027.",
+        ok=lambda t: given(t.end_raw),
+    ),
+    Rule(
+        "tt57.item.end_invalid",
+        ERROR,
+        "tt57.items",
+        PLAN_SHEET,
+        "end",
+        "Tháng hoàn thành '{value}' chưa đúng: {error}. Nhập tháng/năm, ví dụ 5/2027.",
+        ok=lambda t: blank(t.end_error),
+    ),
+    Rule(
+        "tt57.item.end_before_start",
+        ERROR,
+        "tt57.items",
+        PLAN_SHEET,
+        "end",
+        "Tháng hoàn thành ({end_label}) trước tháng bắt đầu ({start_label}). Sửa lại một trong "
+        "hai ô.",
+        ok=lambda t: blank(t.start) | blank(t.end) | (t.end >= t.start),
+    ),
+    Rule(
+        "tt57.item.start_outside_year",
+        WARNING,
+        "tt57.items",
+        PLAN_SHEET,
+        "start",
+        "Tháng bắt đầu {start_label} nằm ngoài năm học của kế hoạch ({period_label}). Kế hoạch "
+        "Thông tư 57 làm theo từng năm học: kiểm tra lại tháng hoặc năm học.",
+        ok=lambda t: (
+            blank(t.start)
+            | blank(t.period_start)
+            | ((t.start >= t.period_start) & (t.start <= t.period_end))
+        ),
+    ),
+    Rule(
+        "tt57.item.end_outside_year",
+        WARNING,
+        "tt57.items",
+        PLAN_SHEET,
+        "end",
+        "Tháng hoàn thành {end_label} nằm ngoài năm học của kế hoạch ({period_label}). Việc "
+        "kéo dài sang năm sau thì chuyển vào kế hoạch năm học tiếp theo.",
+        ok=lambda t: (
+            blank(t.end)
+            | blank(t.period_start)
+            | ((t.end >= t.period_start) & (t.end <= t.period_end))
+        ),
+    ),
+    Rule(
+        "tt57.item.evidence_old_code",
+        WARNING,
+        "tt57.items",
+        PLAN_SHEET,
+        "evidence",
+        "Mã minh chứng {evidence_old_text} theo cách ghi của năm 2018. Thông tư 57 ghi mã dạng "
+        "MC.tiêu chuẩn.tiêu chí.số thứ tự trong ngoặc đơn: {evidence_new_text}.",
+        ok=lambda t: blank(t.evidence_old_text),
+        value="evidence",
+    ),
+    Rule(
+        "tt57.item.evidence_malformed",
+        WARNING,
+        "tt57.items",
+        PLAN_SHEET,
+        "evidence",
+        "Mã minh chứng {evidence_malformed_text} chưa đúng dạng MC.x.y.zz (ví dụ MC.1.4.01: tiêu "
+        "chuẩn 1, tiêu chí 1.4, minh chứng số 01).",
+        ok=lambda t: blank(t.evidence_malformed_text),
+        value="evidence",
+    ),
+    Rule(
+        "tt57.item.progress_unknown",
+        WARNING,
+        "tt57.items",
+        PLAN_SHEET,
+        "progress",
+        "Mức độ thực hiện '{value}' {error}. Nên chọn trong danh sách để tổng hợp được tiến độ; "
+        "ghi chú thêm ở cột Ghi chú.",
+        ok=lambda t: blank(t.progress_error),
+    ),
+    # Theo dõi (table VI)
+    Rule(
+        "tt57.review.date_invalid",
+        WARNING,
+        "tt57.reviews",
+        REVIEWS_SHEET,
+        "date",
+        "Ngày rà soát '{value}' chưa đúng: {error}.",
+        ok=lambda t: blank(t.date_error),
+    ),
+    Rule(
+        "tt57.review.date_outside_year",
+        WARNING,
+        "tt57.reviews",
+        REVIEWS_SHEET,
+        "date",
+        "Ngày rà soát {date_label} nằm ngoài năm học của kế hoạch ({period_label}). Kiểm tra "
+        "lại ngày.",
+        ok=lambda t: (
+            blank(t.date_month)
+            | blank(t.period_start)
+            | ((t.date_month >= t.period_start) & (t.date_month <= t.period_end))
+        ),
     ),
     # ------------------------------------------------------------ files of a roll-up
     Rule(

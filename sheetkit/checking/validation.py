@@ -15,13 +15,24 @@ import pandas as pd
 import pandera.pandas as pa
 
 from ..model import contract
-from ..model.contract import SHEET_ASSESSMENT, SHEET_INFO, SHEET_PLAN
+from ..model.contract import (
+    SHEET_ASSESSMENT,
+    SHEET_INFO,
+    SHEET_ISSUES,
+    SHEET_PLAN,
+    SHEET_REVIEWS,
+)
 from ..model.findings import SEVERITY_ORDER, Finding, display_value
 from ..model.plan import Plan
 from ..reading.parsing import is_blank, level_label, month_label, school_year_label
 from ..validators import rules as rules_module
 from ..validators.schemas import SCHEMAS
 from ..validators.titles import title_issue
+
+# Tables with one row per plan: a finding takes its cell from the fact (``<column>_cell``).
+PLAN_WIDE_TABLES = ("info", "tt57.info")
+# Findings are listed in the order a school reads its workbook.
+SHEET_ORDER = ("", SHEET_INFO, SHEET_ASSESSMENT, SHEET_ISSUES, SHEET_PLAN, SHEET_REVIEWS)
 
 
 def check_plan(plan: Plan) -> list[Finding]:
@@ -38,7 +49,7 @@ def check_plans(plans: list[Plan]) -> list[list[Finding]]:
             continue
         for plan_index, finding in _run(table_name, frame, plans):
             results[plan_index].append(finding)
-    sheet_order = {"": 0, SHEET_INFO: 1, SHEET_ASSESSMENT: 2, SHEET_PLAN: 3}
+    sheet_order = {sheet: n for n, sheet in enumerate(SHEET_ORDER)}
     for findings in results:
         findings.sort(
             key=lambda f: (sheet_order.get(f.sheet, 9), f.row or 0, SEVERITY_ORDER[f.severity])
@@ -50,10 +61,14 @@ def check_plans(plans: list[Plan]) -> list[list[Finding]]:
 
 
 def prepare_tables(plans: list[Plan]) -> dict[str, pd.DataFrame]:
+    """Every table the rules run over: the 2018 plans', the TT57 plans' and legacy cells."""
+    from . import tt57
+
     return {
         "info": _info_table(plans),
         "assessment": _assessment_table(plans),
         "items": _items_table(plans),
+        **tt57.tables(plans),
         "legacy": _legacy_table(plans),
     }
 
@@ -61,7 +76,7 @@ def prepare_tables(plans: list[Plan]) -> dict[str, pd.DataFrame]:
 def _info_table(plans: list[Plan]) -> pd.DataFrame:
     records = []
     for i, plan in enumerate(plans):
-        if SHEET_INFO not in plan.sheet_names:
+        if SHEET_INFO not in plan.sheet_names or plan.is_tt57:
             continue  # the missing sheet is one structure finding, not a dozen
         record: dict[str, Any] = {"plan": i}
         for key, item in plan.info.items():
@@ -124,7 +139,10 @@ def _circular_columns(frame: pd.DataFrame, plans: list[Plan]) -> pd.DataFrame:
 def _stack(plans: list[Plan], attribute: str) -> pd.DataFrame:
     """One table of every plan's rows, the ``plan`` column saying whose row it is."""
     records = [
-        {**record, "plan": i} for i, plan in enumerate(plans) for record in getattr(plan, attribute)
+        {**record, "plan": i}
+        for i, plan in enumerate(plans)
+        if not plan.is_tt57
+        for record in getattr(plan, attribute)
     ]
     return pd.DataFrame.from_records(records) if records else pd.DataFrame()
 
@@ -247,7 +265,8 @@ def _finding(rule, row: dict[str, Any], plan: Plan) -> Finding:
     values = {k: ("" if is_blank(v) else v) for k, v in row.items()}
     sheet = rule.sheet or values.get("sheet", "")
     column_key = rule.column or values.get("column") or None
-    if rule.table == "info":
+    plan_wide = rule.table in PLAN_WIDE_TABLES
+    if plan_wide:
         cell = values.get(f"{column_key}_cell") or None
     else:
         cell = plan.cell(sheet, column_key, int(row["row"])) if column_key else None
@@ -256,7 +275,7 @@ def _finding(rule, row: dict[str, Any], plan: Plan) -> Finding:
     values["value"] = display_value(raw) if raw != "" else ""
     # {error}: why the reader could not understand the cell (the parser's own words).
     values.setdefault("error", values.get(f"{column_key}_error", ""))
-    excel_row = int(row["row"]) if rule.table != "info" else _row_of(cell)
+    excel_row = _row_of(cell) if plan_wide else int(row["row"])
     item = values.get("item")
     return Finding(
         severity=rule.severity,
@@ -264,7 +283,7 @@ def _finding(rule, row: dict[str, Any], plan: Plan) -> Finding:
         sheet=sheet,
         cell=cell,
         row=excel_row,
-        column=contract.headers(sheet).get(column_key, column_key),
+        column=contract.headers(sheet, plan.layout).get(column_key, column_key),
         item=int(item) if item != "" and item is not None else None,
         criterion=values.get("criterion") or None,
         value=None if raw == "" else display_value(raw),

@@ -91,6 +91,7 @@ class Field:
     prompt: tuple[str, str] | None = None
     dropdown_error: str | None = None
     in_template: bool = True  # False: read when a workbook has it, never written by templates
+    strict: bool = True  # a dropdown refuses other values (False: warns, accepts)
 
 
 @dataclass(frozen=True)
@@ -763,6 +764,7 @@ PLAN_COLUMNS_TT57: tuple[PlanField, ...] = (
             "Ghi khi rà soát (cuối học kỳ I, cuối năm học): chọn trong danh sách.",
         ),
         dropdown_error="Nên chọn một mức trong danh sách; vẫn có thể ghi khác (sheetkit sẽ nhắc).",
+        strict=False,
         rollup=(("progress", SummaryColumn("Mức độ thực hiện", 16)),),
         printed="progress",
     ),

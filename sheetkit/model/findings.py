@@ -109,11 +109,13 @@ def display_value(value: Any) -> Any:
     return value
 
 
-def to_json(file: str, report: Report) -> str:
+def to_json(file: str, report: Report, extra: dict[str, Any] | None = None) -> str:
+    """The JSON contract of design.md; ``extra`` adds plan facts (``school_level`` under TT57)."""
     doc = {
         "file": file,
         "findings": [f.to_dict() for f in report.findings],
         "summary": {"errors": report.errors, "warnings": report.warnings},
+        **(extra or {}),
     }
     return json.dumps(doc, ensure_ascii=False, indent=2)
 
@@ -133,9 +135,15 @@ def _repeated_rules(group: list[Finding]) -> set[str]:
     return {r for r, n in counts.items() if n >= REPEAT_THRESHOLD and len(messages.get(r, ())) == 1}
 
 
-def to_text(file: str, report: Report) -> str:
-    """Findings grouped by sheet: where, what was typed, what to do."""
+def to_text(file: str, report: Report, headline: str | None = None) -> str:
+    """Findings grouped by sheet: where, what was typed, what to do.
+
+    ``headline``: one line about the plan shown under the file name (the
+    school's level under TT57).
+    """
     lines = [f"Kiểm tra: {file}"]
+    if headline:
+        lines.append(headline)
     sheets: dict[str, list[Finding]] = {}
     for f in report.findings:
         sheets.setdefault(f.sheet or "(tệp)", []).append(f)

@@ -49,6 +49,7 @@ class Plan:
     # Rows of each table sheet, by table key ("assessment", "items"; TT57: "issues", "reviews").
     records: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     columns: dict[str, dict[str, str]] = field(default_factory=dict)
+    header_rows: dict[str, int] = field(default_factory=dict)  # sheet -> Excel row of its headers
     sheet_names: dict[str, str] = field(default_factory=dict)
     legacy_cells: list[dict[str, Any]] = field(default_factory=list)
     structure: list[Finding] = field(default_factory=list)  # findings from reading

@@ -145,6 +145,7 @@ def plan_from_workbook(book: Workbook, source: str = "") -> Plan:
                 )
             continue
         plan.columns[table.sheet] = {key: column_letter(col) for key, col in mapping.items()}
+        plan.header_rows[table.sheet] = header_row + 1
         plan.records[table.key] = _table_rows(
             grid, header_row, mapping, table, value_parsers, legacy
         )

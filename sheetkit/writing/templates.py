@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..excel.macros import (
@@ -37,7 +38,11 @@ from ..reading.sources import column_letter
 from .files import UsageError, atomic_path
 from .layout import LINE_HEIGHT, row_height
 
-TEMPLATE_NAMES = ("mam-non", "tieu-hoc", "trung-hoc")
+TEMPLATE_NAMES = ("mam-non", "tieu-hoc", "trung-hoc")  # the 2018 circulars' templates
+TT57_TEMPLATE_NAMES = tuple(
+    catalog.TT57_TEMPLATES
+)  # mam-non, tieu-hoc, thcs, thpt, pho-thong, gdtx
+CIRCULAR_IDS = ("tt57-2026", "tt17-2018", "tt18-2018", "tt19-2018")  # what --circular accepts
 DISTRICT_TEMPLATE = "tong-hop"
 PLAN_ROWS = 200  # rows with dropdowns and formulas in Kế hoạch
 PLAN_HEADER_ROW = 3  # 0-based: Excel row 4
@@ -99,30 +104,73 @@ def guide_lines(circular: catalog.Circular) -> list[tuple[str, str]]:
     ]
 
 
-def build_template(name: str, path: str | os.PathLike[str], data: PlanData | None = None) -> Path:
-    """Write the template for ``name`` (mam-non, tieu-hoc, trung-hoc, tong-hop) to ``path``.
+def resolve_template(name: str, circular: str | None = None) -> tuple[catalog.Circular, str | None]:
+    """(circular, the Cấp học it pre-fills) of a template name under a circular.
 
-    A ``.xlsm`` path gives the macro-enabled workbook with buttons (the only
-    kind of tong-hop, the district workbook). With ``data`` a plan template
-    comes pre-filled, as if a school had typed it: ``{"info": {field key:
-    value}, "assessment": {code: level or {"current": ..., "note": ...}},
-    "items": [{column key: value}]}``. Values are written as typed (text
-    stays text); formulas get their results cached.
+    Without ``circular`` the regulation in force is used, Thông tư 57/2026
+    (the phổ thông levels share its Phụ lục II, Cấp học pre-filled); only the
+    2018 name "trung-hoc" still means Thông tư 18/2018. ``circular`` is one of
+    CIRCULAR_IDS.
     """
-    if name not in (*TEMPLATE_NAMES, DISTRICT_TEMPLATE):
-        choices = ", ".join((*TEMPLATE_NAMES, DISTRICT_TEMPLATE))
-        raise UsageError(f"không có mẫu '{name}'; chọn một trong: {choices}")
+    if circular in (None, "tt57-2026"):
+        if name in catalog.TT57_TEMPLATES:
+            level = catalog.TT57_TEMPLATES[name]
+            return catalog.for_school_level(level, catalog.FAMILY_TT57), level
+        if circular is None and name == "trung-hoc":
+            return catalog.by_id("tt18-2018"), None
+        choices = ", ".join(TT57_TEMPLATE_NAMES)
+        raise UsageError(f"không có mẫu '{name}' theo Thông tư 57/2026; chọn một trong: {choices}")
+    if circular not in CIRCULAR_IDS:
+        raise UsageError(
+            f"không có thông tư '{circular}'; chọn một trong: {', '.join(CIRCULAR_IDS)}"
+        )
+    chosen = catalog.by_id(circular)
+    if name == chosen.template:
+        return chosen, None
+    level = catalog.TT57_TEMPLATES.get(name)
+    if level in chosen.school_levels:
+        return chosen, level
+    raise UsageError(
+        f"{chosen.short_name} không có mẫu '{name}' (mẫu của thông tư này: {chosen.template})"
+    )
+
+
+def build_template(
+    name: str,
+    path: str | os.PathLike[str],
+    data: PlanData | None = None,
+    circular: str | None = None,
+) -> Path:
+    """Write the template ``name`` to ``path``: a school level, or tong-hop (the district workbook).
+
+    Levels: mam-non, tieu-hoc, thcs, thpt, pho-thong, gdtx under Thông tư
+    57/2026 (the default); with ``circular`` (tt17-2018, tt18-2018,
+    tt19-2018) the 2018 templates mam-non, tieu-hoc, trung-hoc. A ``.xlsm``
+    path gives the macro-enabled workbook with buttons (the only kind of
+    tong-hop). With ``data`` a plan template comes pre-filled, as if a school
+    had typed it: ``{"info": {field key: value}, "assessment": {code: level
+    or {"current": ..., "target": ..., "note": ...}}, "items": [{column key:
+    value}]}`` and under TT57 also ``"issues"`` and ``"reviews"``. Values are
+    written as typed (text stays text); formulas get their results cached.
+    """
     path = Path(path)
     macros = path.suffix.lower() == ".xlsm"
     if name == DISTRICT_TEMPLATE and not macros:
         raise UsageError("sổ tổng hợp có nút bấm nên phải có đuôi .xlsm")
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise UsageError("tệp mẫu phải có đuôi .xlsx (hoặc .xlsm để có nút bấm)")
-    with atomic_path(path) as tmp:
-        if name == DISTRICT_TEMPLATE:
+    if name == DISTRICT_TEMPLATE:
+        with atomic_path(path) as tmp:
             _write_district(tmp)
+        return path
+    chosen, level = resolve_template(name, circular)
+    with atomic_path(path) as tmp:
+        if chosen.family_id == catalog.FAMILY_TT57:
+            from .template_tt57 import write_tt57
+
+            write_tt57(chosen, level or chosen.school_levels[0], tmp, data or {}, macros)
         else:
-            _write(catalog.for_template(name), tmp, data or {}, macros)
+            _write(chosen, tmp, data or {}, macros, level)
     return path
 
 
@@ -156,7 +204,9 @@ def _new_workbook(path: Path, title: str, subject: str | None = None):
     return wb
 
 
-def _write(circular: catalog.Circular, path: Path, data: PlanData, macros: bool = False) -> None:
+def _write(
+    circular: catalog.Circular, path: Path, data: PlanData, macros: bool = False, level=None
+) -> None:
     wb = _new_workbook(path, "Kế hoạch cải tiến chất lượng giáo dục", circular.short_name)
     fmt = _formats(wb)
 
@@ -175,7 +225,7 @@ def _write(circular: catalog.Circular, path: Path, data: PlanData, macros: bool 
     notes = {
         code: v.get("note") for code, v in data.get("assessment", {}).items() if isinstance(v, dict)
     }
-    _write_info(info, circular, fmt, data.get("info", {}))
+    _write_info(info, circular, fmt, data.get("info", {}), level)
     _write_assessment(wb, assessment, circular, fmt, n_criteria, levels, notes)
     _write_plan(plan, circular, fmt, data.get("items", []), levels)
     info.activate()
@@ -305,7 +355,9 @@ def _button_rows(ws, row: int, buttons: tuple[Button, ...], fmt, commands: str) 
     return row + len(buttons) + 2
 
 
-def _write_info(ws, circular: catalog.Circular, fmt, values: dict) -> None:
+def _write_info(
+    ws, circular: catalog.Circular, fmt, values: dict, level: str | None = None
+) -> None:
     ws.set_column(0, 0, 24)
     ws.set_column(1, 1, 48)
     ws.set_column(2, 2, 58)
@@ -318,8 +370,10 @@ def _write_info(ws, circular: catalog.Circular, fmt, values: dict) -> None:
     for r, field in enumerate(fields, start=3):
         ws.write_string(r, 0, field.label, fmt["label"])
         value = values.get(field.key)
-        if value is None and field.key == "school_level" and len(circular.school_levels) == 1:
-            value = circular.school_levels[0]
+        if value is None and field.key == "school_level":
+            value = level or (
+                circular.school_levels[0] if len(circular.school_levels) == 1 else None
+            )
         _write_value(ws, r, 1, value, fmt[field.style])
         ws.set_row(r, 20)
         ws.write_string(r, 2, field.hint, fmt["hint"])
@@ -353,7 +407,7 @@ def _field_validation(ws, r1, c1, r2, c2, field: Field, circular: catalog.Circul
             "input_message": message[:255],
             "error_title": "Giá trị không có trong danh sách"[:32],
             "error_message": error.format(circular=circular.short_name)[:225],
-            "error_type": "stop",
+            "error_type": "stop" if field.strict else "warning",
         },
     )
 
@@ -519,15 +573,39 @@ def _write_district(path: Path) -> None:
     wb.close()
 
 
-def write_all(folder: str | os.PathLike[str]) -> list[Path]:
-    """The committed templates: ke-hoach-<name>.xlsx and .xlsm, and tong-hop.xlsm."""
-    folder = Path(folder)
-    written = [
-        build_template(name, folder / f"ke-hoach-{name}{suffix}")
+LEGACY_FOLDER = "thong-tu-2018"  # the 2018 circulars' templates, beside the ones in force
+
+
+@dataclass(frozen=True)
+class Committed:
+    """A template committed in workbook_templates/."""
+
+    path: str  # under workbook_templates/
+    name: str  # the template name
+    circular: str | None  # None: the regulation in force (Thông tư 57/2026), or tong-hop
+
+    def build(self, target: str | os.PathLike[str]) -> Path:
+        return build_template(self.name, target, circular=self.circular)
+
+
+def committed_templates() -> list[Committed]:
+    """Every committed template: Thông tư 57/2026 at the top, the 2018 ones in thong-tu-2018/."""
+    found = [
+        Committed(f"ke-hoach-{name}{suffix}", name, None)
+        for name in TT57_TEMPLATE_NAMES
+        for suffix in (".xlsx", ".xlsm")
+    ]
+    found += [
+        Committed(f"{LEGACY_FOLDER}/ke-hoach-{name}{suffix}", name, catalog.for_template(name).id)
         for name in TEMPLATE_NAMES
         for suffix in (".xlsx", ".xlsm")
     ]
-    return [*written, build_template(DISTRICT_TEMPLATE, folder / f"{DISTRICT_TEMPLATE}.xlsm")]
+    return [*found, Committed(f"{DISTRICT_TEMPLATE}.xlsm", DISTRICT_TEMPLATE, None)]
+
+
+def write_all(folder: str | os.PathLike[str]) -> list[Path]:
+    """Write every committed template into ``folder`` (workbook_templates)."""
+    return [c.build(Path(folder) / c.path) for c in committed_templates()]
 
 
 if __name__ == "__main__":  # python -m sheetkit.templates workbook_templates
