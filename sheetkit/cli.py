@@ -18,6 +18,17 @@ from pathlib import Path
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3, 4
 EXIT_INTERRUPTED = 130
+TEMPLATE_CHOICES = [
+    "mam-non",
+    "tieu-hoc",
+    "thcs",
+    "thpt",
+    "pho-thong",
+    "gdtx",
+    "trung-hoc",
+    "tong-hop",
+]
+CIRCULAR_CHOICES = ["tt57-2026", "tt17-2018", "tt18-2018", "tt19-2018"]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -37,11 +48,27 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="LỆNH", parser_class=_Parser)
 
     p = sub.add_parser(
-        "template", help="tạo mẫu kế hoạch cho một cấp học, hoặc sổ tổng hợp của Phòng (tong-hop)"
+        "template",
+        help="tạo mẫu kế hoạch cho một cấp học, hoặc sổ tổng hợp (tong-hop)",
+        description="Tạo mẫu kế hoạch theo Thông tư 57/2026/TT-BGDĐT (mặc định) hoặc theo "
+        "Thông tư 17, 18, 19/2018 (--circular).",
     )
-    p.add_argument("level", choices=["mam-non", "tieu-hoc", "trung-hoc", "tong-hop"], metavar="MẪU")
+    p.add_argument(
+        "level",
+        choices=TEMPLATE_CHOICES,
+        metavar="MẪU",
+        help="mam-non, tieu-hoc, thcs, thpt, pho-thong (trường nhiều cấp học), gdtx; "
+        "trung-hoc (chỉ với Thông tư 18/2018); tong-hop (sổ tổng hợp, .xlsm)",
+    )
     p.add_argument(
         "-o", "--output", required=True, help="tệp sẽ tạo: .xlsx, hoặc .xlsm (có nút bấm)"
+    )
+    p.add_argument(
+        "--circular",
+        choices=CIRCULAR_CHOICES,
+        metavar="THÔNG_TƯ",
+        help="tt57-2026 (mặc định, quy định hiện hành), hoặc tt17-2018, tt18-2018, tt19-2018 "
+        "cho kế hoạch theo quy định cũ",
     )
 
     p = sub.add_parser("check", help="kiểm tra một tệp kế hoạch")
@@ -101,10 +128,15 @@ def main(argv: list[str] | None = None) -> int:
 
 @command
 def cmd_template(args) -> int:
-    from .writing.templates import build_template
+    from .writing.templates import DISTRICT_TEMPLATE, build_template, resolve_template
 
-    output = build_template(args.level, args.output)
-    print(f"Đã tạo mẫu {args.level}: {output}")
+    output = build_template(args.level, args.output, circular=args.circular)
+    if args.level == DISTRICT_TEMPLATE:
+        print(f"Đã tạo sổ tổng hợp: {output}")
+    else:
+        circular, level = resolve_template(args.level, args.circular)
+        what = f"{level or ', '.join(circular.school_levels)} theo {circular.short_name}"
+        print(f"Đã tạo mẫu kế hoạch {what}: {output}")
     return EXIT_OK
 
 

@@ -350,26 +350,38 @@ def _write_assessment(wb, ws, circular: catalog.Circular, fmt, data: dict) -> No
     n_others = len(circular.criteria) - n_compulsory
     from ..validators.school_level import OTHERS_NEEDED
 
+    at_least_1 = '">=1"'
+
+    # "The others" are counted as all minus the compulsory ones: LibreOffice's COUNTIFS
+    # does not count empty cells for a "<>x" criterion, Excel's does.
+    def count(levels: str, criterion: str, compulsory_only: bool = False) -> str:
+        compulsory_count = f'COUNTIFS({bb},"x",{levels},{criterion})'
+        if compulsory_only:
+            return compulsory_count
+        return f"(COUNTIF({levels},{criterion})-{compulsory_count})"
+
     def level_formula(levels: str) -> str:
+        n = len(circular.criteria)
         return (
-            f'IF(COUNT({levels})<{len(circular.criteria)},"Chưa đủ: còn "&'
-            f'({len(circular.criteria)}-COUNT({levels}))&" tiêu chí chưa chọn mức hiện tại",'
-            f'IF(AND(COUNTIFS({bb},"x",{levels},2)={n_compulsory},'
-            f'COUNTIFS({bb},"<>x",{levels},2)>={OTHERS_NEEDED},COUNTIFS({bb},"<>x",{levels},0)=0),'
-            f'"Mức 2",IF(AND(COUNTIFS({bb},"x",{levels},">=1")={n_compulsory},'
-            f'COUNTIFS({bb},"<>x",{levels},">=1")>={OTHERS_NEEDED}),"Mức 1","Không đạt Mức 1")))'
+            f'IF(COUNT({levels})<{n},"Chưa đủ: còn "&({n}-COUNT({levels}))&'
+            f'" tiêu chí chưa chọn mức hiện tại",'
+            f"IF(AND({count(levels, 2, True)}={n_compulsory},"
+            f"{count(levels, 2)}>={OTHERS_NEEDED},{count(levels, 0)}=0),"
+            f'"Mức 2",IF(AND({count(levels, at_least_1, True)}={n_compulsory},'
+            f'{count(levels, at_least_1)}>={OTHERS_NEEDED}),"Mức 1",'
+            f'"Không đạt Mức 1")))'
         )
 
     current = level_formula(ms)
     gap = (
         f'=IF(COUNT({ms})<{len(circular.criteria)},"Chọn đủ mức hiện tại của 15 tiêu chí",'
         f'IF(D2="Mức 2","Trường đã đạt Mức 2, mức cao nhất.",IF(D2="Mức 1",'
-        f'"Để đạt Mức 2: "&({n_compulsory}-COUNTIFS({bb},"x",{ms},2))&" tiêu chí bắt buộc chưa '
-        f'đạt Mức 2; cần thêm "&MAX(0,{OTHERS_NEEDED}-COUNTIFS({bb},"<>x",{ms},2))&" trong '
-        f'{n_others} tiêu chí còn lại đạt Mức 2; "&COUNTIFS({bb},"<>x",{ms},0)&" tiêu chí còn '
+        f'"Để đạt Mức 2: "&({n_compulsory}-{count(ms, 2, True)})&" tiêu chí bắt buộc chưa '
+        f'đạt Mức 2; cần thêm "&MAX(0,{OTHERS_NEEDED}-{count(ms, 2)})&" trong '
+        f'{n_others} tiêu chí còn lại đạt Mức 2; "&{count(ms, 0)}&" tiêu chí còn '
         f'lại chưa đạt Mức 1.",'
-        f'"Để đạt Mức 1: "&({n_compulsory}-COUNTIFS({bb},"x",{ms},">=1"))&" tiêu chí bắt buộc '
-        f'chưa đạt Mức 1; cần thêm "&MAX(0,{OTHERS_NEEDED}-COUNTIFS({bb},"<>x",{ms},">=1"))&'
+        f'"Để đạt Mức 1: "&({n_compulsory}-{count(ms, at_least_1, True)})&" tiêu chí bắt buộc '
+        f'chưa đạt Mức 1; cần thêm "&MAX(0,{OTHERS_NEEDED}-{count(ms, at_least_1)})&'
         f'" trong {n_others} tiêu chí còn lại đạt Mức 1.")))'
     )
     labels = (
