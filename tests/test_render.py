@@ -46,7 +46,7 @@ def test_document_header_title_and_signature(build, good_plan):
     assert doc.place_date == "Quận 3, ngày 05 tháng 9 năm 2024"
     assert doc.subtitle == "Cải tiến chất lượng giáo dục năm học 2024-2025"
     assert (doc.signer_title, doc.signer_name) == ("HIỆU TRƯỞNG", "Nguyễn Văn A")
-    assert doc.recipients[0] == "- Phòng GDĐT Quận 3 (để báo cáo);"
+    assert doc.recipients[0] == "- Phòng GDĐT quận 3 (để báo cáo);"  # Nghị định 30: lower case
     assert doc.recipients[-1] == "- Lưu: VT."
     assert doc.draft == ""
 

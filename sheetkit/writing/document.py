@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..model import catalog, contract
+from ..model import catalog, contract, places
 from ..model.findings import Finding, Report
 from ..model.plan import Plan
 from ..reading.parsing import format_amount, level_label, month_label, school_year_label
@@ -147,42 +147,42 @@ def school_heading(name: str) -> str:
     return upper(name if fold(name).startswith("truong") else f"Trường {name}")
 
 
-_COMMUNE_PREFIXES = ("phuong", "xa ", "dac khu", "thi tran")
-
-
 def governing_body(plan: Plan) -> str:
     """The body above the school in the header, in capitals ("" when unknown)."""
     return upper(_governing(plan)[0])
 
 
 def _governing(plan: Plan) -> tuple[str, str]:
-    """(full name, short name for Nơi nhận) of the body the school reports to.
+    """(full name, name as Nơi nhận writes it) of the body the school reports to.
 
-    From Cơ quan chủ quản when given; otherwise upper secondary schools belong
-    to the provincial department (Sở GDĐT), schools under a ward or commune
-    (since the 2025 reform) to its People's Committee, the others to the
-    district's Phòng GDĐT.
+    From Cơ quan chủ quản when given; otherwise by the 2025 reform: THPT and
+    GDTX under the province's Sở GDĐT, the others under the UBND of their
+    xã/phường; a 2018 plan that names only its quận/huyện, under its Phòng GDĐT.
     """
     given = plan.value("governing_body")
     if given:
-        return given, given
-    district, province = plan.value("district") or "", plan.value("province") or ""
-    if plan.value("school_level") == "THPT" and province:
-        name = province[5:] if fold(province).startswith("tinh ") else province
-        return f"Sở Giáo dục và Đào tạo {name}", f"Sở GDĐT {name}"
-    if not district:
-        return "", "Phòng GDĐT"
-    if fold(district).startswith(_COMMUNE_PREFIXES):
-        return f"UBND {district}", f"UBND {district}"
-    return f"Phòng Giáo dục và Đào tạo {district}", f"Phòng GDĐT {district}"
+        return given, places.recipient_case(given)
+    body = places.managing_body(
+        plan.value("school_level"),
+        plan.value("province"),
+        commune=plan.value("commune"),
+        district=plan.value("district"),
+    )
+    if body is None:
+        return "", "Cơ quan quản lý"
+    return body.name, body.short
 
 
 def place_date(plan: Plan) -> str:
-    """ "Quận 10, ngày 05 tháng 9 năm 2024"; blanks to fill by hand when the date is not given.
+    """ "Bình Thạnh, ngày 05 tháng 9 năm 2024"; blanks to fill by hand when the date is not given.
 
-    Days below 10 and months below 3 take a leading zero, as the decree writes them.
+    The place is the unit's own name (Nghị định 30: "Quận 10" and "Phường Nguyễn Trãi"
+    stay whole); days below 10 and months below 3 take a leading zero.
     """
-    place = plan.value("district") or plan.value("province") or BLANK
+    unit = plan.value("commune") or plan.value("district")
+    place = places.place_name(unit) if unit else plan.value("province") or BLANK
+    if not unit and plan.value("province"):
+        place = places.place_name(plan.value("province"))
     day: dt.date | None = plan.value("issue_date")
     if day is None:
         return f"{place}, ngày {BLANK} tháng {BLANK} năm {BLANK}"
