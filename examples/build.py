@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from sample_district import write_district
+from sample_district import write_area
 
 from sheetkit.writing.templates import build_template
 
@@ -25,7 +25,9 @@ def main() -> None:
         spec = json.loads(source.read_text("utf-8"))
         path = build_template(spec["template"], HERE / spec["file"], spec, spec["circular"])
         print(f"wrote {path.relative_to(HERE)}")
-    files = write_district(HERE / "quan-mau", seed=2024)
+    for old in (HERE / "quan-mau").glob("*.xlsx"):
+        old.unlink()
+    files = write_area(HERE / "quan-mau")
     print(f"wrote {len(files)} workbooks in quan-mau/")
 
 

@@ -1,4 +1,4 @@
-"""Realistic sample plans for a fictional district (examples/quan-mau, tests, benchmarks).
+"""Realistic sample plans for a fictional area (examples/quan-mau, tests, benchmarks).
 
 Plans are generated from the real catalog with deterministic randomness: the
 same seed gives the same workbooks. Some carry the mistakes schools really
@@ -277,6 +277,192 @@ def district_plans(count: int = 40, seed: int = 2024, mistake_rate: float = 0.3)
                 mistakes.append(rule)
         slug = "-".join(fold(name).split())
         yield f"{short}-{slug}.xlsx", template, data, mistakes
+
+
+# ----------------------------------------------------------------- Thông tư 57/2026
+
+PROVINCE_TT57 = "Tỉnh Đồng Tháp"
+COMMUNES = ["Phường An Bình", "Phường Mỹ Phú", "Xã Tân Phú", "Xã Long Hưng", "Xã Bình Thành"]
+TT57_LEVEL_MIX = [
+    ("mam-non", "Mầm non", "mn"),
+    ("tieu-hoc", "Tiểu học", "th"),
+    ("thcs", "THCS", "thcs"),
+    ("thpt", "THPT", "thpt"),
+    ("gdtx", "GDTX", "gdtx"),
+]
+SHORTCOMINGS_TT57 = {
+    1: "Dữ liệu quản lý cập nhật chậm; việc rà soát kế hoạch, công khai kết quả chưa thường xuyên.",
+    2: "Một số giáo viên chưa đạt chuẩn về chuyên môn, nghiệp vụ; bồi dưỡng chưa gắn với nhu cầu.",
+    3: "Tổ chức hoạt động giáo dục chưa đa dạng; theo dõi, hỗ trợ người học còn hạn chế.",
+    4: "Cơ sở vật chất, thiết bị còn thiếu; phối hợp với gia đình và địa phương chưa chặt chẽ.",
+}
+CAUSES_TT57 = [
+    "Chưa phân công người phụ trách và thời hạn cụ thể.",
+    "Kinh phí hạn hẹp; nguồn xã hội hóa chưa được huy động.",
+    "Cán bộ, giáo viên chưa được tập huấn về nội dung này.",
+]
+ACTIVITIES_TT57 = [
+    "- Xây dựng kế hoạch chi tiết theo học kỳ, phân công người phụ trách\n"
+    "- Tổ chức thực hiện, kiểm tra định kỳ hằng tháng\n- Rà soát, điều chỉnh cuối học kỳ I",
+    "- Tập huấn cho cán bộ, giáo viên, nhân viên\n- Sinh hoạt chuyên môn theo chủ đề\n"
+    "- Đánh giá kết quả, chia sẻ cách làm hiệu quả",
+    "- Khảo sát nhu cầu, lập dự toán\n- Huy động nguồn lực, mua sắm, sửa chữa\n"
+    "- Nghiệm thu, đưa vào sử dụng",
+]
+OWNERS_TT57 = [
+    "Hiệu trưởng",
+    "Phó hiệu trưởng",
+    "Tổ trưởng chuyên môn",
+    "Kế toán",
+    "Hội đồng tự đánh giá",
+]
+RESOURCES_TT57 = [
+    "Ngân sách chi thường xuyên",
+    "Không phát sinh kinh phí",
+    "5.000.000 đồng từ nguồn xã hội hóa",
+    "Nhân lực của tổ chuyên môn",
+]
+
+
+def tt57_plan(rng: random.Random, template: str, level: str, name: str, index: int) -> dict:
+    """One school's TT57 plan for 2026-2027: levels, 2-4 priority issues, their rows."""
+    circular = catalog.for_template(template, catalog.FAMILY_TT57)
+    names = {0: "Không đạt Mức 1", 1: "Mức 1", 2: "Mức 2"}
+    current = {
+        c.code: rng.choices([0, 1, 2], weights=[1, 6, 4] if not c.compulsory else [0, 6, 4])[0]
+        for c in circular.criteria
+    }
+    weak = [c for c in circular.criteria if current[c.code] < 2]
+    by_standard: dict[int, list] = {}
+    for c in weak:
+        by_standard.setdefault(c.standard, []).append(c)
+    standards = rng.sample(sorted(by_standard), k=min(len(by_standard), rng.randint(2, 4)))
+    issues, items, targets = [], [], {}
+    for n, standard in enumerate(sorted(standards), start=1):
+        chosen = rng.sample(by_standard[standard], k=min(2, len(by_standard[standard])))
+        for c in chosen:
+            targets[c.code] = current[c.code] + 1
+        issues.append(
+            {
+                "standard": standard,
+                "criteria": ", ".join(c.code for c in sorted(chosen, key=lambda c: c.sort_key)),
+                "situation": f"Tiêu chí {chosen[0].code} đang ở {names[current[chosen[0].code]]}.",
+                "shortcoming": SHORTCOMINGS_TT57[standard],
+                "cause": rng.choice(CAUSES_TT57),
+            }
+        )
+        for c in chosen:
+            for _ in range(rng.randint(1, 2)):
+                indicator = rng.choice(c.indicators) if c.indicators else "Kết quả đạt yêu cầu"
+                end = rng.choice(["12/2026", "1/2027", "3/2027", "5/2027"])
+                items.append(
+                    {
+                        "issue": n,
+                        "criterion": c.code,
+                        "content": f"Cải tiến: {c.title}",
+                        "objective": f"Tiêu chí {c.code} đạt {names[targets[c.code]]}",
+                        "activities": rng.choice(ACTIVITIES_TT57),
+                        "indicator": f"{indicator}: đạt 100%",
+                        "start": rng.choice(["9/2026", "10/2026"]),
+                        "end": end,
+                        "owner": rng.choice(OWNERS_TT57),
+                        "resources": rng.choice(RESOURCES_TT57),
+                        "evidence": f"(MC.{c.code}.{rng.randint(1, 9):02d})",
+                    }
+                )
+    commune = rng.choice(COMMUNES)
+    prefix = {
+        "Mầm non": "Trường Mầm non",
+        "Tiểu học": "Trường Tiểu học",
+        "THCS": "Trường THCS",
+        "THPT": "Trường THPT",
+        "GDTX": "Trung tâm GDNN-GDTX",
+    }[level]
+    body = (
+        "SỞ GIÁO DỤC VÀ ĐÀO TẠO ĐỒNG THÁP"
+        if level in ("THPT", "GDTX")
+        else f"UBND {commune.upper()}"
+    )
+    return {
+        "info": {
+            "school_name": f"{prefix} {name}",
+            "school_code": f"87{index:04d}",
+            "school_level": level,
+            "address": f"{commune}, {PROVINCE_TT57}",
+            "province": PROVINCE_TT57,
+            "commune": commune,
+            "governing_body": body,
+            "school_year": "2026-2027",
+            "document_number": f"{rng.randint(10, 99)}/KH-{''.join(w[0] for w in fold(name).upper().split())}",
+            "issue_date": f"{rng.randint(10, 28)}/9/2026",
+            "principal": rng.choice(PRINCIPALS),
+            "legal_bases": "1. Báo cáo tự đánh giá năm học 2025-2026 của nhà trường;\n"
+            "2. Kết quả rà soát việc thực hiện kế hoạch cải tiến chất lượng năm học 2025-2026;\n"
+            "3. Kế hoạch năm học 2026-2027 và định hướng phát triển của nhà trường.",
+        },
+        "assessment": {
+            code: {
+                "current": names[level_],
+                "target": names[targets[code]] if code in targets else "",
+            }
+            for code, level_ in current.items()
+        },
+        "issues": issues,
+        "items": items,
+        "reviews": [{"when": "Cuối học kỳ I"}, {"when": "Cuối năm học"}],
+    }
+
+
+# The mistakes schools make with the new form; the roll-up must report each.
+MISTAKES_TT57: dict[str, Callable[[dict], None]] = {
+    "tt57.item.criterion_from_2018": lambda d: d["items"][0].update(criterion="5.6"),
+    "tt57.assessment.current_invalid": lambda d: d["assessment"]["1.1"].update(current="Mức 3"),
+    "tt57.item.end_before_start": lambda d: d["items"][-1].update(start="3/2027", end="10/2026"),
+    "tt57.item.owner_missing": lambda d: d["items"][0].update(owner=""),
+    "tt57.item.evidence_old_code": lambda d: d["items"][0].update(evidence="[H1-1.1-01]"),
+    "tt57.item.progress_unknown": lambda d: d["items"][0].update(progress="Làm được một nửa"),
+    "tt57.item.issue_unknown": lambda d: d["items"][-1].update(issue=9),
+}
+
+
+def area_plans(count: int = 40, seed: int = 2026, mistake_rate: float = 0.3):
+    """Yield (file name, template, circular, data) for a mixed area of one province.
+
+    About two thirds write their 2026-2027 plan under Thông tư 57/2026; the
+    others still send a 2018 plan (a five-year plan running to 2028-2029, or
+    last year's plan).
+    """
+    rng = random.Random(seed)
+    for i in range(count):
+        name = NAMES[i % len(NAMES)] + ("" if i < len(NAMES) else f" {i // len(NAMES) + 1}")
+        slug = "-".join(fold(name).split())
+        if rng.random() < 0.67:
+            template, level, short = rng.choices(TT57_LEVEL_MIX, weights=[12, 12, 8, 3, 1])[0]
+            data = tt57_plan(rng, template, level, name, i + 1)
+            if rng.random() < mistake_rate:
+                for rule in rng.sample(sorted(MISTAKES_TT57), k=rng.randint(1, 2)):
+                    MISTAKES_TT57[rule](data)
+            yield f"{short}-{slug}-2026-2027.xlsx", template, "tt57-2026", data
+        else:
+            template, level, short = rng.choices(LEVEL_MIX, weights=[14, 14, 10, 2])[0]
+            data = sample_plan(rng, template, level, name, i + 1)
+            data["info"]["province"] = PROVINCE_TT57
+            if rng.random() < mistake_rate:
+                for rule in rng.sample(sorted(MISTAKES), k=rng.randint(1, 2)):
+                    MISTAKES[rule](data)
+            yield f"{short}-{slug}-2018.xlsx", template, catalog.for_template(template).id, data
+
+
+def write_area(folder: str | os.PathLike[str], count: int = 40, seed: int = 2026) -> list[Path]:
+    """Write a mixed area's school workbooks (TT57 and 2018) into ``folder``."""
+    from sheetkit.writing.templates import build_template
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    return [
+        build_template(template, folder / file_name, data, circular)
+        for file_name, template, circular, data in area_plans(count, seed)
+    ]
 
 
 def write_district(folder: str | os.PathLike[str], count: int = 40, seed: int = 2024) -> list[Path]:
