@@ -168,7 +168,7 @@ def test_merge_writes_the_summary_sheets_into_the_workbook(district, tmp_path):
 def test_merge_folder_relative_to_the_workbook(tmp_path):
     plans = tmp_path / "ke-hoach-cac-truong"
     plans.mkdir()
-    for name in ("mn-le-loi.xlsx", "th-kim-dong.xlsx"):
+    for name in ("mn-an-khanh-2018.xlsx", "th-kim-dong-2026-2027.xlsx"):
         (plans / name).write_bytes((EXAMPLES / "quan-mau" / name).read_bytes())
     (plans / "hong.xlsx").write_bytes(b"not a workbook")
     book = fake.Book.from_file(build_template("tong-hop", tmp_path / "tong-hop.xlsm"), fake.App())
@@ -184,7 +184,9 @@ def test_merge_folder_relative_to_the_workbook(tmp_path):
 def test_merge_skips_the_district_workbook_itself(tmp_path):
     plans = tmp_path / "plans"
     plans.mkdir()
-    (plans / "mn-le-loi.xlsx").write_bytes((EXAMPLES / "quan-mau" / "mn-le-loi.xlsx").read_bytes())
+    (plans / "mn-an-khanh-2018.xlsx").write_bytes(
+        (EXAMPLES / "quan-mau" / "mn-an-khanh-2018.xlsx").read_bytes()
+    )
     book = fake.Book.from_file(build_template("tong-hop", plans / "tong-hop.xlsm"), fake.App())
     book.names[FOLDER_NAME].refers_to_range.value = str(plans)
     rollup = excel.merge(book)
