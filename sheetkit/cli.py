@@ -77,6 +77,27 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--annotate", metavar="OUT.xlsx", help="ghi một bản sao có trang Kết quả kiểm tra"
     )
+    p.add_argument(
+        "--at",
+        metavar="NĂM-THÁNG",
+        type=_month,
+        help="rà soát thêm tiến độ đến tháng này (kế hoạch Thông tư 57), ví dụ 2027-01",
+    )
+    p = sub.add_parser(
+        "review",
+        help="rà soát tiến độ kế hoạch (Thông tư 57): việc quá hạn, chưa ghi mức độ thực hiện",
+    )
+    p.add_argument("file", help="tệp kế hoạch (.xlsx, .xlsm, .xls, .ods)")
+    p.add_argument(
+        "--at",
+        metavar="NĂM-THÁNG",
+        type=_month,
+        help="tháng rà soát, ví dụ 2027-01 (mặc định: tháng hiện tại)",
+    )
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument(
+        "--annotate", metavar="OUT.xlsx", help="ghi một bản sao tô màu các ô cần xem lại"
+    )
     p = sub.add_parser("render", help="tạo bản kế hoạch để in, ký và ban hành")
     p.add_argument("file", help="tệp kế hoạch (.xlsx, .xlsm, .xls, .ods)")
     p.add_argument(
@@ -93,6 +114,19 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, help="số tiến trình đọc tệp (mặc định: mọi nhân CPU)")
     p.add_argument("--quiet", action="store_true", help="không hiện thanh tiến độ")
     return parser
+
+
+def _month(text: str) -> int:
+    """A review month typed as 2027-01 or 1/2027, as a month index."""
+    from .reading.parsing import ParseError, parse_month
+
+    try:
+        month = parse_month(text)
+    except ParseError as err:
+        raise argparse.ArgumentTypeError(f"tháng '{text}' chưa đúng: {err}") from err
+    if month is None:
+        raise argparse.ArgumentTypeError("ghi tháng rà soát, ví dụ 2027-01")
+    return month
 
 
 COMMANDS = {}
@@ -147,7 +181,7 @@ def cmd_check(args) -> int:
     from .reading.sources import ReadError
 
     try:
-        checked = check_file(args.file, annotate=args.annotate)
+        checked = check_file(args.file, annotate=args.annotate, at=args.at)
     except ReadError as err:
         _unreadable(args, str(err))
         return EXIT_UNREADABLE
@@ -158,6 +192,44 @@ def cmd_check(args) -> int:
     if args.annotate:
         print(f"Đã ghi bản có đánh dấu: {args.annotate}", file=sys.stderr)
     return EXIT_OK if checked.report.ok else EXIT_FINDINGS
+
+
+@command
+def cmd_review(args) -> int:
+    from .jobs import review_file
+    from .model.findings import to_json, to_text
+    from .reading.sources import ReadError
+
+    try:
+        checked, review = review_file(args.file, at=args.at, annotate=args.annotate)
+    except ReadError as err:
+        _unreadable(args, str(err))
+        return EXIT_UNREADABLE
+    if args.format == "json":
+        print(to_json(args.file, checked.report, {**checked.facts(), **review.to_dict()}))
+    else:
+        print(to_text(args.file, checked.report, checked.headline()))
+        print(progress_text(review, checked.plan))
+    if args.annotate:
+        print(f"Đã ghi bản có đánh dấu: {args.annotate}", file=sys.stderr)
+    return EXIT_OK if checked.report.ok else EXIT_FINDINGS
+
+
+def progress_text(review, plan) -> str:
+    """The progress per priority issue and per standard, for people."""
+    standards = {r.get("tt"): r.get("standard") for r in plan.issue_records}
+    lines = ["", f"Tiến độ đến tháng {review.label}: {review.overall.line()}."]
+    if review.by_issue:
+        lines.append("  Theo vấn đề trọng tâm:")
+        for issue, progress in sorted(review.by_issue.items()):
+            standard = standards.get(issue)
+            where = f" (tiêu chuẩn {standard})" if standard else ""
+            lines.append(f"    Vấn đề {issue}{where}: {progress.line()}")
+    if review.by_standard:
+        lines.append("  Theo tiêu chuẩn:")
+        for standard, progress in sorted(review.by_standard.items()):
+            lines.append(f"    Tiêu chuẩn {standard}: {progress.line()}")
+    return "\n".join(lines)
 
 
 @command

@@ -35,6 +35,7 @@ class Checked:
     name: str  # the file as the user named it (or the open workbook's name)
     plan: Plan
     report: Report
+    at: int | None = None  # the review month, when the plan was reviewed too
 
     def facts(self) -> dict:
         """Plan facts the JSON output adds: ``school_level`` for a Thông tư 57 plan."""
@@ -62,24 +63,63 @@ def read_source(source: PathLike | Workbook, name: str | None = None) -> Plan:
     return read_plan(source)
 
 
-def check_source(source: PathLike | Workbook, name: str | None = None) -> Checked:
-    """Read and check one plan (see ``read_source``)."""
+def check_source(
+    source: PathLike | Workbook, name: str | None = None, at: int | None = None
+) -> Checked:
+    """Read and check one plan (see ``read_source``); ``at``: also review it at that month."""
     from .checking.validation import check_plan
 
     plan = read_source(source, name)
-    return Checked(name or str(source), plan, Report(check_plan(plan)))
+    return Checked(name or str(source), plan, Report(check_plan(plan, at)), at)
 
 
-def check_file(path: PathLike, *, annotate: PathLike | None = None) -> Checked:
-    """Check a plan file; with ``annotate``, also write a copy showing the findings in its cells."""
+def check_file(
+    path: PathLike, *, annotate: PathLike | None = None, at: int | None = None
+) -> Checked:
+    """Check a plan file; with ``annotate``, also write a copy showing the findings in its cells.
+
+    ``at`` (a month index): also review a Thông tư 57 plan's progress at that month.
+    """
     if annotate is not None and same_file(path, annotate):
         raise UsageError("--annotate phải là một tệp khác tệp đang kiểm tra.")
-    checked = check_source(path)
+    if annotate is not None and Path(annotate).suffix.lower() not in (".xlsx", ".xlsm"):
+        raise UsageError("bản có đánh dấu (--annotate) phải có đuôi .xlsx")
+    checked = check_source(path, at=at)
     if annotate is not None:
         from .writing.annotate import annotate_workbook
 
         annotate_workbook(path, checked.report.findings, annotate, checked.plan.sheet_names)
     return checked
+
+
+def review_file(
+    path: PathLike, *, at: int | None = None, annotate: PathLike | None = None
+) -> tuple[Checked, object]:
+    """Check a Thông tư 57 plan and review its progress at month ``at`` (default: this month).
+
+    Returns (checked, review) where review is a ``checking.review.Review``.
+    Raises ``UsageError`` for a 2018 plan, which has no progress to review.
+    """
+    import datetime as dt
+
+    from .checking.review import review_plan
+
+    if at is None:
+        today = dt.date.today()
+        at = today.year * 12 + today.month - 1
+    if annotate is not None and same_file(path, annotate):
+        raise UsageError("--annotate phải là một tệp khác tệp đang kiểm tra.")
+    checked = check_source(path, at=at)
+    if not checked.plan.is_tt57:
+        raise UsageError(
+            "rà soát tiến độ dùng cho kế hoạch theo Thông tư 57/2026 (cột Mức độ thực hiện, "
+            "trang Theo dõi); kế hoạch này theo mẫu 2018"
+        )
+    if annotate is not None:
+        from .writing.annotate import annotate_workbook
+
+        annotate_workbook(path, checked.report.findings, annotate, checked.plan.sheet_names)
+    return checked, review_plan(checked.plan, at)
 
 
 # ----------------------------------------------------------------- render

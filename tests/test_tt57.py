@@ -309,7 +309,8 @@ CELL_EDITS = {
 
 
 def test_every_tt57_rule_is_spoilt_here():
-    tt57 = {r.id for r in RULES if r.id.startswith("tt57.")}
+    # The review rules need a review date: they are spoilt in test_review.
+    tt57 = {r.id for r in RULES if r.id.startswith("tt57.") and not r.id.startswith("tt57.review.")}
     assert set(SPOILERS) | set(CELL_EDITS) == tt57
 
 

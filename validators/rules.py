@@ -1106,6 +1106,41 @@ RULES: tuple[Rule, ...] = (
             | ((t.date_month >= t.period_start) & (t.date_month <= t.period_end))
         ),
     ),
+    # Rà soát: only when a review date is given (sheetkit review, check --at)
+    Rule(
+        "tt57.review.row_overdue",
+        WARNING,
+        "tt57.review",
+        PLAN_SHEET,
+        "progress",
+        "Dòng {item} ({content_short}) hết hạn tháng {end_label} nhưng chưa Hoàn thành "
+        "(Mức độ thực hiện: {status_text}). Ghi kết quả thực hiện, hoặc điều chỉnh thời gian "
+        "và ghi lý do ở trang Theo dõi.",
+        ok=lambda t: t.state != "overdue",
+    ),
+    Rule(
+        "tt57.review.status_missing",
+        WARNING,
+        "tt57.review",
+        PLAN_SHEET,
+        "progress",
+        "Đã đến lần rà soát {point_name} ({point_label}) mà dòng {item} ({content_short}), bắt "
+        "đầu tháng {start_label}, chưa ghi Mức độ thực hiện. Chọn Chưa thực hiện, Đang thực "
+        "hiện, Hoàn thành, Chậm tiến độ hoặc Không thực hiện.",
+        ok=lambda t: given(t.progress_raw) | blank(t.point_name) | (t.state == "overdue"),
+    ),
+    Rule(
+        "tt57.review.monitoring_missing",
+        WARNING,
+        "tt57.review.points",
+        REVIEWS_SHEET,
+        "result",
+        "Đã đến lần rà soát {point_name} ({point_label}) mà trang Theo dõi chưa ghi kết quả của "
+        "lần này. Ghi ngày, nội dung theo dõi, kết quả thực hiện, điều chỉnh (nếu có) và người "
+        "đánh giá ở dòng {point_name}.",
+        ok=lambda t: t.recorded,
+        value="point_name",
+    ),
     # ------------------------------------------------------------ files of a roll-up
     Rule(
         "file.unreadable",

@@ -221,3 +221,29 @@ SCHEMAS.update(
         "tt57.reviews": TT57_REVIEWS,
     }
 )
+
+TT57_REVIEW = pa.DataFrameSchema(
+    {
+        "plan": _col("int64", nullable=False),
+        "row": _col("int64", nullable=False),
+        "item": _col("int64", nullable=False),
+        "state": _col(),  # done | in_progress | overdue | not_started at the review month
+        **_parsed("progress"),
+        "point_name": _col(),  # the latest review point due after the row started, if any
+    },
+    checks=_checks("tt57.review"),
+    name="Rà soát (Kế hoạch)",
+)
+
+TT57_REVIEW_POINTS = pa.DataFrameSchema(
+    {
+        "plan": _col("int64", nullable=False),
+        "row": _col("int64", nullable=False),
+        "point_name": _col(),
+        "recorded": _col("bool", nullable=False),  # Theo dõi has a result for this point
+    },
+    checks=_checks("tt57.review.points"),
+    name="Rà soát (Theo dõi)",
+)
+
+SCHEMAS.update({"tt57.review": TT57_REVIEW, "tt57.review.points": TT57_REVIEW_POINTS})

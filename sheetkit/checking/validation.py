@@ -35,14 +35,18 @@ PLAN_WIDE_TABLES = ("info", "tt57.info")
 SHEET_ORDER = ("", SHEET_INFO, SHEET_ASSESSMENT, SHEET_ISSUES, SHEET_PLAN, SHEET_REVIEWS)
 
 
-def check_plan(plan: Plan) -> list[Finding]:
-    """Every finding for one plan, errors first, in sheet order."""
-    return check_plans([plan])[0]
+def check_plan(plan: Plan, at: int | None = None) -> list[Finding]:
+    """Every finding for one plan, errors first, in sheet order.
+
+    ``at`` (a month index, year * 12 + month - 1): also review a Thông tư 57
+    plan's progress at that month (overdue rows, missing statuses, reviews).
+    """
+    return check_plans([plan], at)[0]
 
 
-def check_plans(plans: list[Plan]) -> list[list[Finding]]:
+def check_plans(plans: list[Plan], at: int | None = None) -> list[list[Finding]]:
     """Findings per plan, in the order of ``plans``."""
-    tables = prepare_tables(plans)
+    tables = prepare_tables(plans, at)
     results: list[list[Finding]] = [list(p.structure) for p in plans]
     for table_name, frame in tables.items():
         if frame.empty:
@@ -60,17 +64,24 @@ def check_plans(plans: list[Plan]) -> list[list[Finding]]:
 # ----------------------------------------------------------------- preparing tables
 
 
-def prepare_tables(plans: list[Plan]) -> dict[str, pd.DataFrame]:
-    """Every table the rules run over: the 2018 plans', the TT57 plans' and legacy cells."""
-    from . import tt57
+def prepare_tables(plans: list[Plan], at: int | None = None) -> dict[str, pd.DataFrame]:
+    """Every table the rules run over: the 2018 plans', the TT57 plans' and legacy cells.
 
-    return {
+    With a review month ``at``, also the review tables of TT57 plans.
+    """
+    from . import review, tt57
+
+    tables = {
         "info": _info_table(plans),
         "assessment": _assessment_table(plans),
         "items": _items_table(plans),
         **tt57.tables(plans),
         "legacy": _legacy_table(plans),
     }
+    if at is not None:
+        tables["tt57.review"] = review.row_table(plans, at)
+        tables["tt57.review.points"] = review.point_table(plans, at)
+    return tables
 
 
 def _info_table(plans: list[Plan]) -> pd.DataFrame:
