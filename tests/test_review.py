@@ -47,7 +47,7 @@ def _rules(path, at: str) -> list[tuple[str, str]]:
     from sheetkit.checking.validation import check_plan
 
     findings = check_plan(read_plan(path), parse_month(at))
-    return [(f.rule, f.cell) for f in findings if f.rule.startswith("tt57.review")]
+    return [(f.rule, f.cell) for f in findings if f.rule.startswith("tt57.progress")]
 
 
 def test_before_the_first_review_only_passed_ends_count(plan_path):
@@ -64,19 +64,19 @@ def test_before_the_first_review_only_passed_ends_count(plan_path):
 
 def test_at_term_one_rows_need_a_status_and_the_review_a_result(plan_path):
     found = _rules(plan_path, "2027-01")
-    assert ("tt57.review.row_overdue", "M6") in found  # ended 12/2026, still in progress
+    assert ("tt57.progress.row_overdue", "M6") in found  # ended 12/2026, still in progress
     # Started by January without a status: row 4 (starts 1/2027) and row 5.
-    assert ("tt57.review.status_missing", "M8") in found
-    assert ("tt57.review.status_missing", "M9") in found
-    assert ("tt57.review.monitoring_missing", "D5") in found  # Cuối học kỳ I not recorded
-    assert ("tt57.review.monitoring_missing", "D6") not in found  # Cuối năm học not due yet
+    assert ("tt57.progress.status_missing", "M8") in found
+    assert ("tt57.progress.status_missing", "M9") in found
+    assert ("tt57.progress.monitoring_missing", "D5") in found  # Cuối học kỳ I not recorded
+    assert ("tt57.progress.monitoring_missing", "D6") not in found  # Cuối năm học not due yet
     assert len(found) == 4
 
 
 def test_every_review_rule_is_exercised(plan_path):
     from sheetkit.validators.rules import RULES
 
-    review_rules = {r.id for r in RULES if r.id.startswith("tt57.review.")}
+    review_rules = {r.id for r in RULES if r.id.startswith("tt57.progress.")}
     assert {rule for rule, _ in _rules(plan_path, "2027-01")} == review_rules
 
 
@@ -86,7 +86,7 @@ def test_a_recorded_review_is_not_reported(tmp_path):
         date="15/01/2027", content="Rà soát 5 hoạt động", result="1 hoàn thành", reviewer="HĐTĐG"
     )
     path = build_template("thcs", tmp_path / "kh.xlsx", data)
-    assert ("tt57.review.monitoring_missing", "D5") not in _rules(path, "2027-02")
+    assert ("tt57.progress.monitoring_missing", "D5") not in _rules(path, "2027-02")
 
 
 def test_progress_per_issue_and_standard_against_hand_counts(plan_path):
@@ -114,7 +114,7 @@ def test_review_command_text_json_and_exit(plan_path, capsys):
     doc = json.loads(capsys.readouterr().out)
     assert doc["at"] == "2027-01" and len(doc["rows"]) == 5
     assert doc["progress"]["overall"]["overdue"] == 1
-    assert {f["rule"] for f in doc["findings"]} >= {"tt57.review.row_overdue"}
+    assert {f["rule"] for f in doc["findings"]} >= {"tt57.progress.row_overdue"}
     assert doc["school_level"]["current"] == "Mức 1"
     assert main(["review", str(plan_path), "--at", "1/2027"]) == 0
     out = capsys.readouterr().out

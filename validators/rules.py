@@ -1108,7 +1108,7 @@ RULES: tuple[Rule, ...] = (
     ),
     # Rà soát: only when a review date is given (sheetkit review, check --at)
     Rule(
-        "tt57.review.row_overdue",
+        "tt57.progress.row_overdue",
         WARNING,
         "tt57.review",
         PLAN_SHEET,
@@ -1119,7 +1119,7 @@ RULES: tuple[Rule, ...] = (
         ok=lambda t: t.state != "overdue",
     ),
     Rule(
-        "tt57.review.status_missing",
+        "tt57.progress.status_missing",
         WARNING,
         "tt57.review",
         PLAN_SHEET,
@@ -1130,7 +1130,7 @@ RULES: tuple[Rule, ...] = (
         ok=lambda t: given(t.progress_raw) | blank(t.point_name) | (t.state == "overdue"),
     ),
     Rule(
-        "tt57.review.monitoring_missing",
+        "tt57.progress.monitoring_missing",
         WARNING,
         "tt57.review.points",
         REVIEWS_SHEET,
