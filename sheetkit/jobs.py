@@ -168,7 +168,7 @@ def merge_paths(
     import time
 
     from .merging.rollup import merge
-    from .writing.summary import TABLE_FORMATS, write_summary, write_tables
+    from .writing.summary import TABLE_FORMATS, write_summary, write_table_sets
 
     paths = list(paths)
     if Path(output).suffix.lower() != ".xlsx":
@@ -192,6 +192,5 @@ def merge_paths(
     started = time.perf_counter()
     write_summary(rollup, output)
     rollup.timings["write"] = time.perf_counter() - started
-    for kind, folder in tables.items():
-        write_tables(rollup, folder, kind)
+    write_table_sets(rollup, tables)
     return rollup

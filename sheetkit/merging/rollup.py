@@ -34,10 +34,12 @@ from ..reading.sources import ReadError
 from ..reading.text import clean, folded_key
 from ..validators import files as file_reasons
 from ..validators.rules import BY_ID
+from ..workdirs import work_folder
 
 STATUS_VALID = "Hợp lệ"
 STATUS_ERRORS = "Có lỗi"
 STATUS_UNREADABLE = "Không đọc được"
+WORK_PREFIX = "sheetkit-merge-"
 
 SCHOOL_COLUMNS = (
     "school_id",
@@ -151,7 +153,8 @@ def merge(
     the same folder.
     """
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="sheetkit-merge-") as workdir:
+    # .zip members are unpacked here; a killed run's folder is swept by a later one.
+    with work_folder(tempfile.gettempdir(), WORK_PREFIX) as workdir:
         candidates = collect(list(paths), Path(workdir), exclude=exclude)
         readable = [(i, c) for i, c in enumerate(candidates) if c.problem is None]
         results: dict[int, dict[str, Any]] = {}
