@@ -85,6 +85,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--draft", action="store_true", help="tạo bản nháp (có dấu BẢN NHÁP) dù kế hoạch còn lỗi"
     )
+    p = sub.add_parser(
+        "fix", help="ghi bản sao có chữ gõ bằng bảng mã cũ (TCVN3, VNI) đã chuyển sang Unicode"
+    )
+    p.add_argument("file", help="tệp kế hoạch (.xlsx, .xlsm)")
+    p.add_argument(
+        "-o", "--output", required=True, help="tệp sẽ tạo: .xlsx (hoặc .xlsm từ tệp .xlsm)"
+    )
     p = sub.add_parser("merge", help="tổng hợp kế hoạch của nhiều trường")
     p.add_argument("paths", nargs="+", metavar="ĐƯỜNG_DẪN", help="tệp, thư mục hoặc tệp .zip")
     p.add_argument("-o", "--output", required=True, help="tệp tổng hợp .xlsx sẽ tạo")
@@ -177,6 +184,24 @@ def cmd_render(args) -> int:
     kind = "bản nháp" if rendered.document.draft else "bản kế hoạch"
     note = f" ({warnings} cảnh báo: xem sheetkit check)" if warnings else ""
     print(f"Đã tạo {kind} ({len(rendered.document.items)} việc cải tiến){note} → {args.output}")
+    return EXIT_OK
+
+
+@command
+def cmd_fix(args) -> int:
+    from .jobs import fix_file
+
+    fixed = fix_file(args.file, args.output)
+    for sheet in dict.fromkeys([*fixed.converted, *fixed.normalised]):
+        parts = []
+        if fixed.converted.get(sheet):
+            parts.append(f"{fixed.converted[sheet]} ô chuyển từ bảng mã cũ sang Unicode")
+        if fixed.normalised.get(sheet):
+            parts.append(f"{fixed.normalised[sheet]} ô chuẩn hóa Unicode (NFC)")
+        print(f"  {sheet}: {', '.join(parts)}")
+    if not fixed.converted and not fixed.normalised:
+        print("Không có ô nào cần chuyển mã: bản sao giống hệt nội dung tệp gốc.")
+    print(f"Đã ghi bản đã sửa → {args.output}")
     return EXIT_OK
 
 
