@@ -271,14 +271,14 @@ def cmd_check(args) -> int:
 @command
 def cmd_render(args) -> int:
     from .jobs import render_file
-    from .model.findings import Report, to_text
+    from .model.findings import to_text
     from .writing.document import RenderRefused
 
     try:
         rendered = render_file(args.file, args.output, draft=args.draft)
     except RenderRefused as refused:
-        errors = Report(refused.report.of_severity("error"))
-        print(to_text(args.file, errors), file=sys.stderr)
+        # The errors to fix, counted with the warnings and notes the plan also has.
+        print(to_text(args.file, refused.report, only="error"), file=sys.stderr)
         print(str(refused), file=sys.stderr)
         return EXIT_FINDINGS
     warnings = rendered.checked.report.warnings

@@ -122,7 +122,8 @@ class Rollup:
     def headline(self) -> str:
         """The roll-up in one phrase: "30 trường, 31 tệp đọc được, ..., 2 kế hoạch có lỗi"."""
         status = self.files["status"].value_counts()
-        parts = [f"{len(self.schools)} trường", f"{int(status.get('read', 0))} tệp đọc được"]
+        read = int(status.get("read", 0) + status.get("duplicate", 0))  # as Tổng quan counts
+        parts = [f"{len(self.schools)} trường", f"{read} tệp đọc được"]
         for key, label in (
             ("unreadable", "tệp không đọc được"),
             ("duplicate", "bản trùng"),
