@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -24,6 +25,10 @@ from typing import IO
 
 OWNER = ".sheetkit-owner"
 STALE_AFTER = 24 * 3600  # seconds: a run never takes a day
+# What tempfile.mkdtemp adds to the prefix; a folder named otherwise is never ours.
+_MKDTEMP_TAIL = re.compile(r"[a-z0-9_]{8}")
+# What versions before the owner file left in a merge's folder: unpacked members, 000001.xlsx.
+_UNPACKED = re.compile(r"\d{6}(\.[A-Za-z0-9]+)?")
 
 
 @contextlib.contextmanager
@@ -42,10 +47,12 @@ def work_folder(parent: str | os.PathLike[str], prefix: str) -> Iterator[Path]:
 
 
 def sweep(parent: str | os.PathLike[str], prefix: str, *, now: float | None = None) -> list[Path]:
-    """Remove ``parent/prefix*`` folders older than a day that no running process holds.
+    """Remove ``parent/prefix*`` work folders older than a day that no running process holds.
 
-    Returns the folders removed. Files, links and folders not named with
-    ``prefix`` are never touched; a folder that cannot be examined is left.
+    Returns the folders removed. Only a folder named as ``work_folder`` names
+    them and holding what sheetkit puts there (its owner file, or the
+    unpacked members an older version left) is ours; files, links, other
+    folders and a folder that cannot be examined are never touched.
     """
     now = time.time() if now is None else now
     removed = []
@@ -56,6 +63,8 @@ def sweep(parent: str | os.PathLike[str], prefix: str, *, now: float | None = No
     for entry in entries:
         if not entry.name.startswith(prefix):
             continue
+        if not _MKDTEMP_TAIL.fullmatch(entry.name[len(prefix) :]):
+            continue
         try:
             if not entry.is_dir(follow_symlinks=False):
                 continue
@@ -64,11 +73,22 @@ def sweep(parent: str | os.PathLike[str], prefix: str, *, now: float | None = No
         except OSError:
             continue
         folder = Path(entry.path)
-        if _held(folder):
+        if not _ours(folder) or _held(folder):
             continue
         shutil.rmtree(folder, ignore_errors=True)
         removed.append(folder)
     return removed
+
+
+def _ours(folder: Path) -> bool:
+    """The folder holds our owner file, or only the unpacked members of an older version."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return False
+    if OWNER in names:
+        return True
+    return all(_UNPACKED.fullmatch(name) and (folder / name).is_file() for name in names)
 
 
 def _claim(folder: Path) -> IO[bytes]:
@@ -104,7 +124,7 @@ def _held(folder: Path) -> bool:
     try:
         handle = open(owner, "rb")  # noqa: SIM115
     except FileNotFoundError:
-        return False  # a folder of an older version, or killed before it was claimed
+        return False  # a folder of an older version
     except OSError:
         return True
     with handle:

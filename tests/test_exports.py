@@ -244,31 +244,40 @@ def age(path: Path, seconds: float) -> None:
 
 def test_sweep_removes_only_old_unheld_folders_of_its_kind(tmp_path):
     parent = tmp_path
-    old = parent / f"{WORK_PREFIX}old"
-    (old / "sub").mkdir(parents=True)
-    (old / "sub" / "member.xlsx").write_bytes(b"x")
-    age(old, 2 * DAY)
-    recent = parent / f"{WORK_PREFIX}recent"
-    recent.mkdir()
-    age(recent, DAY - 600)
-    user_file = parent / f"{WORK_PREFIX}notes.txt"  # a file, not a folder: never ours
+
+    def folder(name: str, files: dict[str, str], days: float) -> Path:
+        path = parent / name
+        path.mkdir()
+        for file, text in files.items():
+            (path / file).write_text(text, encoding="utf-8")
+        age(path, days * DAY)
+        return path
+
+    killed = folder(f"{WORK_PREFIX}k2j4h5g6", {workdirs.OWNER: "", "000001.xlsx": "x"}, 2)
+    older_version = folder(f"{WORK_PREFIX}a1b2c3d4", {"000001.xlsx": "x", "000002.xls": "x"}, 2)
+    empty = folder(f"{WORK_PREFIX}zz_9zz_9", {}, 2)
+    recent = folder(f"{WORK_PREFIX}recent01", {workdirs.OWNER: ""}, 1 - 1 / 24)
+    # Look-alikes that are the user's: never touched, however old.
+    bench = folder(f"{WORK_PREFIX}bench", {"000001.xlsx": "x"}, 9)  # not a mkdtemp name
+    notes = folder(f"{WORK_PREFIX}20240901", {"ghi-chu.txt": "của tôi"}, 9)  # not our content
+    other = folder("sheetkit-other1", {workdirs.OWNER: ""}, 9)  # another prefix
+    user_file = parent / f"{WORK_PREFIX}notes123"  # a file, not a folder
     user_file.write_text("x")
     age(user_file, 9 * DAY)
-    user_folder = parent / "sheetkit-other"
-    user_folder.mkdir()
-    age(user_folder, 9 * DAY)
-    target = parent / "elsewhere"
-    target.mkdir()
-    link = parent / f"{WORK_PREFIX}link"
+    target = folder("elsewhere", {workdirs.OWNER: ""}, 9)
+    link = parent / f"{WORK_PREFIX}link1234"
     link.symlink_to(target, target_is_directory=True)
+
     with workdirs.work_folder(parent, WORK_PREFIX) as running:
-        assert not old.exists()  # swept as the new work folder was made
+        assert not killed.exists() and not older_version.exists() and not empty.exists()
         age(running, 3 * DAY)  # an old folder whose run is still alive
         assert workdirs.sweep(parent, WORK_PREFIX) == []
         assert running.is_dir()
     assert not running.exists()
-    assert recent.is_dir() and user_file.is_file() and user_folder.is_dir() and target.is_dir()
-    assert link.is_symlink()
+    for kept in (recent, bench, notes, other, target):
+        assert kept.is_dir(), kept
+    assert (notes / "ghi-chu.txt").read_text(encoding="utf-8") == "của tôi"
+    assert user_file.is_file() and link.is_symlink()
 
 
 KILLED_MERGE = """
@@ -321,8 +330,9 @@ def test_a_killed_merge_leaves_a_folder_the_next_run_removes(tmp_path, monkeypat
 
 def test_table_staging_folders_of_a_killed_run_are_swept(tmp_path, hostile_district):
     folder = tmp_path / "bang"
-    stale = folder / f"{STAGE_PREFIX}killed"
+    stale = folder / f"{STAGE_PREFIX}killed01"
     stale.mkdir(parents=True)
+    (stale / workdirs.OWNER).write_bytes(b"")
     (stale / "items.csv").write_text("half", encoding="utf-8")
     age(stale, 2 * DAY)
     write_tables(merge([hostile_district]), folder, "csv")
