@@ -181,6 +181,7 @@ _ASCII_LETTER = re.compile("[A-Za-z]")
 # Latin-1 text (é, è, à, ô... are left out: French and Spanish use them).
 _TCVN3_MARKERS = set("¸µ¶·¹¨©ª«¬\xad®¡¢£¤¥¦§»¼½¾ÆÇËÎÏ×ØÜÞßäåæçëîïñöøûüþ")
 _UNICODE_VIETNAMESE = re.compile("[\u1ea0-\u1ef9ăĂđĐơƠưƯ]")
+_LATIN1_LETTER = re.compile("[\u00a1-\u00ff]")
 
 
 def legacy_encoding(text: str) -> str | None:
@@ -194,8 +195,8 @@ def legacy_encoding(text: str) -> str | None:
     TCVN3 letters too: the text is VNI when such pairs outnumber the TCVN3
     letters that stand outside them.
     """
-    if not text or len(text) < 3 or _UNICODE_VIETNAMESE.search(text):
-        return None
+    if len(text) < 3 or _UNICODE_VIETNAMESE.search(text) or not _LATIN1_LETTER.search(text):
+        return None  # real Vietnamese letters, or none of the Latin-1 ones both encodings use
     pairs = [m.span() for m in _VNI_SEQUENCE.finditer(text) if m.end() - m.start() == 2]
     paired = {i for start, end in pairs for i in range(start, end)}
     vni = len(pairs) + text.count("ñ") + text.count("Ñ")
