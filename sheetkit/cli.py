@@ -13,22 +13,84 @@ merge); 3 a command used wrongly (unknown option, wrong output suffix, output
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3, 4
 EXIT_INTERRUPTED = 130
-TEMPLATE_CHOICES = [
-    "mam-non",
-    "tieu-hoc",
-    "thcs",
-    "thpt",
-    "pho-thong",
-    "gdtx",
-    "trung-hoc",
-    "tong-hop",
-]
+# Template name -> what it is (the names come from sheetkit.writing.templates).
+TEMPLATE_CHOICES = {
+    "mam-non": "mầm non",
+    "tieu-hoc": "tiểu học",
+    "thcs": "trung học cơ sở",
+    "thpt": "trung học phổ thông",
+    "pho-thong": "trường phổ thông nhiều cấp học",
+    "gdtx": "giáo dục thường xuyên",
+    "trung-hoc": "THCS, THPT theo Thông tư 18/2018",
+    "tong-hop": "sổ tổng hợp của Phòng/Sở, có nút bấm (chỉ .xlsm)",
+}
 CIRCULAR_CHOICES = ["tt57-2026", "tt17-2018", "tt18-2018", "tt19-2018"]
+
+
+# argparse's own words (usage, section titles, errors) come from gettext: these
+# replace them while sheetkit's parser is built and used. The keys are
+# argparse's English messages, exactly as argparse asks for them.
+ARGPARSE_VIETNAMESE = {
+    "usage: ": "Cách dùng: ",
+    "positional arguments": "Tham số",
+    "options": "Tùy chọn",
+    "optional arguments": "Tùy chọn",  # Python before 3.10
+    "subcommands": "Lệnh",
+    "show this help message and exit": "hiện hướng dẫn này rồi thoát",
+    "argument %(argument_name)s: %(message)s": "%(argument_name)s: %(message)s",
+    "the following arguments are required: %s": "còn thiếu %s",
+    "one of the arguments %s is required": "cần một trong các tham số %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": (
+        "không có lựa chọn %(value)r (chọn một trong: %(choices)s)"
+    ),
+    "invalid choice: %(value)r, maybe you meant %(closest)r? (choose from %(choices)s)": (
+        "không có lựa chọn %(value)r (chọn một trong: %(choices)s)"
+    ),
+    "invalid %(type)s value: %(value)r": "giá trị %(value)r không hợp lệ",
+    "expected one argument": "cần một giá trị",
+    "expected at most one argument": "cần nhiều nhất một giá trị",
+    "expected at least one argument": "cần ít nhất một giá trị",
+    "expected %s argument": "cần %s giá trị",
+    "expected %s arguments": "cần %s giá trị",
+    "unrecognized arguments: %s": "không hiểu: %s",
+    "not allowed with argument %s": "không dùng cùng %s",
+    "ignored explicit argument %r": "không nhận giá trị %r",
+    "ambiguous option: %(option)s could match %(matches)s": (
+        "tùy chọn %(option)s chưa rõ: có thể là %(matches)s"
+    ),
+    "unexpected option string: %s": "tùy chọn không đúng chỗ: %s",
+    "unknown parser %(parser_name)r (choices: %(choices)s)": (
+        "không có lệnh %(parser_name)r (chọn một trong: %(choices)s)"
+    ),
+    "can't open '%(filename)s': %(error)s": "không mở được '%(filename)s': %(error)s",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: lỗi: %(message)s\n",
+}
+
+
+def _vietnamese(message: str) -> str:
+    return ARGPARSE_VIETNAMESE.get(message, message)
+
+
+def _vietnamese_plural(singular: str, plural: str, n: int) -> str:
+    return _vietnamese(singular if n == 1 else plural)
+
+
+@contextlib.contextmanager
+def _argparse_in_vietnamese() -> Iterator[None]:
+    """argparse speaking Vietnamese for as long as the block runs (it reads these globals)."""
+    saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]
+    argparse._, argparse.ngettext = _vietnamese, _vietnamese_plural  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -36,7 +98,20 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str):
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"Lỗi: {message}\n")
+        self.exit(EXIT_USAGE, f"Lỗi: {message}\nXem hướng dẫn: {self.prog} --help\n")
+
+
+FORMAT_ORDER = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")  # the usual ones first
+
+
+def readable_formats() -> str:
+    """The workbook formats sheetkit reads, as the help and the README list them."""
+    from .reading.sources import READABLE_SUFFIXES
+
+    def rank(suffix: str) -> tuple:
+        return (FORMAT_ORDER.index(suffix) if suffix in FORMAT_ORDER else len(FORMAT_ORDER), suffix)
+
+    return ", ".join(sorted(READABLE_SUFFIXES, key=rank))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -46,6 +121,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--debug", action="store_true", help="hiện chi tiết lỗi kỹ thuật")
     sub = parser.add_subparsers(dest="command", required=True, metavar="LỆNH", parser_class=_Parser)
+    plan_file = f"tệp kế hoạch ({readable_formats()})"
 
     p = sub.add_parser(
         "template",
@@ -55,13 +131,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "level",
-        choices=TEMPLATE_CHOICES,
+        choices=list(TEMPLATE_CHOICES),
         metavar="MẪU",
-        help="mam-non, tieu-hoc, thcs, thpt, pho-thong (trường nhiều cấp học), gdtx; "
-        "trung-hoc (chỉ với Thông tư 18/2018); tong-hop (sổ tổng hợp, .xlsm)",
+        help="; ".join(f"{name}: {what}" for name, what in TEMPLATE_CHOICES.items()),
     )
     p.add_argument(
-        "-o", "--output", required=True, help="tệp sẽ tạo: .xlsx, hoặc .xlsm (có nút bấm)"
+        "-o",
+        "--output",
+        required=True,
+        metavar="TỆP",
+        help="tệp sẽ tạo: .xlsx, hoặc .xlsm (có nút bấm)",
     )
     p.add_argument(
         "--circular",
@@ -72,8 +151,14 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     p = sub.add_parser("check", help="kiểm tra một tệp kế hoạch")
-    p.add_argument("file", help="tệp kế hoạch (.xlsx, .xlsm, .xls, .ods)")
-    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("file", metavar="TỆP", help=plan_file)
+    p.add_argument(
+        "--format",
+        choices=["text", "json"],
+        default="text",
+        metavar="KIỂU",
+        help="text: dễ đọc (mặc định); json: cho chương trình khác",
+    )
     p.add_argument(
         "--annotate", metavar="OUT.xlsx", help="ghi một bản sao có trang Kết quả kiểm tra"
     )
@@ -99,19 +184,41 @@ def _parser() -> argparse.ArgumentParser:
         "--annotate", metavar="OUT.xlsx", help="ghi một bản sao tô màu các ô cần xem lại"
     )
     p = sub.add_parser("render", help="tạo bản kế hoạch để in, ký và ban hành")
-    p.add_argument("file", help="tệp kế hoạch (.xlsx, .xlsm, .xls, .ods)")
+    p.add_argument("file", metavar="TỆP", help=plan_file)
     p.add_argument(
-        "-o", "--output", required=True, help="tệp sẽ tạo: .xlsx (trang Bản kế hoạch) hoặc .docx"
+        "-o",
+        "--output",
+        required=True,
+        metavar="TỆP_MỚI",
+        help="tệp sẽ tạo: .xlsx (trang Bản kế hoạch) hoặc .docx",
     )
     p.add_argument(
         "--draft", action="store_true", help="tạo bản nháp (có dấu BẢN NHÁP) dù kế hoạch còn lỗi"
     )
+    p = sub.add_parser(
+        "fix", help="ghi bản sao có chữ gõ bằng bảng mã cũ (TCVN3, VNI) đã chuyển sang Unicode"
+    )
+    p.add_argument("file", metavar="TỆP", help="tệp kế hoạch (.xlsx, .xlsm)")
+    p.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="TỆP_MỚI",
+        help="tệp sẽ tạo: .xlsx (hoặc .xlsm từ tệp .xlsm)",
+    )
     p = sub.add_parser("merge", help="tổng hợp kế hoạch của nhiều trường")
-    p.add_argument("paths", nargs="+", metavar="ĐƯỜNG_DẪN", help="tệp, thư mục hoặc tệp .zip")
-    p.add_argument("-o", "--output", required=True, help="tệp tổng hợp .xlsx sẽ tạo")
+    p.add_argument(
+        "paths",
+        nargs="+",
+        metavar="ĐƯỜNG_DẪN",
+        help=f"tệp ({readable_formats()}), thư mục hoặc tệp .zip",
+    )
+    p.add_argument("-o", "--output", required=True, metavar="TỆP", help="tệp tổng hợp .xlsx sẽ tạo")
     p.add_argument("--csv", metavar="THƯ_MỤC", help="ghi thêm các bảng dạng CSV vào thư mục này")
     p.add_argument("--parquet", metavar="THƯ_MỤC", help="ghi thêm các bảng dạng Parquet")
-    p.add_argument("--workers", type=int, help="số tiến trình đọc tệp (mặc định: mọi nhân CPU)")
+    p.add_argument(
+        "--workers", type=int, metavar="N", help="số tiến trình đọc tệp (mặc định: mọi nhân CPU)"
+    )
     p.add_argument("--quiet", action="store_true", help="không hiện thanh tiến độ")
     return parser
 
@@ -138,7 +245,8 @@ def command(function):
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    with _argparse_in_vietnamese():
+        args = _parser().parse_args(argv)
     from .reading.sources import ReadError
     from .writing.files import UsageError
 
@@ -235,20 +343,38 @@ def progress_text(review, plan) -> str:
 @command
 def cmd_render(args) -> int:
     from .jobs import render_file
-    from .model.findings import Report, to_text
+    from .model.findings import to_text
     from .writing.document import RenderRefused
 
     try:
         rendered = render_file(args.file, args.output, draft=args.draft)
     except RenderRefused as refused:
-        errors = Report(refused.report.of_severity("error"))
-        print(to_text(args.file, errors), file=sys.stderr)
+        # The errors to fix, counted with the warnings and notes the plan also has.
+        print(to_text(args.file, refused.report, only="error"), file=sys.stderr)
         print(str(refused), file=sys.stderr)
         return EXIT_FINDINGS
     warnings = rendered.checked.report.warnings
     kind = "bản nháp" if rendered.document.draft else "bản kế hoạch"
     note = f" ({warnings} cảnh báo: xem sheetkit check)" if warnings else ""
     print(f"Đã tạo {kind} ({len(rendered.document.items)} việc cải tiến){note} → {args.output}")
+    return EXIT_OK
+
+
+@command
+def cmd_fix(args) -> int:
+    from .jobs import fix_file
+
+    fixed = fix_file(args.file, args.output)
+    for sheet in dict.fromkeys([*fixed.converted, *fixed.normalised]):
+        parts = []
+        if fixed.converted.get(sheet):
+            parts.append(f"{fixed.converted[sheet]} ô chuyển từ bảng mã cũ sang Unicode")
+        if fixed.normalised.get(sheet):
+            parts.append(f"{fixed.normalised[sheet]} ô chuẩn hóa Unicode (NFC)")
+        print(f"  {sheet}: {', '.join(parts)}")
+    if not fixed.converted and not fixed.normalised:
+        print("Không có ô nào cần chuyển mã: bản sao giống hệt nội dung tệp gốc.")
+    print(f"Đã ghi bản đã sửa → {args.output}")
     return EXIT_OK
 
 

@@ -208,7 +208,7 @@ def merge_paths(
     import time
 
     from .merging.rollup import merge
-    from .writing.summary import TABLE_FORMATS, write_summary, write_tables
+    from .writing.summary import TABLE_FORMATS, write_summary, write_table_sets
 
     paths = list(paths)
     if Path(output).suffix.lower() != ".xlsx":
@@ -232,6 +232,73 @@ def merge_paths(
     started = time.perf_counter()
     write_summary(rollup, output)
     rollup.timings["write"] = time.perf_counter() - started
-    for kind, folder in tables.items():
-        write_tables(rollup, folder, kind)
+    write_table_sets(rollup, tables)
     return rollup
+
+
+# ----------------------------------------------------------------- fix
+
+
+@dataclass
+class Fixed:
+    """What ``fix_file`` changed, per sheet: cells converted from TCVN3/VNI, cells made NFC."""
+
+    output: Path
+    converted: dict[str, int]
+    normalised: dict[str, int]
+
+
+FIX_SUFFIXES = (".xlsx", ".xlsm")
+
+
+def fix_file(path: PathLike, output: PathLike) -> Fixed:
+    """Write a copy of a workbook with legacy text converted to Unicode and all text NFC.
+
+    Only string cells change: text typed in TCVN3 or VNI becomes Unicode
+    (what the reader already shows), every other text is NFC-normalised (a
+    workbook from a Mac may hold NFD). Formulas, formats, dropdowns, defined
+    names and macros (.xlsm to .xlsm) are kept as openpyxl keeps them.
+    Raises ``UsageError`` for an output it cannot write, ``ReadError`` for an
+    unreadable workbook.
+    """
+    import unicodedata
+
+    from .reading.sources import ReadError, open_workbook
+    from .reading.text import legacy_encoding, to_unicode
+    from .writing.files import atomic_path, open_for_copy
+
+    source, target = Path(path).suffix.lower(), Path(output).suffix.lower()
+    if target not in FIX_SUFFIXES:
+        raise UsageError("tệp kết quả phải có đuôi .xlsx hoặc .xlsm")
+    if same_file(path, output):
+        raise UsageError("tệp kết quả (-o) phải khác tệp kế hoạch: tệp gốc không bao giờ bị sửa.")
+    if source not in FIX_SUFFIXES:
+        raise UsageError(
+            "sheetkit fix chỉ sửa tệp .xlsx hoặc .xlsm; hãy mở tệp bằng Excel và lưu thành .xlsx"
+        )
+    if target == ".xlsm" and source != ".xlsm":
+        raise UsageError("chỉ ghi .xlsm khi tệp kế hoạch là .xlsm; hãy dùng đuôi .xlsx")
+    open_workbook(path)  # a missing, empty, damaged or locked file: the usual reason
+    try:
+        book = open_for_copy(path, output)
+    except Exception as err:  # openpyxl raises many types for what calamine still reads
+        raise ReadError("damaged", detail=type(err).__name__) from err
+    converted: dict[str, int] = {}
+    normalised: dict[str, int] = {}
+    for ws in book.worksheets:
+        # The cells the file holds (iter_rows would create every empty cell of the range).
+        for cell in list(ws._cells.values()):
+            text = cell.value
+            if not isinstance(text, str) or cell.data_type != "s":
+                continue  # numbers, dates, formulas: untouched
+            encoding = legacy_encoding(text)
+            fixed = to_unicode(text, encoding) if encoding else unicodedata.normalize("NFC", text)
+            if fixed == text:
+                continue
+            cell.value = fixed
+            cell.data_type = "s"  # text stays text, even one starting with "="
+            counts = converted if encoding else normalised
+            counts[ws.title] = counts.get(ws.title, 0) + 1
+    with atomic_path(output) as tmp:
+        book.save(tmp)
+    return Fixed(Path(output), converted, normalised)

@@ -41,7 +41,7 @@ def test_check_json_contract_and_exit_code(build, good_plan):
     assert result.returncode == 1, result.stderr
     doc = json.loads(result.stdout)
     assert doc["file"] == str(path)
-    assert doc["summary"] == {"errors": 1, "warnings": 0}
+    assert doc["summary"] == {"errors": 1, "warnings": 0, "notes": 0}
     (finding,) = doc["findings"]
     assert set(finding) == FIELDS
     assert finding | {"message": ""} == {

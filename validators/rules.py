@@ -591,8 +591,9 @@ RULES: tuple[Rule, ...] = (
         "legacy",
         "",
         None,
-        "Chữ trong ô này có vẻ được gõ bằng bảng mã cũ ({encoding}) nên người khác sẽ thấy "
-        "sai dấu. Hãy chuyển sang Unicode (ví dụ công cụ chuyển mã của Unikey) rồi dán lại.",
+        "Chữ trong ô này được gõ bằng bảng mã cũ ({encoding}): sheetkit đã đọc và chuyển sang "
+        "Unicode, nhưng người khác mở tệp vẫn thấy sai dấu. Lệnh `sheetkit fix TỆP -o "
+        "TỆP-MỚI.xlsx` ghi một bản sao đã chuyển mọi ô như vậy sang Unicode.",
         ok=lambda t: blank(t.encoding),
         value="value",
     ),

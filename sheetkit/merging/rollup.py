@@ -34,10 +34,12 @@ from ..reading.sources import ReadError
 from ..reading.text import clean, folded_key
 from ..validators import files as file_reasons
 from ..validators.rules import BY_ID
+from ..workdirs import work_folder
 
 STATUS_VALID = "Hợp lệ"
 STATUS_ERRORS = "Có lỗi"
 STATUS_UNREADABLE = "Không đọc được"
+WORK_PREFIX = "sheetkit-merge-"
 
 SCHOOL_COLUMNS = (
     "school_id",
@@ -120,7 +122,8 @@ class Rollup:
     def headline(self) -> str:
         """The roll-up in one phrase: "30 trường, 31 tệp đọc được, ..., 2 kế hoạch có lỗi"."""
         status = self.files["status"].value_counts()
-        parts = [f"{len(self.schools)} trường", f"{int(status.get('read', 0))} tệp đọc được"]
+        read = int(status.get("read", 0) + status.get("duplicate", 0))  # as Tổng quan counts
+        parts = [f"{len(self.schools)} trường", f"{read} tệp đọc được"]
         for key, label in (
             ("unreadable", "tệp không đọc được"),
             ("duplicate", "bản trùng"),
@@ -151,7 +154,8 @@ def merge(
     the same folder.
     """
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="sheetkit-merge-") as workdir:
+    # .zip members are unpacked here; a killed run's folder is swept by a later one.
+    with work_folder(tempfile.gettempdir(), WORK_PREFIX) as workdir:
         candidates = collect(list(paths), Path(workdir), exclude=exclude)
         readable = [(i, c) for i, c in enumerate(candidates) if c.problem is None]
         results: dict[int, dict[str, Any]] = {}

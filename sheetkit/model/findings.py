@@ -114,7 +114,7 @@ def to_json(file: str, report: Report, extra: dict[str, Any] | None = None) -> s
     doc = {
         "file": file,
         "findings": [f.to_dict() for f in report.findings],
-        "summary": {"errors": report.errors, "warnings": report.warnings},
+        "summary": {"errors": report.errors, "warnings": report.warnings, "notes": report.infos},
         **(extra or {}),
     }
     return json.dumps(doc, ensure_ascii=False, indent=2)
@@ -135,18 +135,22 @@ def _repeated_rules(group: list[Finding]) -> set[str]:
     return {r for r, n in counts.items() if n >= REPEAT_THRESHOLD and len(messages.get(r, ())) == 1}
 
 
-def to_text(file: str, report: Report, headline: str | None = None) -> str:
+def to_text(
+    file: str, report: Report, headline: str | None = None, *, only: str | None = None
+) -> str:
     """Findings grouped by sheet: where, what was typed, what to do.
 
     ``headline``: one line about the plan shown under the file name (the
-    school's level under TT57).
+    school's level under TT57). ``only`` lists the findings of one severity;
+    the counts stay the whole report's.
     """
     lines = [f"Kiểm tra: {file}"]
     if headline:
         lines.append(headline)
     sheets: dict[str, list[Finding]] = {}
     for f in report.findings:
-        sheets.setdefault(f.sheet or "(tệp)", []).append(f)
+        if only is None or f.severity == only:
+            sheets.setdefault(f.sheet or "(tệp)", []).append(f)
     for sheet, group in sheets.items():
         lines.append("")
         lines.append(f"── {sheet} ──")
@@ -172,7 +176,8 @@ def to_text(file: str, report: Report, headline: str | None = None) -> str:
                 lines.append(f"      đã nhập: {text}")
     lines.append("")
     if report.errors == 0 and report.warnings == 0:
-        lines.append("Kết quả: không có lỗi, không có cảnh báo. Kế hoạch sẵn sàng để gửi.")
+        notes = f", {report.infos} lưu ý" if report.infos else ""
+        lines.append(f"Kết quả: không có lỗi, không có cảnh báo{notes}. Kế hoạch sẵn sàng để gửi.")
     else:
         lines.append(
             f"Kết quả: {report.errors} lỗi, {report.warnings} cảnh báo"

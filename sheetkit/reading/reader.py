@@ -27,7 +27,7 @@ from ..model.plan import InfoValue, Plan
 from . import parsing
 from .parsing import ParseError, is_blank
 from .sources import Grid, Workbook, column_letter, open_workbook
-from .text import clean, clean_lines, folded_key, label_key, legacy_encoding
+from .text import clean, clean_lines, folded_key, label_key, legacy_encoding, to_unicode
 
 HEADER_SEARCH_ROWS = 40
 # Longer than any label or alias with room for notes like "(*)": such a cell is
@@ -121,6 +121,7 @@ def plan_from_workbook(book: Workbook, source: str = "") -> Plan:
     else:
         plan.sheet_names[SHEET_INFO] = name
         plan.info = _read_info(book.grid(name), fields, value_parsers, legacy)
+        plan.columns[SHEET_INFO] = {f.key: "B" for f in fields}  # legacy cells
 
     for table in contract.tables(layout):
         name = book.find_sheet(table.sheet)
@@ -308,7 +309,7 @@ def _read_info(grid: Grid, fields, value_parsers, legacy: list) -> dict[str, Inf
         item = InfoValue(f.label)
         row = next((r for r, text in labels.items() if _matches(text, f)), None)
         if row is not None:
-            raw = _cell(grid, row, 1)
+            raw = _note_legacy(legacy, SHEET_INFO, row + 1, f.key, _cell(grid, row, 1))
             item.cell = f"B{row + 1}"
             item.raw = None if is_blank(raw) else raw
             parser = value_parsers.get(f.parser or "")
@@ -319,18 +320,20 @@ def _read_info(grid: Grid, fields, value_parsers, legacy: list) -> dict[str, Inf
                     item.value = (clean_lines(raw) if f.parser == "lines" else clean(raw)) or None
             except ParseError as err:
                 item.error = str(err)
-            _note_legacy(legacy, SHEET_INFO, row + 1, f.key, raw)
         result[f.key] = item
     return result
 
 
-def _note_legacy(legacy: list, sheet: str, row: int, key: str, value: object) -> None:
+def _note_legacy(legacy: list, sheet: str, row: int, key: str, value: object) -> object:
+    """The cell's value, converted to Unicode (and noted) when typed in TCVN3 or VNI."""
     if isinstance(value, str):
         encoding = legacy_encoding(value)
         if encoding:
             legacy.append(
                 {"sheet": sheet, "row": row, "column": key, "value": value, "encoding": encoding}
             )
+            return to_unicode(value, encoding)
+    return value
 
 
 def _parse(record: dict, key: str, parser, value: object) -> ParseError | None:
@@ -375,13 +378,13 @@ def _read_fields(record: dict, columns, values: dict, sheet: str, value_parsers,
         value = values.get(f.key)
         if kind is None:
             continue
+        value = _note_legacy(legacy, sheet, row, f.key, value)
         if kind == "criterion":
             err = _parse(record, f.key, value_parsers["criterion"], value)
             record[f"{f.key}_ambiguous"] = isinstance(err, parsing.AmbiguousCriterion)
         elif kind == "evidence":
             # The text is kept as typed; the codes found in it are checked.
             record[f.key] = clean_lines(value) or None
-            _note_legacy(legacy, sheet, row, f.key, value)
             found = parsing.parse_evidence(value)
             record[f"{f.key}_codes"] = found.codes if found else ()
             record[f"{f.key}_old"] = found.old if found else ()
@@ -408,4 +411,3 @@ def _read_fields(record: dict, columns, values: dict, sheet: str, value_parsers,
             _parse(record, f.key, value_parsers[kind], value)
         else:  # text: "lines" keeps the line breaks typed in the cell
             record[f.key] = (clean_lines(value) if kind == "lines" else clean(value)) or None
-            _note_legacy(legacy, sheet, row, f.key, value)

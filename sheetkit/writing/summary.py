@@ -9,6 +9,7 @@ a school name that starts with "=" stays text, never a formula or a link.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import os
@@ -33,6 +34,7 @@ from ..model.contract import SummaryColumn as Column
 from ..model.findings import SEVERITY_LABEL
 from ..reading.parsing import is_blank, level_label
 from ..reading.text import fold
+from ..workdirs import work_folder
 from .files import atomic_path
 from .layout import row_height
 
@@ -676,13 +678,42 @@ def _matrix(book, styles: _Styles, rollup: Rollup) -> None:
 
 # ----------------------------------------------------------------- tables for analysts
 
+# A text cell starting with one of these is a formula to Excel and LibreOffice
+# (OWASP "CSV injection": =HYPERLINK(...), DDE payloads); OWASP's remedy is a
+# leading apostrophe, which makes the cell text.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+STAGE_PREFIX = ".sheetkit-tables-"
+
+
+def inert_text(value: Any) -> Any:
+    """A text value a spreadsheet opens as text; any other value unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def inert_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every text cell made inert (``inert_text``); numbers and dates untouched."""
+    safe = frame
+    for name in frame.columns:
+        column = frame[name]
+        if not pd.api.types.is_object_dtype(column) and not pd.api.types.is_string_dtype(column):
+            continue
+        values = [inert_text(v) for v in column]
+        if any(a is not b for a, b in zip(values, column, strict=True)):
+            if safe is frame:
+                safe = frame.copy()
+            safe[name] = pd.Series(values, index=frame.index, dtype=column.dtype)
+    return safe
+
 
 def _csv(frame: pd.DataFrame, path: Path) -> None:
-    frame.to_csv(path, index=False, encoding="utf-8-sig")
+    # CRLF rows (RFC 4180): a value holding a bare CR or an LF is then quoted, never split.
+    inert_frame(frame).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
 
 
 def _parquet(frame: pd.DataFrame, path: Path) -> None:
-    frame.to_parquet(path, index=False)
+    frame.to_parquet(path, index=False)  # data for analysts' tools: the text as typed
 
 
 # Table format -> writer of one table (the file suffix is the format's name).
@@ -697,10 +728,21 @@ def write_tables(rollup: Rollup, folder: str | os.PathLike[str], kind: str = "cs
 
     Files: files, schools, items, levels, findings, criteria (.csv or .parquet).
     """
-    if kind not in TABLE_FORMATS:
-        raise ValueError(f"unknown table format: {kind}")
-    write = TABLE_FORMATS[kind]
-    folder = Path(folder)
+    return write_table_sets(rollup, {kind: folder})[kind]
+
+
+def write_table_sets(
+    rollup: Rollup, targets: dict[str, str | os.PathLike[str]]
+) -> dict[str, list[Path]]:
+    """Every set of tables asked for (format -> folder), replacing the old ones as a set.
+
+    All tables are first written to a work folder inside each target folder
+    and moved into place only when every one is complete, so a run killed
+    while writing leaves the previous set whole, never old and new mixed.
+    """
+    for kind in targets:
+        if kind not in TABLE_FORMATS:
+            raise ValueError(f"unknown table format: {kind}")
     tables = {
         "files": rollup.files,
         "schools": rollup.schools,
@@ -709,10 +751,16 @@ def write_tables(rollup: Rollup, folder: str | os.PathLike[str], kind: str = "cs
         "findings": rollup.findings,
         "criteria": rollup.criteria(),
     }
-    written = []
-    for name, frame in tables.items():
-        target = folder / f"{name}.{kind}"
-        with atomic_path(target) as tmp:
-            write(frame, tmp)
-        written.append(target)
+    written: dict[str, list[Path]] = {}
+    moves: list[tuple[Path, Path]] = []
+    with contextlib.ExitStack() as stack:
+        for kind, folder in targets.items():
+            stage = stack.enter_context(work_folder(folder, STAGE_PREFIX))
+            for name, frame in tables.items():
+                staged = stage / f"{name}.{kind}"
+                TABLE_FORMATS[kind](frame, staged)
+                moves.append((staged, Path(folder) / staged.name))
+                written.setdefault(kind, []).append(Path(folder) / staged.name)
+        for staged, target in moves:
+            os.replace(staged, target)
     return written
