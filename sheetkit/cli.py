@@ -172,14 +172,20 @@ def _parser() -> argparse.ArgumentParser:
         "review",
         help="rà soát tiến độ kế hoạch (Thông tư 57): việc quá hạn, chưa ghi mức độ thực hiện",
     )
-    p.add_argument("file", help="tệp kế hoạch (.xlsx, .xlsm, .xls, .ods)")
+    p.add_argument("file", metavar="TỆP", help=plan_file)
     p.add_argument(
         "--at",
         metavar="NĂM-THÁNG",
         type=_month,
         help="tháng rà soát, ví dụ 2027-01 (mặc định: tháng hiện tại)",
     )
-    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument(
+        "--format",
+        choices=["text", "json"],
+        default="text",
+        metavar="KIỂU",
+        help="text: dễ đọc (mặc định); json: cho chương trình khác",
+    )
     p.add_argument(
         "--annotate", metavar="OUT.xlsx", help="ghi một bản sao tô màu các ô cần xem lại"
     )
