@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from conftest import EXAMPLES, example_specs, rules_of
-from sheetkit.checking.tt57 import school_level_summary
+from sheetkit.checking.tt57 import gap_text, school_level_of, school_level_summary
 from sheetkit.checking.validation import check_plan
 from sheetkit.cli import main
 from sheetkit.model import catalog, contract
@@ -141,6 +141,7 @@ def assert_reads_back(plan, spec) -> None:
     for record, typed in zip(plan.issue_records, spec["issues"], strict=True):
         assert record["standard"] == typed["standard"]
         assert ", ".join(record["criteria"]) == typed["criteria"].replace(";", ",")
+        assert same(record["situation"], typed["situation"])
         assert same(record["shortcoming"], typed["shortcoming"])
     assert len(plan.item_records) == len(spec["items"])
     for record, typed in zip(plan.item_records, spec["items"], strict=True):
@@ -246,6 +247,10 @@ SPOILERS = {
     "tt57.info.province_invalid": lambda d: d["info"].update(province="Tỉnh Kiên Giang"),
     "tt57.info.commune_missing": lambda d: d["info"].update(commune=""),
     "tt57.info.issue_date_invalid": lambda d: d["info"].update(issue_date="31/02/2026"),
+    "tt57.info.governing_body_needed": lambda d: d["info"].update(
+        school_level="Phổ thông nhiều cấp học", governing_body=""
+    ),
+    "tt57.info.appendix_mismatch": lambda d: d["info"].update(school_level="Mầm non"),
     "tt57.info.legal_bases_unfinished": lambda d: d["info"].update(
         legal_bases="1. Báo cáo tự đánh giá năm học …… của nhà trường;"
     ),
@@ -272,6 +277,7 @@ SPOILERS = {
     "tt57.issue.criteria_invalid": lambda d: _issue(d).update(criteria="một điểm ba"),
     "tt57.issue.criteria_not_in_appendix": lambda d: _issue(d).update(criteria="1.3, 5.6"),
     "tt57.issue.criteria_other_standard": lambda d: _issue(d).update(criteria="1.3, 2.1"),
+    "tt57.issue.situation_missing": lambda d: _issue(d).update(situation=None),
     "tt57.issue.shortcoming_missing": lambda d: _issue(d).update(shortcoming=None),
     "tt57.item.issue_missing": lambda d: _item(d).update(issue=None),
     "tt57.item.issue_invalid": lambda d: _item(d).update(issue="vấn đề đầu"),
@@ -400,7 +406,11 @@ def test_json_gives_the_school_level(build57, thcs, capsys):
         "planned": "Mức 2",
     }
     assert main(["check", str(path)]) == 0
-    assert "Mức đạt của trường (khoản 3 Điều 5): Mức 1" in capsys.readouterr().out
+    line = capsys.readouterr().out.splitlines()[1]
+    assert line.startswith(
+        "Mức đạt của trường (khoản 3 Điều 5): Mức 1; dự kiến sau kế hoạch: Mức 1."
+    )
+    assert "Để đạt Mức 2 còn cần: tiêu chí bắt buộc" in line
 
 
 # ----------------------------------------------------------------- LibreOffice recalculates
@@ -425,13 +435,18 @@ def test_the_templates_level_formulas_agree_with_check(build57, thcs, tmp_path):
         cases.append(data)
     paths = [build57(data) for data in cases]
     reports = lo.run_probe(
-        [{"path": str(p), "recalculate": True, "read": [[2, "D2"], [2, "D3"]]} for p in paths],
+        [
+            {"path": str(p), "recalculate": True, "read": [[2, "D2"], [2, "D3"], [2, "D4"]]}
+            for p in paths
+        ],
         tmp_path,
     )
     for path, report in zip(paths, reports, strict=True):
-        expected = school_level_summary(read_plan(path))
+        plan = read_plan(path)
+        expected = school_level_summary(plan)
         assert report["cells"]["2!D2"] == expected["current"]
         assert report["cells"]["2!D3"] == expected["planned"]
+        assert report["cells"]["2!D4"] == gap_text(school_level_of(plan)[1])
 
 
 class _Marked(HTMLParser):

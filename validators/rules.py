@@ -675,6 +675,27 @@ RULES: tuple[Rule, ...] = (
         ok=lambda t: blank(t.issue_date_error),
     ),
     Rule(
+        "tt57.info.governing_body_needed",
+        WARNING,
+        "tt57.info",
+        INFO_SHEET,
+        "governing_body",
+        "Trường nhiều cấp học cần ghi Cơ quan chủ quản: UBND xã/phường nếu cấp cao nhất là THCS, "
+        "Sở Giáo dục và Đào tạo nếu trường có cấp THPT. Ô này in ở đầu bản kế hoạch.",
+        ok=lambda t: ~t.multi_level | given(t.governing_body),
+    ),
+    Rule(
+        "tt57.info.appendix_mismatch",
+        WARNING,
+        "tt57.info",
+        INFO_SHEET,
+        "school_level",
+        "Loại hình '{school_level}' dùng {circular}, nhưng trang Tự đánh giá là các tiêu chí của "
+        "{appendix_found}: tệp được lập từ mẫu của loại hình khác. Lấy mẫu đúng loại hình (lệnh "
+        "sheetkit template) và chép nội dung sang, hoặc sửa ô loại hình.",
+        ok=lambda t: blank(t.appendix_found),
+    ),
+    Rule(
         "tt57.info.legal_bases_unfinished",
         WARNING,
         "tt57.info",
@@ -871,6 +892,16 @@ RULES: tuple[Rule, ...] = (
         "của tiêu chuẩn khác. Mỗi vấn đề gắn với một tiêu chuẩn: tách thành vấn đề riêng hoặc "
         "sửa tiêu chuẩn.",
         ok=lambda t: blank(t.criteria_other_standard),
+    ),
+    Rule(
+        "tt57.issue.situation_missing",
+        WARNING,
+        "tt57.issues",
+        ISSUES_SHEET,
+        "situation",
+        "Vấn đề {tt} chưa ghi đánh giá hiện trạng. Ghi ngắn gọn thực trạng (số liệu, kết quả đã "
+        "đạt) để thấy vì sao đây là vấn đề trọng tâm.",
+        ok=lambda t: given(t.situation),
     ),
     Rule(
         "tt57.issue.shortcoming_missing",

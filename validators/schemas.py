@@ -129,6 +129,9 @@ TT57_INFO = pa.DataFrameSchema(
         **_parsed("province"),
         **_parsed("issue_date"),
         "commune": _col(),
+        "governing_body": _col(),
+        "multi_level": _col("bool", nullable=False),  # Phổ thông nhiều cấp học
+        "appendix_found": _col(),  # the appendix whose criteria Tự đánh giá holds, when another
         "legal_bases_unfinished": _col("bool", nullable=False),  # the form's "……" left in
         "assessment_mostly_missing": _col("bool", nullable=False),
         "planned_count": _col("int64", nullable=False),  # criteria named by issues and rows
@@ -167,6 +170,7 @@ TT57_ISSUES = pa.DataFrameSchema(
         "standard_known": _col("bool", nullable=False),  # 1 to 4
         "criteria_unknown": _col(),  # codes not in the appendix, as text
         "criteria_other_standard": _col(),  # codes of another standard, as text
+        "situation": _col(),
         "shortcoming": _col(),
     },
     checks=_checks("tt57.issues"),

@@ -70,6 +70,9 @@ def _info(chosen: list[tuple[int, Plan]]) -> pd.DataFrame:
             record[f"{key}_cell"] = item.cell
         record["school_year_label"] = school_year_label(plan.value("school_year"))
         record["legal_bases_unfinished"] = UNFINISHED in (plan.value("legal_bases") or "")
+        record["multi_level"] = plan.value("school_level") == "Phổ thông nhiều cấp học"
+        record["appendix_found"] = _appendix_found(plan)
+        record["circular"] = plan.circular.short_name if plan.circular else ""
         record.update(_assessment_summary(plan))
         codes = planned_codes(plan)
         record["planned_count"] = len(codes)
@@ -90,6 +93,24 @@ def _info(chosen: list[tuple[int, Plan]]) -> pd.DataFrame:
         frame["school_year"] = frame["school_year"].astype("Int64")
         frame["planned_count"] = frame["planned_count"].astype("int64")
     return frame
+
+
+def _appendix_found(plan: Plan) -> str | None:
+    """The TT57 appendix whose titles Tự đánh giá holds, when it is not the plan's own.
+
+    A school that types another Loại hình into a template keeps that template's criteria.
+    """
+    own = plan.circular
+    titles = [r.get("title") for r in plan.assessment_records if r.get("title")]
+    if own is None or not titles:
+        return None
+
+    def matches(circular: catalog.Circular) -> int:
+        known = {fold(c.title) for c in circular.criteria}
+        return sum(fold(t) in known for t in titles)
+
+    best = max(catalog.of_family(catalog.FAMILY_TT57), key=matches)
+    return best.short_name if matches(best) > matches(own) else None
 
 
 def _code_key(code: str) -> tuple[int, ...]:
@@ -317,8 +338,26 @@ def school_level_summary(plan: Plan) -> dict[str, str | None] | None:
     }
 
 
+def gap_text(after: SchoolLevel) -> str:
+    """What a school still lacks for the next level after its plan (the template's line too)."""
+    family = catalog.FAMILIES[catalog.FAMILY_TT57]
+    if after.level is None:
+        return "Chọn đủ mức hiện tại của 15 tiêu chí."
+    if after.level == 2:
+        return "Sau kế hoạch đạt Mức 2, mức cao nhất."
+    target = family.label(after.level + 1)
+    parts = []
+    if after.compulsory_below:
+        parts.append(f"tiêu chí bắt buộc {', '.join(after.compulsory_below)} đạt {target}")
+    if after.others_short:
+        parts.append(f"thêm {after.others_short} tiêu chí không bắt buộc đạt {target}")
+    if after.others_below_1:
+        parts.append(f"tiêu chí {', '.join(after.others_below_1)} đạt ít nhất Mức 1")
+    return f"Để đạt {target} còn cần: {'; '.join(parts)}."
+
+
 def school_level_line(plan: Plan) -> str | None:
-    """The school's level in one sentence, for the human output of check."""
+    """The school's level in one line for the text output of check, as the template says it."""
     levels = school_level_of(plan)
     if levels is None:
         return None
@@ -326,24 +365,10 @@ def school_level_line(plan: Plan) -> str | None:
     family = catalog.FAMILIES[catalog.FAMILY_TT57]
     if now.level is None:
         return (
-            f"Mức đạt của trường (khoản 3 Điều 5): chưa tính được, còn "
+            "Mức đạt của trường (khoản 3 Điều 5): chưa tính được, còn "
             f"{len(now.missing_levels)} tiêu chí chưa có mức hiện tại."
         )
-    line = f"Mức đạt của trường (khoản 3 Điều 5): {family.label(now.level)}"
-    if after.level is not None and after.level != now.level:
-        return line + f"; nếu đạt mọi mức cần đạt của kế hoạch: {family.label(after.level)}."
-    if now.level == 2:
-        return line + "."
-    following = family.label(now.level + 1)
-    lacking = []
-    if after.compulsory_below:
-        codes = ", ".join(after.compulsory_below)
-        lacking.append(f"{len(after.compulsory_below)} tiêu chí bắt buộc ({codes}) đạt {following}")
-    if after.others_short:
-        lacking.append(f"thêm {after.others_short} tiêu chí khác đạt {following}")
-    if after.others_below_1:
-        lacking.append(f"các tiêu chí {', '.join(after.others_below_1)} đạt Mức 1")
     return (
-        f"{line}. Sau kế hoạch vẫn {family.label(now.level)}: để đạt {following} còn cần "
-        f"{'; '.join(lacking)}."
+        f"Mức đạt của trường (khoản 3 Điều 5): {family.label(now.level)}; dự kiến sau kế "
+        f"hoạch: {family.label(after.level)}. {gap_text(after)}"
     )

@@ -366,6 +366,10 @@ def _table_rows(grid, header_row, mapping, table: Table, value_parsers, legacy) 
         if table.key == "items":
             record["item"] = len(records) + 1
         _read_fields(record, table.fields, values, table.sheet, value_parsers, legacy)
+        if table.key == "issues" and record.get("tt") is None and not record.get("tt_error"):
+            # The template numbers issues as they are filled; a file saved without formula
+            # results reads the same numbers by position.
+            record["tt"] = len(records) + 1
         records.append(record)
     return records
 

@@ -32,7 +32,9 @@ from ..model.contract import (
     SHEET_REVIEWS,
     TT57_CIRCULAR_TEXT,
 )
+from ..reading.parsing import ParseError, parse_month
 from ..reading.sources import column_letter
+from ..validators.school_level import OTHERS_NEEDED
 from .layout import row_height
 from .templates import (
     FORMULA_FILL,
@@ -95,15 +97,36 @@ SECTION_TEXTS = {
 }
 
 
-def guide_lines(circular: catalog.Circular) -> list[tuple[str, str]]:
+# What each level's template calls the school and its head, with examples of a name and a number.
+UNITS = {
+    "GDTX": ("trung tâm", "Giám đốc", "Trung tâm GDNN-GDTX Thọ Xuân", "41/KH-TTGDNN-GDTX"),
+    "Mầm non": ("trường", "Hiệu trưởng", "Trường Mầm non Sen Hồng", "52/KH-MNSH"),
+    "Tiểu học": ("trường", "Hiệu trưởng", "Trường Tiểu học Kim Đồng", "45/KH-THKĐ"),
+    "THCS": ("trường", "Hiệu trưởng", "Trường THCS Hoa Thành", "38/KH-THCSHT"),
+    "THPT": ("trường", "Hiệu trưởng", "Trường THPT Lê Quý Đôn", "27/KH-THPTLQĐ"),
+    "Phổ thông nhiều cấp học": (
+        "trường",
+        "Hiệu trưởng",
+        "Trường TH&THCS Thạnh Đông",
+        "30/KH-THCSTĐ",
+    ),
+}
+
+
+def guide_lines(circular: catalog.Circular, level: str = "") -> list[tuple[str, str]]:
     """(heading, text) pairs of the Hướng dẫn sheet."""
     compulsory = ", ".join(circular.compulsory_codes)
+    replaced = (
+        "các quy định kiểm định trước đây (với trung tâm GDTX: Thông tư 42/2012/TT-BGDĐT)"
+        if level == "GDTX"
+        else "Thông tư 17, 18, 19/2018"
+    )
     return [
         (
-            "Thay đổi so với 2018",
-            "Thông tư 57/2026/TT-BGDĐT (07/7/2026) thay Thông tư 17, 18, 19/2018: 15 tiêu chí "
+            "Thay đổi so với trước",
+            f"Thông tư 57/2026/TT-BGDĐT (07/7/2026) thay {replaced}: 15 tiêu chí "
             "trong 4 tiêu chuẩn; mỗi tiêu chí chỉ có Mức 1, Mức 2 (dưới Mức 1 là Không đạt Mức "
-            f"1); 8 tiêu chí bắt buộc ({compulsory}); mức đạt của trường tính theo khoản 3 Điều "
+            f"1); 8 tiêu chí bắt buộc ({compulsory}); mức đạt tính theo khoản 3 Điều "
             "5; kế hoạch theo Biểu 2 Phụ lục V, chỉ gồm các vấn đề trọng tâm; minh chứng ghi "
             "(MC.1.1.01); rà soát ít nhất 2 lần mỗi năm học. Từ 01/7/2025 không còn Phòng GDĐT "
             "cấp huyện.",
@@ -144,8 +167,8 @@ def guide_lines(circular: catalog.Circular) -> list[tuple[str, str]]:
             "Không thực hiện) và một dòng ở trang Theo dõi (mục VI).",
         ),
         (
-            "6. Ô tô màu đỏ",
-            "Khi đang gõ, ô tô màu đỏ nhạt là chỗ cần sửa: mã tiêu chí không có trong phụ lục, "
+            "6. Ô có nền đỏ",
+            "Khi đang gõ, ô có nền đỏ nhạt là chỗ cần sửa: mã tiêu chí không có trong phụ lục, "
             "tháng hoàn thành trước tháng bắt đầu, ô bắt buộc còn trống ở dòng đã bắt đầu ghi, "
             "số vấn đề chưa có ở trang Vấn đề trọng tâm, tiêu chí bắt buộc cần nâng mức mà chưa "
             "có kế hoạch. Tháng ghi dạng 9/2026 để được kiểm tra ngay.",
@@ -204,11 +227,14 @@ def _tt57_formats(wb) -> dict:
 
     return {
         "input_long": f(border=1),
-        "level_label": f(bold=True, text_wrap=False, valign="vcenter"),
-        "level_value": f(bold=True, font_color="#1F4E79", border=1, bg_color=FORMULA_FILL),
+        "level_label": f(bold=True, valign="vcenter"),
+        "level_value": f(
+            bold=True, font_color="#1F4E79", border=1, bg_color=FORMULA_FILL, valign="vcenter"
+        ),
         "live_check": wb.add_format({"bg_color": LIVE_CHECK_FILL}),
         "helper": f(font_color="#808080", font_size=9),
         "date_input": f(border=1, align="center", num_format="dd/mm/yyyy"),
+        "hint_cell": f(italic=True, font_color="#595959", border=1),
     }
 
 
@@ -271,8 +297,10 @@ def _write_guide(ws, circular: catalog.Circular, level: str, fmt, macros: bool) 
     first = 3
     if macros:  # the buttons live here: Python never edits this sheet
         first = _button_rows(ws, 3, PLAN_BUTTONS, fmt, "sheetkit check / sheetkit render") + 1
-    _note_rows(ws, first, guide_lines(circular), fmt, chars_per_row=100)
+    _note_rows(ws, first, guide_lines(circular, level), fmt, chars_per_row=100)
     ws.hide_gridlines(2)
+    ws.fit_to_pages(1, 1)
+    ws.set_footer("&CTrang &P/&N")
 
 
 def _write_info(ws, circular: catalog.Circular, level: str, fmt, values: dict) -> None:
@@ -283,12 +311,18 @@ def _write_info(ws, circular: catalog.Circular, level: str, fmt, values: dict) -
     ws.write_string(
         1,
         0,
-        "Điền cột B. Các dòng ghi 'Bắt buộc' phải có; mục II, III, VII, VIII sửa cho phù hợp.",
+        "Điền cột B. Các dòng ghi “Bắt buộc” phải có; mục II, III, VII, VIII sửa cho phù hợp.",
         fmt["subtitle"],
     )
-    ws.write_string(2, 0, "Thông tin", fmt["header"])
-    ws.write_string(2, 1, "Nội dung", fmt["header"])
-    ws.write_string(2, 2, "Cách điền", fmt["header"])
+    ws.set_row(2, 24)
+    for c, header in enumerate(("Thông tin", "Nội dung", "Cách điền")):
+        ws.write_string(2, c, header, fmt["header"])
+    _, head, example, number = UNITS.get(level, UNITS["THCS"])
+    hints = {
+        "school_name": f"Bắt buộc. Ví dụ: {example}",
+        "document_number": f"Ví dụ: {number}",
+        "principal": f"Họ và tên {head.lower()} (người ký kế hoạch)",
+    }
     fields = [f for f in contract.INFO_FIELDS_TT57 if f.in_template]
     rows = {f.key: r for r, f in enumerate(fields, start=3)}
     defaults = {"school_level": level, "circular": TT57_CIRCULAR_TEXT, **SECTION_TEXTS}
@@ -297,23 +331,29 @@ def _write_info(ws, circular: catalog.Circular, level: str, fmt, values: dict) -
         ws.write_string(r, 0, field.label, fmt["label"])
         value = values.get(field.key, defaults.get(field.key))
         _write_value(ws, r, 1, value, fmt[field.style])
-        shown = {"value": "" if value is None else str(value), "hint": field.hint}
+        hint = hints.get(field.key, field.hint)
+        shown = {"value": "" if value is None else str(value), "hint": hint}
         ws.set_row(r, max(20, row_height(shown, {"value": 70, "hint": 50})))
-        ws.write_string(r, 2, field.hint, fmt["hint"])
+        ws.write_string(r, 2, hint, fmt["hint_cell"])
         _field_validation(ws, r, 1, r, 1, field, circular)
     # The managing body as the 2025 reform has it, suggested live from what is typed above.
     cell = {key: f"B{r + 1}" for key, r in rows.items()}
-    province = f'SUBSTITUTE(SUBSTITUTE({cell["province"]},"Thành phố ",""),"Tỉnh ","")'
+    kind = cell["school_level"]
+    core = f'SUBSTITUTE(SUBSTITUTE({cell["province"]},"Thành phố ",""),"Tỉnh ","")'
+    department = f'"SỞ GIÁO DỤC VÀ ĐÀO TẠO "&IF({cell["province"]}="","…",UPPER({core}))'
+    committee = f'IF({cell["commune"]}="","UBND XÃ/PHƯỜNG …","UBND "&UPPER({cell["commune"]}))'
     suggestion = (
-        f'="Để trống thì in: "&IF(OR({cell["school_level"]}="THPT",{cell["school_level"]}="GDTX"),'
-        f'"SỞ GIÁO DỤC VÀ ĐÀO TẠO "&UPPER({province}),'
-        f'IF({cell["commune"]}="","UBND XÃ/PHƯỜNG …","UBND "&UPPER({cell["commune"]})))'
+        f'="Để trống: bản kế hoạch ghi "&IF(OR({kind}="THPT",{kind}="GDTX"),{department},'
+        f'IF({kind}="Phổ thông nhiều cấp học",{committee}&" (trường có cấp THPT: "&{department}'
+        f'&"; hãy ghi rõ)",{committee}))'
     )
-    ws.write_formula(rows["governing_body"], 2, suggestion, fmt["hint"], "")
+    ws.write_formula(rows["governing_body"], 2, suggestion, fmt["hint_cell"], "")
     ws.freeze_panes(3, 0)
+    ws.repeat_rows(2)
     ws.set_landscape()
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
+    ws.set_footer("&CTrang &P/&N")
 
 
 def _columns(table_key: str) -> dict[str, int]:
@@ -347,8 +387,6 @@ def _write_assessment(wb, ws, circular: catalog.Circular, fmt, data: dict) -> No
     ms = f"${cur}${first + 1}:${cur}${last + 1}"
     ps = f"${plan}${first + 1}:${plan}${last + 1}"
     n_compulsory = len(circular.compulsory_codes)
-    n_others = len(circular.criteria) - n_compulsory
-    from ..validators.school_level import OTHERS_NEEDED
 
     at_least_1 = '">=1"'
 
@@ -372,33 +410,48 @@ def _write_assessment(wb, ws, circular: catalog.Circular, fmt, data: dict) -> No
             f'"Không đạt Mức 1")))'
         )
 
-    current = level_formula(ms)
-    gap = (
-        f'=IF(COUNT({ms})<{len(circular.criteria)},"Chọn đủ mức hiện tại của 15 tiêu chí",'
-        f'IF(D2="Mức 2","Trường đã đạt Mức 2, mức cao nhất.",IF(D2="Mức 1",'
-        f'"Để đạt Mức 2: "&({n_compulsory}-{count(ms, 2, True)})&" tiêu chí bắt buộc chưa '
-        f'đạt Mức 2; cần thêm "&MAX(0,{OTHERS_NEEDED}-{count(ms, 2)})&" trong '
-        f'{n_others} tiêu chí còn lại đạt Mức 2; "&{count(ms, 0)}&" tiêu chí còn '
-        f'lại chưa đạt Mức 1.",'
-        f'"Để đạt Mức 1: "&({n_compulsory}-{count(ms, at_least_1, True)})&" tiêu chí bắt buộc '
-        f'chưa đạt Mức 1; cần thêm "&MAX(0,{OTHERS_NEEDED}-{count(ms, at_least_1)})&'
-        f'" trong {n_others} tiêu chí còn lại đạt Mức 1.")))'
+    # What is still missing after the plan, naming the criteria as check does (one IF per
+    # row joined with &: TEXTJOIN is missing from Excel before 2019).
+    rows = list(range(first + 1, last + 2))
+    bl, dl, pl = letter["criterion"], letter["compulsory"], plan
+
+    def codes(condition: str) -> str:
+        parts = "&".join(f'IF({condition.format(r=r)},${bl}${r}&" ","")' for r in rows)
+        return f'SUBSTITUTE(TRIM({parts})," ",", ")'
+
+    need = 'IF($D$3="Mức 1",2,1)'
+    target = 'IF($D$3="Mức 1","Mức 2","Mức 1")'
+    compulsory_below = codes(f'AND(${dl}${{r}}="x",${pl}${{r}}<{need})')
+    others_short = (
+        f'MAX(0,{OTHERS_NEEDED}-(COUNTIF({ps},">="&{need})-COUNTIFS({bb},"x",{ps},">="&{need})))'
     )
+    others_below_1 = codes(f'AND(${dl}${{r}}<>"x",${pl}${{r}}<1)')
+    parts = (
+        f'IF({compulsory_below}="","","tiêu chí bắt buộc "&{compulsory_below}&" đạt "&{target}&"; ")'
+        f'&IF({others_short}=0,"","thêm "&{others_short}&" tiêu chí không bắt buộc đạt "&{target}&"; ")'
+        f'&IF(OR({need}=1,{others_below_1}=""),"","tiêu chí "&{others_below_1}&" đạt ít nhất Mức 1; ")'
+    )
+    gap = (
+        f'=IF(COUNT({ms})<{len(circular.criteria)},"Chọn đủ mức hiện tại của 15 tiêu chí.",'
+        f'IF($D$3="Mức 2","Sau kế hoạch đạt Mức 2, mức cao nhất.",'
+        f'"Để đạt "&{target}&" còn cần: "&LEFT({parts},LEN({parts})-2)&"."))'
+    )
+    unit = "trung tâm" if "GDTX" in circular.school_levels else "trường"
     labels = (
-        ("Mức đạt hiện tại của trường (khoản 3 Điều 5):", f"={current}"),
-        ("Mức đạt khi đạt mọi mức cần đạt của kế hoạch:", f"={level_formula(ps)}"),
+        (f"Mức đạt hiện tại của {unit} (khoản 3 Điều 5):", f"={level_formula(ms)}"),
+        ("Mức đạt dự kiến sau khi hoàn thành kế hoạch:", f"={level_formula(ps)}"),
         ("Còn thiếu để lên mức tiếp theo:", gap),
     )
     for r, (label, formula) in enumerate(labels, start=1):
         ws.merge_range(r, 0, r, 2, label, fmt["level_label"])
         ws.merge_range(r, 3, r, len(fields) - 1, "", fmt["level_value"])
         ws.write_formula(r, 3, formula, fmt["level_value"], "")
-        ws.set_row(r, 22 if r < 3 else 36)
+        ws.set_row(r, 24 if r < 3 else 40)
     ws.write_string(
         4,
         0,
         "Chọn mức hiện tại (cột E) và, với tiêu chí cần cải tiến, mức cần đạt (cột F). Bắt buộc: "
-        "x. Ô mức cần đạt tô đỏ: tiêu chí bắt buộc chưa có vấn đề trọng tâm hoặc việc ở trang "
+        "x. Ô mức cần đạt có nền đỏ: tiêu chí bắt buộc chưa có vấn đề trọng tâm hoặc việc ở trang "
         "Kế hoạch.",
         fmt["subtitle"],
     )
@@ -462,6 +515,7 @@ def _write_assessment(wb, ws, circular: catalog.Circular, fmt, data: dict) -> No
         },
     )
     ws.set_column(current_n, planned_n, 10, None, {"hidden": True})
+    ws.print_area(0, 0, last, len(fields) - 1)
     ws.freeze_panes(h + 1, 3)
     ws.repeat_rows(h)
     ws.set_landscape()
@@ -485,14 +539,24 @@ def _write_issues(wb, ws, circular: catalog.Circular, fmt, issues: list[dict]) -
     )
     _table_header(ws, fields, h, fmt)
     filled_n = len(fields) + 1  # hidden: 1 when the issue row has content
+    filled = column_letter(filled_n)
     widths = {f.key: f.width for f in fields}
+    count = 0
     for r in range(first, last + 1):
         issue = issues[r - first] if r - first < len(issues) else {}
+        count += bool(issue)
         for field in fields:
-            value = issue.get(field.key)
-            if field.key == "tt" and value is None:
-                value = r - first + 1
-            _write_value(ws, r, col[field.key], value, fmt[field.style])
+            if field.key == "tt" and issue.get("tt") is None:
+                # Numbered as rows are filled (the reader counts the same way).
+                ws.write_formula(
+                    r,
+                    col["tt"],
+                    f'=IF({filled}{r + 1}=1,COUNTIF({filled}${first + 1}:{filled}{r + 1},1),"")',
+                    fmt[field.style],
+                    count if issue else "",
+                )
+                continue
+            _write_value(ws, r, col[field.key], issue.get(field.key), fmt[field.style])
         inputs = "&".join(f"{column_letter(col[f.key])}{r + 1}" for f in fields if not f.derived)
         ws.write_formula(r, filled_n, f"=IF(LEN({inputs})>0,1,0)", fmt["helper"], 1 if issue else 0)
         if issue:
@@ -505,6 +569,7 @@ def _write_issues(wb, ws, circular: catalog.Circular, fmt, issues: list[dict]) -
     _define(wb, "VanDe_Co", SHEET_ISSUES, first, filled_n, last)
     _define(wb, "VanDe_TieuChi", SHEET_ISSUES, first, col["criteria"], last)
     ws.set_column(filled_n, filled_n, 8, None, {"hidden": True})
+    ws.print_area(0, 0, last, len(fields) - 1)
     ws.freeze_panes(h + 1, 0)
     ws.repeat_rows(h)
     ws.set_landscape()
@@ -524,6 +589,15 @@ REQUIRED_IN_ROW = (
     "end",
     "owner",
 )
+
+
+def _cached_month(value: object) -> int | str:
+    """What the month helper formula gives for a typed month (blank when not understood)."""
+    try:
+        month = parse_month(value)
+    except ParseError:
+        return ""
+    return "" if month is None else month
 
 
 def _month_index(ref: str) -> str:
@@ -558,22 +632,28 @@ def _write_plan(wb, ws, circular: catalog.Circular, fmt, items: list[dict]) -> N
         ws.write_string(h, n, title, fmt["helper"])
     inputs = [f for f in fields if not f.derived]
     widths = {f.key: f.width for f in fields}
+    started = 0
     for r in range(first, last + 1):
         item = items[r - first] if r - first < len(items) else {}
         excel = r + 1
+        # Results are cached as a spreadsheet would compute them, for viewers that do not
+        # recalculate on opening.
+        filled = any(item.get(f.key) not in (None, "") for f in inputs)
+        started += filled
         ws.write_formula(
             r,
             col["tt"],
             f'=IF(${st_col}{excel}=1,SUM(${st_col}${first + 1}:${st_col}{excel}),"")',
-            fmt[contract.plan_columns(LAYOUT_TT57)[0].style],
-            "",
+            fmt[fields[col["tt"]].style],
+            started if filled else "",
         )
         for field in inputs:
             _write_value(ws, r, col[field.key], item.get(field.key), fmt[field.style])
-        ws.write_formula(r, start_n, _month_index(f"{letter['start']}{excel}"), fmt["helper"], "")
-        ws.write_formula(r, end_n, _month_index(f"{letter['end']}{excel}"), fmt["helper"], "")
+        for n, key in ((start_n, "start"), (end_n, "end")):
+            ref = f"{letter[key]}{excel}"
+            ws.write_formula(r, n, _month_index(ref), fmt["helper"], _cached_month(item.get(key)))
         typed = "&".join(f"{letter[f.key]}{excel}" for f in inputs)
-        ws.write_formula(r, started_n, f"=IF(LEN({typed})>0,1,0)", fmt["helper"], 0)
+        ws.write_formula(r, started_n, f"=IF(LEN({typed})>0,1,0)", fmt["helper"], int(filled))
         if item:
             ws.set_row(r, row_height(item, widths))
     for field in fields:
@@ -606,6 +686,7 @@ def _write_plan(wb, ws, circular: catalog.Circular, fmt, items: list[dict]) -> N
     for key in REQUIRED_IN_ROW:
         mark(key, f"=AND(${st_col}{top}=1,LEN({letter[key]}{top})=0)")
     ws.set_column(start_n, started_n, 8, None, {"hidden": True})
+    ws.print_area(0, 0, last, len(fields) - 1)
     ws.freeze_panes(h + 1, col["content"])
     ws.autofilter(h, 0, last, len(fields) - 1)
     ws.repeat_rows(h)
@@ -670,3 +751,4 @@ def _write_reviews(ws, fmt, reviews: list[dict] | None) -> None:
     ws.set_landscape()
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
+    ws.set_footer("&CTrang &P/&N")
