@@ -189,6 +189,18 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--annotate", metavar="OUT.xlsx", help="ghi một bản sao tô màu các ô cần xem lại"
     )
+    p = sub.add_parser(
+        "next",
+        help="tạo kế hoạch năm học sau (Thông tư 57) từ kế hoạch năm nay, chuyển việc chưa xong",
+    )
+    p.add_argument("file", metavar="TỆP", help=plan_file)
+    p.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="TỆP_MỚI",
+        help="tệp kế hoạch mới: .xlsx hoặc .xlsm",
+    )
     p = sub.add_parser("render", help="tạo bản kế hoạch để in, ký và ban hành")
     p.add_argument("file", metavar="TỆP", help=plan_file)
     p.add_argument(
@@ -344,6 +356,19 @@ def progress_text(review, plan) -> str:
         for standard, progress in sorted(review.by_standard.items()):
             lines.append(f"    Tiêu chuẩn {standard}: {progress.line()}")
     return "\n".join(lines)
+
+
+@command
+def cmd_next(args) -> int:
+    from .jobs import next_file
+    from .writing.next_year import moved_text
+
+    result = next_file(args.file, args.output)
+    print(
+        f"Đã tạo kế hoạch năm học {result.year_label} theo Thông tư 57/2026: "
+        f"{moved_text(result)} → {args.output}"
+    )
+    return EXIT_OK
 
 
 @command

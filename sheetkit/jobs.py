@@ -122,6 +122,26 @@ def review_file(
     return checked, review_plan(checked.plan, at)
 
 
+def next_file(path: PathLike, output: PathLike) -> object:
+    """Write next school year's Thông tư 57 workbook from a plan file (TT57 or 2018).
+
+    Returns the ``writing.next_year.NextYear`` with what was carried over.
+    """
+    from .writing.next_year import next_year
+    from .writing.templates import build_template
+
+    if same_file(path, output):
+        raise UsageError("tệp kế hoạch mới (-o) phải khác tệp kế hoạch năm nay.")
+    if Path(output).suffix.lower() not in (".xlsx", ".xlsm"):
+        raise UsageError("tệp kế hoạch mới phải có đuôi .xlsx (hoặc .xlsm để có nút bấm)")
+    plan = read_source(path)
+    if plan.value("school_year") is None:
+        raise UsageError("kế hoạch năm nay chưa ghi năm học: sửa trang Thông tin rồi chạy lại")
+    result = next_year(plan)
+    build_template(result.template, output, result.data)
+    return result
+
+
 # ----------------------------------------------------------------- render
 
 
