@@ -262,3 +262,28 @@ def test_the_plan_workbook_file_is_never_written(open_plan, good_plan):
     excel.render(book)
     assert path.read_bytes() == before
     assert load_workbook(book.fullname).sheetnames == PLAN_SHEETS
+
+
+def test_review_marks_overdue_rows_and_reports_progress(tmp_path):
+    import copy
+
+    from conftest import example_specs
+
+    data = copy.deepcopy(next(s for s in example_specs("tt57") if s["template"] == "thcs"))
+    path = build_template("thcs", tmp_path / "ke-hoach.xlsm", data)
+    book = fake.Book.from_file(path, fake.App())
+    result = excel.review(book, at=2027 * 12 + 1)  # February 2027: term I review is due
+    assert result.overall.total == len(data["items"]) and result.overall.counts["overdue"] >= 1
+    rules = {row[1] for row in report_rows(book)}
+    assert "Kế hoạch" in rules and "Theo dõi" in rules
+    prompt = book.app.alerts[-1]["prompt"]
+    assert prompt.startswith("Rà soát đến tháng 2/2027:") and "Quá hạn" in prompt
+    overdue = next(r for r in result.rows if r["overdue"])
+    row = 4 + overdue["item"]
+    assert book.sheets["Kế hoạch"].range(f"M{row}").color == excel.MARK_COLORS["warning"]
+
+
+def test_review_of_a_2018_plan_says_what_to_press(open_plan, good_plan):
+    book = open_plan(good_plan)
+    assert excel.review(book) is None
+    assert "Kiểm tra kế hoạch" in book.app.alerts[-1]["prompt"]

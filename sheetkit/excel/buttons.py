@@ -51,10 +51,10 @@ def entry_point(function: Callable[..., Any]) -> Callable[..., Any]:
     """
 
     @functools.wraps(function)
-    def run(book=None):
+    def run(book=None, **options):
         book = book if book is not None else _caller()
         try:
-            return function(book)
+            return function(book, **options)
         except Exception as err:  # the last line of defence: say it, do not crash
             detail = "".join(traceback.format_exception_only(type(err), err)).strip()
             alert(
@@ -229,22 +229,9 @@ def _counts_text(report: Report) -> str:
 @entry_point
 def check(book) -> list[Finding]:
     """Kiểm tra kế hoạch: the Kết quả kiểm tra sheet first, marked cells, a message."""
-    from ..writing.annotate import write_findings_sheet
-
     with busy(book, "sheetkit: đang kiểm tra kế hoạch..."):
         checked = check_live(book)
-        findings = checked.report.findings
-        clear_marks(book, _previous_marks(book), checked.plan.sheet_names)
-        delete_sheets(book, [SHEET_FINDINGS])
-        links = _sheet_names(book)
-        copied = write_and_copy_in(
-            book,
-            "ket-qua-kiem-tra.xlsx",
-            _openpyxl_sheet(lambda wb: write_findings_sheet(wb, findings, book.name, links)),
-            before=book.sheets[0],
-        )
-        mark_cells(book, findings, checked.plan.sheet_names)
-        copied[0].activate()
+        show_findings(book, checked)
     advice = (
         "Kế hoạch không có lỗi: có thể bấm Tạo bản kế hoạch."
         if checked.report.ok
@@ -252,7 +239,58 @@ def check(book) -> list[Finding]:
         "(bấm vào ô ở cột C để đến chỗ cần sửa). Sửa xong, bấm Kiểm tra kế hoạch lại."
     )
     alert(book, f"Đã kiểm tra kế hoạch: {_counts_text(checked.report)}.\n\n{advice}")
-    return findings
+    return checked.report.findings
+
+
+def show_findings(book, checked: jobs.Checked) -> None:
+    """The Kết quả kiểm tra sheet first and marked cells, replacing those of the last run."""
+    from ..writing.annotate import write_findings_sheet
+
+    findings = checked.report.findings
+    clear_marks(book, _previous_marks(book), checked.plan.sheet_names)
+    delete_sheets(book, [SHEET_FINDINGS])
+    links = _sheet_names(book)
+    copied = write_and_copy_in(
+        book,
+        "ket-qua-kiem-tra.xlsx",
+        _openpyxl_sheet(lambda wb: write_findings_sheet(wb, findings, book.name, links)),
+        before=book.sheets[0],
+    )
+    mark_cells(book, findings, checked.plan.sheet_names)
+    copied[0].activate()
+
+
+@entry_point
+def review(book, at: int | None = None):
+    """Rà soát tiến độ: the plan reviewed at this month, its cells marked, progress in a message.
+
+    ``at``: the review month (year * 12 + month - 1); this month by default.
+    """
+    import datetime as dt
+
+    from ..checking.review import review_plan
+
+    if at is None:
+        today = dt.date.today()
+        at = today.year * 12 + today.month - 1
+    with busy(book, "sheetkit: đang rà soát tiến độ..."):
+        checked = jobs.check_source(live_workbook(book), name=book.name, at=at)
+        if not checked.plan.is_tt57:
+            alert(
+                book,
+                "Rà soát tiến độ dùng cho kế hoạch theo Thông tư 57/2026 (cột Mức độ thực hiện, "
+                "trang Theo dõi). Sổ này theo mẫu 2018: hãy bấm Kiểm tra kế hoạch.",
+            )
+            return None
+        result = review_plan(checked.plan, at)
+        show_findings(book, checked)
+    lines = [f"Rà soát đến tháng {result.label}: {result.overall.line()}."]
+    lines += [f"Vấn đề {k}: {v.line()}" for k, v in sorted(result.by_issue.items())]
+    lines.append(
+        f"\nKết quả kiểm tra: {_counts_text(checked.report)} (xem trang Kết quả kiểm tra)."
+    )
+    alert(book, "\n".join(lines))
+    return result
 
 
 @entry_point

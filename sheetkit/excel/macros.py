@@ -54,6 +54,17 @@ PLAN_BUTTONS = (
         "Kiểm tra cài đặt: khi nút không chạy, cho biết máy còn thiếu gì (Python, sheetkit).",
     ),
 )
+# Thông tư 57 plans are reviewed twice a year: their workbooks also have Rà soát tiến độ.
+PLAN_BUTTONS_TT57 = (
+    *PLAN_BUTTONS[:2],
+    Button(
+        "ReviewPlan",
+        "Rà soát tiến độ",
+        "Rà soát tiến độ: đến tháng hiện tại, tô màu việc quá hạn, chưa ghi mức độ thực hiện, lần "
+        "rà soát chưa ghi ở trang Theo dõi; báo tiến độ theo vấn đề và tiêu chuẩn.",
+    ),
+    PLAN_BUTTONS[2],
+)
 DISTRICT_BUTTONS = (
     Button(
         "ChooseFolder",

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..excel.macros import PLAN_BUTTONS, add_macros
+from ..excel.macros import PLAN_BUTTONS_TT57, add_macros
 from ..model import catalog, contract
 from ..model.contract import (
     LAYOUT_TT57,
@@ -296,7 +296,8 @@ def _write_guide(ws, circular: catalog.Circular, level: str, fmt, macros: bool) 
     )
     first = 3
     if macros:  # the buttons live here: Python never edits this sheet
-        first = _button_rows(ws, 3, PLAN_BUTTONS, fmt, "sheetkit check / sheetkit render") + 1
+        commands = "sheetkit check / sheetkit render / sheetkit review"
+        first = _button_rows(ws, 3, PLAN_BUTTONS_TT57, fmt, commands) + 1
     _note_rows(ws, first, guide_lines(circular, level), fmt, chars_per_row=100)
     ws.hide_gridlines(2)
     ws.fit_to_pages(1, 1)

@@ -6,7 +6,7 @@ Attribute VB_Name = "sheetkit"
 ' this module only checks that Python can be started and shows messages.
 ' VBA sources stay ASCII, so Vietnamese text is written as \uXXXX escapes and
 ' decoded by Vn(). To write a new message:
-'   python -c "from sheetkit.vba import vn_escape; print(vn_escape('...'))"
+'   python -c "from sheetkit.excel.vba import vn_escape; print(vn_escape('...'))"
 Option Explicit
 
 ' The cell (a workbook-level name) that holds the folder of school plans.
@@ -21,6 +21,10 @@ End Sub
 
 Public Sub RenderPlan()
     If SetupReady(False) Then RunPython "import sheetkit.excel; sheetkit.excel.render()"
+End Sub
+
+Public Sub ReviewPlan()
+    If SetupReady(False) Then RunPython "import sheetkit.excel; sheetkit.excel.review()"
 End Sub
 
 Public Sub MergeFolder()
