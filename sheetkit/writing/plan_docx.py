@@ -150,8 +150,11 @@ def plan_table(doc: Document, width_pt: float):
             ]
             parts.append(_row(cells, whole=True))
         else:
+            starts = entry.group != previous_group  # its criterion's text is in this row
             tallest = max(
-                WORD.count(entry.cells.get(key, ""), widths[key], TABLE_SIZE) for key in COLUMN_KEYS
+                WORD.count(entry.cells.get(key, ""), widths[key], TABLE_SIZE)
+                for key in COLUMN_KEYS
+                if key != "criterion" or starts
             )
             whole = tallest <= UNBROKEN_LINES
             # The last item stays with the total; a long one breaks, and its end goes with
