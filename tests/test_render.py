@@ -309,7 +309,8 @@ def test_docx_structure_and_exact_text(build, good_plan, tmp_path):
     assert header.cell(3, 1).text == doc.place_date
     paragraphs = [p.text for p in word.paragraphs]
     assert doc.title in paragraphs and doc.subtitle in paragraphs
-    assert len(table.rows) == 1 + len(doc.rows) + 1  # the header, the document's rows, the signature
+    # The header row, the document's rows, the signature block.
+    assert len(table.rows) == 1 + len(doc.rows) + 1
     assert [c.text for c in table.rows[0].cells] == [label for _, label, _ in COLUMNS]
     assert table.rows[0]._tr.trPr.xml.count("tblHeader") == 1
     first_item = table.rows[2]

@@ -116,7 +116,7 @@ class PlanTooLarge(RenderRefused):
             f"của bản in: {_number(MAX_ITEMS)} việc, {_number(MAX_TEXT)} ký tự."
         )
         finding = Finding(
-            "error", "render.too_large", SHEET_PLAN, None, None, None, None, None, items, message
+            "error", "render.too_large", SHEET_PLAN, None, None, None, None, None, None, message
         )
         super().__init__([finding])
         self.args = (

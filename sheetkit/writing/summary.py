@@ -501,8 +501,7 @@ def _chart_table(
     if dates:
         months = (data[-1][0].year - data[0][0].year) * 12 + data[-1][0].month - data[0][0].month
         categories.update(
-            date_axis=True,
-            base_unit="months",
+            date_axis=True,  # months a day apart at least: Excel takes months as its unit
             major_unit=max(1, -(-months // 12)),  # about a dozen labels, whatever the span
             major_unit_type="months",
             num_format="m/yyyy",
