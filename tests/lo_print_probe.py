@@ -15,12 +15,10 @@ PDF. Prints one JSON object per file. Nothing is saved over the input.
 
 from __future__ import annotations
 
-import json
 import os
-import sys
 
 import uno  # noqa: I001  (from LibreOffice, not from PyPI)
-from lo_vba_probe import office, prop
+from lo_vba_probe import prop, serve
 
 POINTS_PER_HMM = 72 / 2540  # LibreOffice lengths are in 1/100 mm
 
@@ -73,11 +71,7 @@ def probe(desktop, request: dict) -> dict:
 
 
 def main() -> None:
-    with open(sys.argv[1], encoding="utf-8") as f:
-        requests = json.load(f)["files"]
-    with office() as desktop:
-        reports = [probe(desktop, request) for request in requests]
-    json.dump(reports, sys.stdout, ensure_ascii=False)
+    serve(probe)
 
 
 if __name__ == "__main__":

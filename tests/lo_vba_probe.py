@@ -129,12 +129,17 @@ def office():
                 process.kill()
 
 
-def main() -> None:
+def serve(probe_one) -> None:
+    """Answer the request file named on the command line: one JSON report per file."""
     with open(sys.argv[1], encoding="utf-8") as f:
         requests = json.load(f)["files"]
     with office() as desktop:
-        reports = [probe(desktop, request) for request in requests]
+        reports = [probe_one(desktop, request) for request in requests]
     json.dump(reports, sys.stdout, ensure_ascii=False)
+
+
+def main() -> None:
+    serve(probe)
 
 
 if __name__ == "__main__":

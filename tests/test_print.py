@@ -120,6 +120,20 @@ def test_long_plan_items_continue_on_the_next_page(build, good_plan):
         assert layout.print_heights[row] >= EXCEL.height(plan_sheet.PIECE_LINES)
 
 
+def test_an_item_longer_than_a_row_fills_its_pages(build, good_plan):
+    """Past 409 points an item goes on in a new row, on the same page while there is room."""
+    good_plan["items"][0]["solution"] = "\n".join([STEP] * 120)
+    doc = render_plan(read_plan(build(good_plan)))
+    layout = sheet_layout(doc)
+    rows = [r for r, kind in layout.kinds.items() if kind == "item"]
+    assert max(layout.print_heights[r] for r in rows) <= plan_sheet.MAX_ROW_POINTS
+    pages = _pages(layout)
+    assert len(pages) > 3
+    for n, page in enumerate(pages[1:-1], start=1):  # pages holding the item's middle
+        used = layout.print_heights[layout.header_row] + sum(layout.print_heights[r] for r in page)
+        assert used >= layout.page_height - EXCEL.height(plan_sheet.PIECE_LINES), n
+
+
 def test_sheet_rows_fit_their_text(build, good_plan):
     doc = render_plan(read_plan(build(long_plan(good_plan))))
     layout = sheet_layout(doc)

@@ -314,7 +314,7 @@ class Metrics:
 # ascent and descent) and the text may use the cell's width less 4 points (no
 # cell of 314 had more lines than this model gives; 59 had one line less). On
 # screen glyphs are rounded to whole pixels, so a line holds less (the width
-# less 8 points: no cell of 413 had more lines) but lines are closer
+# less 7 points: one cell of 413 had a line more) but lines are closer
 # (12.7 points); a row needs the taller of the two.
 LIBREOFFICE = Metrics(
     name="LibreOffice",
@@ -329,7 +329,7 @@ LIBREOFFICE_SCREEN = Metrics(
     name="LibreOffice on screen",
     unit=5.55,
     ratio=1.0,
-    inset=8,
+    inset=7,
     pitches=((11, 11.94), (12, 12.685), (13, 14.18), (14, 15.67)),
     pitch_per_point=1.12,
     pad=1.5,

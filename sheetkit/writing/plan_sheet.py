@@ -488,29 +488,26 @@ class _Builder:
                 self.new_page()
             self.open_group(item.row)
         start, count = 0, item.count
-        most = self.lines_in(MAX_ROW_POINTS)
+        most = self.lines_in(MAX_ROW_POINTS)  # a row holds at most 409 points
         while start < count:
             left = count - start
             room = self.room()
             if left <= min(most, self.lines_in(room - tail)):
-                self.piece(item, start, count)
+                self.piece(item, start, count)  # the rest, and the total after it if last
                 return
             fits = min(most, self.lines_in(room))
-            if left <= fits and not tail:
-                take = left
-            elif splittable(item) and fits >= PIECE_LINES:
-                take = min(fits, left - PIECE_LINES)  # leave enough for the next page
+            take = 0
+            if splittable(item) and fits >= PIECE_LINES:
+                take = min(fits, left - PIECE_LINES)  # leave enough for the row after it
                 if take < PIECE_LINES:
                     take = 0
-            else:
-                take = 0
             if take == 0 and self.page_is_empty():  # taller than a page: cut it anyway,
                 keep = PIECE_LINES if tail and left > PIECE_LINES else 0  # (some go with the total)
                 take = max(1, min(fits, left - keep))
             if take:
                 self.piece(item, start, start + take)
-                start += take
-            if start < count:
+                start += take  # the rest in a row below: on this page while it has room
+            else:
                 self.break_group()
                 self.new_page()
                 self.reopen_group()
