@@ -36,7 +36,7 @@ from ..reading.parsing import is_blank, level_label
 from ..reading.text import fold
 from ..workdirs import work_folder
 from .files import atomic_path
-from .layout import row_height, text_width
+from .layout import EXCEL, LIBREOFFICE, LIBREOFFICE_SCREEN, row_height, text_width
 
 EXCEL_MAX_ROWS = 1_048_576
 # Up to a few thousand schools the workbook is built in memory (faster: shared
@@ -337,9 +337,8 @@ def _overview(book, styles: _Styles, rollup: Rollup, criteria: pd.DataFrame) -> 
     ws.write_string(row, 1, "Số lượng", styles.header)
     for label, value in rollup.overview():
         row += 1
-        height = row_height({0: label}, {0: 52})
-        if height > row_height({0: "x"}, {0: 52}):
-            ws.set_row(row, height)  # a long label wraps, never clipped
+        if EXCEL.count(label, 52, OVERVIEW_SIZE) > 1:
+            ws.set_row(row, _fitted(label, 52))  # a long label wraps, never clipped
         ws.write_string(row, 0, label, styles.label)
         ws.write_number(row, 1, value, styles.figure)
     row += 2
@@ -458,8 +457,8 @@ def _chart_table(
     for values in data:
         row += 1
         height = DEFAULT_ROW_POINTS
-        if len(values) > 2:
-            height = row_height({2: values[2]}, {2: OVERVIEW_TITLE_WIDTH})
+        if len(values) > 2 and isinstance(values[2], str):  # a criterion's title, wrapped
+            height = _fitted(values[2], OVERVIEW_TITLE_WIDTH)
             ws.set_row(row, height)
         used += height
         for col, value in enumerate(values):
@@ -517,6 +516,21 @@ def _chart_table(
         last += 1
         used += DEFAULT_ROW_POINTS
     return last + 1
+
+
+OVERVIEW_SIZE = 11  # the workbook's text
+
+
+def _fitted(text: str, width: float) -> float:
+    """A row's height for ``text`` wrapped ``width`` wide, in Excel and in LibreOffice.
+
+    Measured with the font's metrics (the overview's rows are few): its height is
+    set, so it must hold the text where lines are tallest.
+    """
+    return max(
+        metrics.text_height(text, width, OVERVIEW_SIZE)
+        for metrics in (EXCEL, LIBREOFFICE, LIBREOFFICE_SCREEN)
+    )
 
 
 def _text_px(text: str, size: float) -> float:
