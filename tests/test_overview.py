@@ -12,7 +12,7 @@ import pytest
 import sheetkit
 from conftest import EXAMPLES
 from sheetkit.writing import summary
-from sheetkit.writing.layout import text_width
+from sheetkit.writing.layout import EXCEL, LIBREOFFICE, text_width
 
 TOP_TITLE = "Tiêu chí được nhiều trường đưa vào kế hoạch nhất"
 MONTH_TITLE = "Số việc cải tiến theo tháng hoàn thành"
@@ -61,6 +61,17 @@ def test_top_criteria_most_first(rollup, written):
     # The bar chart draws its first category at the bottom unless reversed: most stays on top.
     bar = _charts(written)[TOP_TITLE]
     assert '<c:orientation val="maxMin"/>' in bar.split("<c:catAx>")[1].split("</c:catAx>")[0]
+
+
+def test_wrapped_titles_are_never_cut(written):
+    ws = openpyxl.load_workbook(written)["Tổng quan"]
+    start = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == TOP_TITLE) + 2
+    for row in range(start, start + 15):
+        title = ws.cell(row, 3).value
+        height = ws.row_dimensions[row].height or 15
+        for metrics in (EXCEL, LIBREOFFICE):  # (heights are whole pixels, 0.75 points)
+            need = metrics.text_height(title, summary.OVERVIEW_TITLE_WIDTH, 11)
+            assert height >= need - 0.75, title
 
 
 def test_months_on_a_time_axis(rollup, written):

@@ -528,8 +528,11 @@ def _fitted(text: str, width: float) -> float:
     set, so it must hold the text where lines are tallest.
     """
     return max(
-        metrics.text_height(text, width, OVERVIEW_SIZE)
-        for metrics in (EXCEL, LIBREOFFICE, LIBREOFFICE_SCREEN)
+        DEFAULT_ROW_POINTS,
+        *(
+            metrics.text_height(text, width, OVERVIEW_SIZE)
+            for metrics in (EXCEL, LIBREOFFICE, LIBREOFFICE_SCREEN)
+        ),
     )
 
 
