@@ -96,12 +96,12 @@ def probe(desktop, request: dict) -> dict:
         doc.close(True)
 
 
-def main() -> None:
-    with open(sys.argv[1], encoding="utf-8") as f:
-        requests = json.load(f)["files"]
+@contextlib.contextmanager
+def office():
+    """A headless LibreOffice with a throw-away profile; yields its Desktop."""
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="sheetkit-lo-") as profile:
-        office = subprocess.Popen(
+        process = subprocess.Popen(
             [
                 "soffice",
                 "--headless",
@@ -119,15 +119,27 @@ def main() -> None:
             desktop = context.ServiceManager.createInstanceWithContext(
                 "com.sun.star.frame.Desktop", context
             )
-            reports = [probe(desktop, request) for request in requests]
+            yield desktop
             with contextlib.suppress(Exception):  # the bridge closes as LibreOffice quits
                 desktop.terminate()
         finally:
             try:
-                office.wait(timeout=30)
+                process.wait(timeout=30)
             except subprocess.TimeoutExpired:
-                office.kill()
+                process.kill()
+
+
+def serve(probe_one) -> None:
+    """Answer the request file named on the command line: one JSON report per file."""
+    with open(sys.argv[1], encoding="utf-8") as f:
+        requests = json.load(f)["files"]
+    with office() as desktop:
+        reports = [probe_one(desktop, request) for request in requests]
     json.dump(reports, sys.stdout, ensure_ascii=False)
+
+
+def main() -> None:
+    serve(probe)
 
 
 if __name__ == "__main__":

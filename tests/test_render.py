@@ -17,7 +17,7 @@ from sheetkit.model.contract import SHEET_PLAN, SHEET_RENDERED
 from sheetkit.reading.parsing import level_label
 from sheetkit.reading.reader import read_plan
 from sheetkit.writing.document import COLUMNS, DRAFT_MARK, MOTTO, NATION, RenderRefused, render_plan
-from sheetkit.writing.layout import chars_per_line, wrap
+from sheetkit.writing.layout import EXCEL, LIBREOFFICE, wrap
 from sheetkit.writing.plan_docx import render_docx
 from sheetkit.writing.plan_sheet import MAX_ROW_POINTS, render_xlsx, sheet_layout
 
@@ -75,7 +75,7 @@ def test_rows_grouped_by_standard_in_circular_order(build, good_plan):
     )
     assert library.cells["people"] == "Chủ trì: Hiệu trưởng\nPhối hợp: Nhân viên thư viện"
     assert library.cells["time"] == "Tháng 9/2024 – Tháng 5/2025"
-    assert library.cells["budget"] == "10.000.000 đồng"
+    assert library.cells["budget"] == "10.000.000\u00a0đồng"  # no line break inside an amount
     # Two items of one criterion share its group (one merged criterion cell), in item order.
     assert doc.rows[3].group == doc.rows[4].group != library.group
     assert [study.cells["solution"], doc.rows[4].cells["solution"]] == [
@@ -83,7 +83,7 @@ def test_rows_grouped_by_standard_in_circular_order(build, good_plan):
         "Phụ đạo học sinh",
     ]
     total = doc.rows[-1]
-    assert total.cells["budget"] == "10.000.000 đồng\n(chưa tính 2 khoản ghi bằng lời)"
+    assert total.cells["budget"] == "10.000.000\u00a0đồng\n(chưa tính 2 khoản ghi bằng lời)"
 
 
 @pytest.mark.parametrize(
@@ -195,8 +195,10 @@ def test_sheet_in_a_copy_with_print_setup(build, good_plan, tmp_path):
     layout = sheet_layout(doc)
     assert ws.page_setup.orientation == "landscape"
     assert int(ws.page_setup.paperSize) == 9
-    assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
-    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    # A set scale that fits the table's width: with "fit to page" Excel ignores page breaks.
+    assert not ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.page_setup.scale == layout.scale < 100
+    assert sum(layout.widths) * LIBREOFFICE.unit * layout.scale / 100 <= (297 - 45) * 72 / 25.4
     assert ws.print_title_rows == f"${layout.header_row}:${layout.header_row}"
     assert round(ws.page_margins.left * 25.4) == 30 and round(ws.page_margins.right * 25.4) == 15
     assert ws.oddHeader.center.text == "&P" and ws.HeaderFooter.differentFirst
@@ -215,7 +217,7 @@ def test_sheet_in_a_copy_with_print_setup(build, good_plan, tmp_path):
     for row in doc.items:
         for value in row.cells.values():
             assert value in text
-    assert "10.000.000 đồng" in text and "Nguyễn Văn A" in text and "Lưu: VT." in text
+    assert "10.000.000\u00a0đồng" in text and "Nguyễn Văn A" in text and "Lưu: VT." in text
 
 
 def test_long_solution_is_never_cut(build, good_plan, tmp_path):
@@ -234,14 +236,22 @@ def test_long_solution_is_never_cut(build, good_plan, tmp_path):
     assert _squash(joined) == _squash(solution)
     parts = [r for r in rows if ws.cell(r, 4).value not in (None, LONG.strip())]
     assert len(parts) > 1  # continued over rows, each short enough to print
+    width = layout.widths[3]
     for r in rows:
         assert (ws.row_dimensions[r].height or 0) <= MAX_ROW_POINTS
+        assert layout.print_heights[r] <= layout.page_height
     for r in parts:
-        lines = len(wrap(ws.cell(r, 4).value, chars_per_line(42)))
-        assert ws.row_dimensions[r].height >= lines * 15.75
-    # The criterion cell spans every row of its item.
-    first = parts[0]
-    assert f"B{first}:B{parts[-1]}" in {str(m) for m in ws.merged_cells.ranges}
+        text = ws.cell(r, 4).value
+        # Written for LibreOffice, which prints the height written; Excel refits the row.
+        assert ws.row_dimensions[r].height >= LIBREOFFICE.text_height(text, width)
+        assert layout.print_heights[r] >= EXCEL.text_height(text, width)
+    # The criterion is written again at the top of each page the item continues on.
+    criterion = doc.items[0].cells["criterion"]
+    pages: dict[int, list[int]] = {}
+    for r in parts:
+        pages.setdefault(sum(b < r for b in layout.breaks), []).append(r)
+    assert len(pages) > 1
+    assert [ws.cell(rows_[0], 2).value for rows_ in pages.values()] == [criterion] * len(pages)
 
 
 def test_formula_like_text_stays_text(build, good_plan, tmp_path):
@@ -299,7 +309,8 @@ def test_docx_structure_and_exact_text(build, good_plan, tmp_path):
     assert header.cell(3, 1).text == doc.place_date
     paragraphs = [p.text for p in word.paragraphs]
     assert doc.title in paragraphs and doc.subtitle in paragraphs
-    assert len(table.rows) == 1 + len(doc.rows)
+    # The header row, the document's rows, the signature block.
+    assert len(table.rows) == 1 + len(doc.rows) + 1
     assert [c.text for c in table.rows[0].cells] == [label for _, label, _ in COLUMNS]
     assert table.rows[0]._tr.trPr.xml.count("tblHeader") == 1
     first_item = table.rows[2]
@@ -307,7 +318,7 @@ def test_docx_structure_and_exact_text(build, good_plan, tmp_path):
     assert first_item.cells[3].text == "Bổ sung sách cho thư viện\n+ Mua 300 đầu sách"
     assert unicodedata.is_normalized("NFC", first_item.cells[3].text)
     assert first_item.cells[1].text == doc.items[0].cells["criterion"]
-    assert table.rows[-1].cells[6].text == doc.rows[-1].cells["budget"]
+    assert table.rows[-2].cells[6].text == doc.rows[-1].cells["budget"]
     fonts = {r.font.name for p in word.paragraphs for r in p.runs if r.text}
     fonts |= {
         r.font.name
@@ -319,10 +330,12 @@ def test_docx_structure_and_exact_text(build, good_plan, tmp_path):
         if r.text
     }
     assert fonts == {"Times New Roman"}
-    signature = word.tables[2]
-    assert signature.cell(0, 1).paragraphs[0].text == "HIỆU TRƯỞNG"
-    assert signature.cell(0, 1).paragraphs[-1].text == "Nguyễn Văn A"
-    assert signature.cell(0, 0).paragraphs[0].text == "Nơi nhận:"
+    assert len(word.tables) == 2
+    signature = table.rows[-1].cells
+    assert signature[-1].paragraphs[0].text == "HIỆU TRƯỞNG"
+    assert signature[-1].paragraphs[-1].text == "Nguyễn Văn A"
+    assert signature[0].paragraphs[0].text == "Nơi nhận:"
+    assert [p.text for p in signature[0].paragraphs[1:]] == doc.recipients
 
 
 # ----------------------------------------------------------------- command line

@@ -344,10 +344,19 @@ def time_text(record: dict) -> str:
     return start or end
 
 
+# Between an amount and its unit: a no-break space, so "10.000.000 đồng" never breaks.
+NBSP = "\u00a0"
+
+
+def money(amount: float) -> str:
+    """ "10.000.000 đồng", held together on one line."""
+    return f"{format_amount(amount)}{NBSP}đồng"
+
+
 def budget_text(record: dict) -> str:
     amount = record.get("budget_amount")
     if amount is not None and record.get("budget_kind") == "amount":
-        return f"{format_amount(amount)} đồng"
+        return money(amount)
     return record.get("budget_label") or clean(record.get("budget_raw"))
 
 
@@ -368,7 +377,7 @@ BUILDERS: dict[str, tuple[tuple[str, ...], Any]] = {
 def _total(plan: Plan) -> str:
     total, amounts, phrases = plan.budget_totals()
     if amounts and phrases:
-        return f"{format_amount(total)} đồng\n(chưa tính {phrases} khoản ghi bằng lời)"
+        return f"{money(total)}\n(chưa tính {phrases} khoản ghi bằng lời)"
     if phrases:  # "0 đồng" would read as "no cost"
         return f"({phrases} khoản ghi bằng lời, không cộng được)"
-    return f"{format_amount(total)} đồng" if amounts else ""
+    return money(total) if amounts else ""

@@ -1,23 +1,54 @@
 """The official plan as a Word document (python-docx), laid out per Nghị định 30/2020/NĐ-CP.
 
-Word wraps text and sizes rows itself, and a long row may continue on the next
-page; this module only places the text of a ``render.Document``: header
-blocks in a borderless table so Số and the date line stay level, the plan
-table with its header row repeated on every page, the signature block.
+Word wraps text, sizes rows and breaks pages itself; this module places the
+text of a ``document.Document`` and says what must stay together: header
+blocks in a borderless table so Số and the date line stay level; the plan
+table with its header row repeated on every page, columns as wide as their
+text needs (``plan_sheet.column_widths``), rows that do not break across a
+page unless they are long, each Tiêu chuẩn row kept with the row after it,
+the last item kept with the total, the total with the signature block, and
+the signature block (Nơi nhận, HIỆU TRƯỞNG and the name) in one unbreakable row.
+
+The plan table is written as WordprocessingML directly, a row at a time: a
+criterion's cell spans its items by ``w:vMerge``, with no call to
+python-docx's ``merge`` (which recurses once per row and fails past about a
+thousand rows) and no per-cell object, so a plan of thousands of items is
+written in seconds.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from .document import CENTERED, COLUMN_KEYS, COLUMNS, DRAFT_MARK, MOTTO, NATION, Document
 from .files import atomic_path
-from .plan_sheet import MARGINS_MM
+from .layout import Metrics
+from .plan_sheet import MARGINS_MM, PAGE_MM, POINTS_PER_MM, check_size, column_widths
 
 FONT = "Times New Roman"
-PAGE_MM = (297, 210)  # A4 landscape
 RED = (0xC0, 0x00, 0x00)
+TABLE_SIZE = 12
+CELL_MARGIN_PT = 2.85  # left and right padding of the plan table's cells (0.1 cm)
+TWIPS = 20  # per point
+# Word's single line spacing for Times New Roman is 1.15 em; a cell adds 2 pt
+# before its first paragraph and after its last.
+WORD = Metrics(
+    name="Word",
+    unit=1.0,
+    ratio=1.0,
+    inset=2 * CELL_MARGIN_PT + 1,
+    pitches=(),
+    pitch_per_point=1.15,
+    pad=4,
+)
+# An item row of at most this many lines moves whole to the next page rather
+# than break; a longer one may break (moving it would leave a gap at the foot
+# of the page), as Word's own paragraphs do, never leaving a line alone.
+UNBROKEN_LINES = 6
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def render_docx(doc: Document, output: str | os.PathLike[str]) -> Path:
@@ -26,6 +57,7 @@ def render_docx(doc: Document, output: str | os.PathLike[str]) -> Path:
     from docx.enum.section import WD_ORIENT
     from docx.shared import Mm, Pt
 
+    check_size(doc)
     word = WordDocument()
     normal = word.styles["Normal"]
     normal.font.name = FONT
@@ -60,8 +92,7 @@ def render_docx(doc: Document, output: str | os.PathLike[str]) -> Path:
     _paragraph(word, doc.title, 14, bold=True, align=1, before=12)
     _paragraph(word, doc.subtitle, 14, bold=True, align=1)
     _rule(word.add_paragraph(), usable_mm, 0.25)
-    _plan_table(word, doc, usable_mm)
-    _signature(word, doc, usable_mm)
+    _insert(word, plan_table(doc, usable_mm * POINTS_PER_MM))
 
     output = Path(output)
     with atomic_path(output) as tmp:
@@ -69,7 +100,205 @@ def render_docx(doc: Document, output: str | os.PathLike[str]) -> Path:
     return output
 
 
-# ----------------------------------------------------------------- pieces
+# ----------------------------------------------------------------- the plan table
+
+
+def plan_table(doc: Document, width_pt: float):
+    """The plan table, ending with the signature block, as a ``w:tbl`` element.
+
+    The signature block is the table's last row (borderless, unbreakable):
+    Word and LibreOffice both keep a row with the next one when its
+    paragraphs say so, but LibreOffice does not carry that from a table to
+    what follows it. So the last item is kept with the total, the total with
+    the signature, and the signature block is never split.
+    """
+    from docx.oxml import parse_xml
+
+    widths = column_widths(doc, WORD, width_pt, 2)
+    grid = [round(widths[key] * TWIPS) for key in COLUMN_KEYS]
+    parts = [_table_start(grid)]
+    labels = [
+        _cell([_para(label, bold=True, align="center")], grid[n], valign=True)
+        for n, (_, label, _) in enumerate(COLUMNS)
+    ]
+    parts.append(_row(labels, header=True, whole=True))
+    rows = doc.rows
+    last_item = max((n for n, row in enumerate(rows) if row.kind == "item"), default=-1)
+    budget = COLUMN_KEYS.index("budget")
+    previous_group = None
+    for n, entry in enumerate(rows):
+        if entry.kind == "standard":  # kept with the row after it
+            cells = [
+                _cell(_lines(entry.tt, bold=True, align="center", keep=True), grid[0]),
+                _cell(_lines(entry.text, bold=True, keep=True), sum(grid[1:]), span=len(grid) - 1),
+            ]
+            parts.append(_row(cells, whole=True))
+            previous_group = None
+        elif entry.kind == "total":  # kept with the signature
+            amount = entry.cells.get("budget", "")
+            cells = [
+                _cell(
+                    _lines(entry.text, bold=True, align="right", keep=True),
+                    sum(grid[:budget]),
+                    span=budget,
+                ),
+                _cell(
+                    _lines(amount, bold=True, align="center", keep=True),
+                    sum(grid[budget:]),
+                    span=len(grid) - budget,
+                ),
+            ]
+            parts.append(_row(cells, whole=True))
+        else:
+            starts = entry.group != previous_group  # its criterion's text is in this row
+            tallest = max(
+                WORD.count(entry.cells.get(key, ""), widths[key], TABLE_SIZE)
+                for key in COLUMN_KEYS
+                if key != "criterion" or starts
+            )
+            whole = tallest <= UNBROKEN_LINES
+            # The last item stays with the total; a long one breaks, and its end goes with
+            # the total anyway (LibreOffice drops a keep that chains a breaking row).
+            keep = n == last_item and whole
+            cells = []
+            for c, key in enumerate(COLUMN_KEYS):
+                text = entry.cells.get(key, "")
+                if key == "criterion":
+                    first = entry.group != previous_group
+                    merge = "restart" if first else "continue"
+                    cells.append(
+                        _cell(_lines(text if first else "", keep=keep), grid[c], merge=merge)
+                    )
+                else:
+                    align = "center" if key in CENTERED else "left"
+                    cells.append(_cell(_lines(text, align=align, keep=keep), grid[c]))
+            parts.append(_row(cells, whole=whole))
+            previous_group = entry.group
+    parts.append(_signature_row(doc, grid))
+    parts.append("</w:tbl>")
+    return parse_xml("".join(parts))
+
+
+def _signature_row(doc: Document, grid: list[int]) -> str:
+    """Nơi nhận on the left, HIỆU TRƯỞNG and the name on the right: one row, no borders."""
+    half = next(n for n in range(len(grid)) if sum(grid[: n + 1]) >= sum(grid) / 2)
+    left = [_para("Nơi nhận:", 12, bold=True, italic=True, before=14)]
+    left += [_para(line, 11) for line in doc.recipients]
+    right = [_para(doc.signer_title, 13, bold=True, align="center", before=14)]
+    right += [_para("", 13) for _ in range(4)]  # room for the signature and the stamp
+    right.append(_para(doc.signer_name, 13, bold=True, align="center"))
+    borders = (
+        '<w:tcBorders><w:left w:val="nil"/><w:bottom w:val="nil"/>'
+        '<w:right w:val="nil"/></w:tcBorders>'
+    )
+    cells = [
+        _cell(left, sum(grid[: half + 1]), span=half + 1, borders=borders),
+        _cell(right, sum(grid[half + 1 :]), span=len(grid) - half - 1, borders=borders),
+    ]
+    return _row(cells, whole=True)
+
+
+_W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+_RUN_FONT = f'<w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:cs="{FONT}" w:eastAsia="{FONT}"/>'
+
+
+def _table_start(grid: list[int]) -> str:
+    margin = round(CELL_MARGIN_PT * TWIPS)
+    borders = "".join(
+        f'<w:{edge} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+        for edge in ("top", "left", "bottom", "right", "insideH", "insideV")
+    )
+    columns = "".join(f'<w:gridCol w:w="{width}"/>' for width in grid)
+    return (
+        f"<w:tbl {_W}><w:tblPr>"
+        f'<w:tblW w:w="{sum(grid)}" w:type="dxa"/><w:tblBorders>{borders}</w:tblBorders>'
+        '<w:tblLayout w:type="fixed"/>'
+        f'<w:tblCellMar><w:left w:w="{margin}" w:type="dxa"/>'
+        f'<w:right w:w="{margin}" w:type="dxa"/></w:tblCellMar>'
+        f'<w:tblLook w:val="04A0"/></w:tblPr><w:tblGrid>{columns}</w:tblGrid>'
+    )
+
+
+def _row(cells: list[str], *, header: bool = False, whole: bool = False) -> str:
+    """A table row; ``whole``: it does not break across pages; ``header``: repeated on each page."""
+    props = ("<w:cantSplit/>" if whole else "") + ("<w:tblHeader/>" if header else "")
+    return f"<w:tr><w:trPr>{props}</w:trPr>{''.join(cells)}</w:tr>"
+
+
+def _cell(
+    paragraphs: list[str],
+    width: int,
+    *,
+    span: int = 1,
+    merge: str | None = None,
+    valign: bool = False,
+    borders: str = "",
+) -> str:
+    props = f'<w:tcW w:w="{width}" w:type="dxa"/>'
+    if span > 1:
+        props += f'<w:gridSpan w:val="{span}"/>'
+    if merge == "restart":
+        props += '<w:vMerge w:val="restart"/>'
+    elif merge == "continue":
+        props += "<w:vMerge/>"
+    props += borders
+    if valign:
+        props += '<w:vAlign w:val="center"/>'
+    return f"<w:tc><w:tcPr>{props}</w:tcPr>{''.join(paragraphs)}</w:tc>"
+
+
+def _lines(text: str, *, bold: bool = False, align: str = "left", keep: bool = False) -> list[str]:
+    """A table cell's text at 12 pt: one paragraph per line the school typed, 2 pt above and below."""
+    lines = text.split("\n") if text else [""]
+    last = len(lines) - 1
+    return [
+        _para(
+            line,
+            bold=bold,
+            align=align,
+            keep=keep,
+            before=2 if n == 0 else 0,
+            after=2 if n == last else 0,
+        )
+        for n, line in enumerate(lines)
+    ]
+
+
+def _para(
+    text: str,
+    size: float = TABLE_SIZE,
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    align: str = "left",
+    keep: bool = False,
+    before: float = 0,
+    after: float = 0,
+) -> str:
+    """One paragraph; ``keep``: kept with the next (in a table: its row with the next row)."""
+    props = (
+        f"<w:pPr>{'<w:keepNext/>' if keep else ''}"
+        f'<w:spacing w:before="{round(before * TWIPS)}" w:after="{round(after * TWIPS)}"/>'
+        f'<w:jc w:val="{align}"/></w:pPr>'
+    )
+    text = _XML_ILLEGAL.sub("", text)
+    if not text:
+        return f"<w:p>{props}</w:p>"
+    half_points = round(size * 2)
+    run = (
+        f"<w:rPr>{_RUN_FONT}{'<w:b/>' if bold else ''}{'<w:i/>' if italic else ''}"
+        f'<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/></w:rPr>'
+    )
+    return f'<w:p>{props}<w:r>{run}<w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p>'
+
+
+def _insert(word, element) -> None:
+    """Append a block element to the body (before the section properties that end it)."""
+    body = word.element.body
+    body.sectPr.addprevious(element) if body.sectPr is not None else body.append(element)
+
+
+# ----------------------------------------------------------------- other pieces
 
 
 def _header_blocks(word, doc: Document, usable_mm: float) -> None:
@@ -102,89 +331,6 @@ def _header_blocks(word, doc: Document, usable_mm: float) -> None:
         table.columns[c].width = width
 
 
-def _plan_table(word, doc: Document, usable_mm: float) -> None:
-    from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
-    from docx.shared import Mm
-
-    # The sheet's proportions, with room for "TT", "III", "10.000.000" and "Tháng 12/2024"
-    # at 12 pt: Word pads cells more than a spreadsheet does.
-    least = {"tt": 7, "time": 15, "budget": 16}
-    units = [max(width, least.get(key, 0)) for key, _, width in COLUMNS]
-    widths = [Mm(usable_mm * width / sum(units)) for width in units]
-    table = word.add_table(rows=1, cols=len(COLUMNS))
-    table.style = word.styles["Table Grid"]
-    table.autofit = False
-    header = table.rows[0]
-    _repeat_header(header)
-    for c, (_, label, _) in enumerate(COLUMNS):
-        cell = header.cells[c]
-        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-        _cell_text(cell, label, bold=True, align=1)
-
-    groups: dict[int, list] = {}
-    for entry in doc.rows:
-        row = table.add_row()
-        cells = row.cells
-        if entry.kind == "standard":
-            _cell_text(cells[0], entry.tt, bold=True, align=1)
-            merged = cells[1].merge(cells[-1])
-            _cell_text(merged, entry.text, bold=True)
-            _keep_with_next(row)  # a Tiêu chuẩn row never ends a page alone
-        elif entry.kind == "total":
-            budget = COLUMN_KEYS.index("budget")
-            merged = cells[0].merge(cells[budget - 1])
-            _cell_text(merged, entry.text, bold=True, align=2)
-            _cell_text(cells[budget], entry.cells.get("budget", ""), bold=True, align=1)
-            _keep_with_next(row)  # the end of the table stays on the page of the signature
-        else:
-            for c, key in enumerate(COLUMN_KEYS):
-                if key != "criterion":
-                    align = 1 if key in CENTERED else 0
-                    _cell_text(cells[c], entry.cells.get(key, ""), align=align)
-            groups.setdefault(entry.group, []).append((row, entry.cells.get("criterion", "")))
-    criterion = COLUMN_KEYS.index("criterion")
-    for members in groups.values():
-        first, text = members[0]
-        cell = first.cells[criterion]
-        if len(members) > 1:
-            cell = cell.merge(members[-1][0].cells[criterion])
-        _cell_text(cell, text)
-    for row in table.rows:
-        for c, cell in enumerate(row.cells):
-            cell.width = widths[c]
-    for c, width in enumerate(widths):
-        table.columns[c].width = width
-
-
-def _signature(word, doc: Document, usable_mm: float) -> None:
-    from docx.shared import Mm
-
-    word.add_paragraph().paragraph_format.keep_with_next = True
-    table = word.add_table(rows=1, cols=2)
-    _no_borders(table)
-    table.autofit = False
-    left_mm = usable_mm * 0.5
-    widths = (Mm(left_mm), Mm(usable_mm - left_mm))
-    left, right = table.cell(0, 0), table.cell(0, 1)
-    _run(left.paragraphs[0], "Nơi nhận:", 12, bold=True, italic=True)
-    for line in doc.recipients:
-        _run(left.add_paragraph(), line, 11)
-    title = right.paragraphs[0]
-    title.alignment = 1
-    _run(title, doc.signer_title, 13, bold=True)
-    for _ in range(4):  # room for the signature and the stamp
-        right.add_paragraph()
-    name = right.add_paragraph()
-    name.alignment = 1
-    _run(name, doc.signer_name, 13, bold=True)
-    for c, width in enumerate(widths):
-        table.columns[c].width = width
-        table.cell(0, c).width = width
-
-
-# ----------------------------------------------------------------- helpers
-
-
 def _run(paragraph, text: str, size: float, *, bold=False, italic=False, color=None):
     from docx.shared import Pt, RGBColor
 
@@ -204,25 +350,9 @@ def _paragraph(word, text, size, *, bold=False, color=None, align=0, before=0):
     paragraph = word.add_paragraph()
     paragraph.alignment = align
     paragraph.paragraph_format.space_before = Pt(before)
+    paragraph.paragraph_format.keep_with_next = True  # the title stays with the table
     _run(paragraph, text, size, bold=bold, color=color)
     return paragraph
-
-
-def _cell_text(cell, text: str, *, bold=False, align=0) -> None:
-    """Text into a table cell at 12 pt, one paragraph per line the school typed."""
-    from docx.shared import Pt
-
-    lines = text.split("\n") if text else [""]
-    first = cell.paragraphs[0]
-    for extra in cell.paragraphs[1:]:  # merged cells keep the paragraphs of each part
-        extra._element.getparent().remove(extra._element)
-    for n, line in enumerate(lines):
-        paragraph = first if n == 0 else cell.add_paragraph()
-        paragraph.alignment = align
-        paragraph.paragraph_format.space_before = Pt(2 if n == 0 else 0)
-        paragraph.paragraph_format.space_after = Pt(2 if n == len(lines) - 1 else 0)
-        if line:
-            _run(paragraph, line, 12, bold=bold)
 
 
 def _rule(paragraph, width_mm: float, share: float) -> None:
@@ -259,18 +389,6 @@ def _page_field(paragraph) -> None:
     run.append(text)
     field.append(run)
     paragraph._p.append(field)
-
-
-def _keep_with_next(row) -> None:
-    for cell in row.cells:
-        for paragraph in cell.paragraphs:
-            paragraph.paragraph_format.keep_with_next = True
-
-
-def _repeat_header(row) -> None:
-    from docx.oxml import OxmlElement
-
-    row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
 
 
 def _no_borders(table) -> None:

@@ -36,7 +36,7 @@ from ..reading.parsing import is_blank, level_label
 from ..reading.text import fold
 from ..workdirs import work_folder
 from .files import atomic_path
-from .layout import row_height
+from .layout import EXCEL, LIBREOFFICE, LIBREOFFICE_SCREEN, row_height, text_width
 
 EXCEL_MAX_ROWS = 1_048_576
 # Up to a few thousand schools the workbook is built in memory (faster: shared
@@ -316,6 +316,11 @@ def _print_setup(ws) -> None:
 
 # ----------------------------------------------------------------- Tổng quan
 
+# The overview prints at a set scale, so Excel keeps its page break (Excel ignores
+# manual breaks when "fit to page" is on): its columns and charts fit the width.
+OVERVIEW_SCALE = 66
+CHART_WIDTH_PX = 640
+
 
 def _overview(book, styles: _Styles, rollup: Rollup, criteria: pd.DataFrame) -> None:
     ws = book.add_worksheet(SHEET_OVERVIEW)
@@ -332,12 +337,13 @@ def _overview(book, styles: _Styles, rollup: Rollup, criteria: pd.DataFrame) -> 
     ws.write_string(row, 1, "Số lượng", styles.header)
     for label, value in rollup.overview():
         row += 1
+        if EXCEL.count(label, 52, OVERVIEW_SIZE) > 1:
+            ws.set_row(row, _fitted(label, 52))  # a long label wraps, never clipped
         ws.write_string(row, 0, label, styles.label)
         ws.write_number(row, 1, value, styles.figure)
     row += 2
 
     # Chart data, each table with its chart to the right (column E).
-    top = _top_criteria(rollup, criteria)
     row = _chart_table(
         book,
         ws,
@@ -345,11 +351,9 @@ def _overview(book, styles: _Styles, rollup: Rollup, criteria: pd.DataFrame) -> 
         row,
         "Tiêu chí được nhiều trường đưa vào kế hoạch nhất",
         ("Tiêu chí", "Số trường", "Tên tiêu chí"),
-        top,
+        _top_criteria(rollup, criteria),
         chart_type="bar",
-        series_title="Số trường có kế hoạch cải tiến",
     )
-    levels = _level_counts(rollup)
     ws.set_h_pagebreaks([row + 1])  # print: figures and top criteria on page 1, the rest after
     row = _chart_table(
         book,
@@ -358,11 +362,9 @@ def _overview(book, styles: _Styles, rollup: Rollup, criteria: pd.DataFrame) -> 
         row + 1,
         "Mức hiện tại và mức cần đạt của các việc cải tiến",
         ("Mức", "Hiện tại", "Cần đạt"),
-        levels,
+        _level_counts(rollup),
         chart_type="column",
-        series_title=None,
     )
-    months = _month_counts(rollup)
     _chart_table(
         book,
         ws,
@@ -370,11 +372,13 @@ def _overview(book, styles: _Styles, rollup: Rollup, criteria: pd.DataFrame) -> 
         row + 1,
         "Số việc cải tiến theo tháng hoàn thành",
         ("Tháng", "Số việc"),
-        months,
+        _month_counts(rollup),
         chart_type="column",
-        series_title="Số việc hoàn thành trong tháng",
+        dates=True,
     )
     _print_setup(ws)
+    ws.fit_to_pages(0, 0)  # (undo the fitting _print_setup asks for: it drops page breaks)
+    ws.set_print_scale(OVERVIEW_SCALE)
     ws.activate()
 
 
@@ -394,17 +398,16 @@ def _scope(rollup: Rollup) -> str:
 
 
 def _top_criteria(rollup: Rollup, criteria: pd.DataFrame, count: int = 15) -> list[tuple]:
+    """The criteria most schools plan to improve, most first (ties in the circulars' order)."""
     if criteria.empty:
         return []
     several = criteria["circular"].nunique() > 1
-    top = criteria.sort_values(["planning", "circular", "standard"], ascending=[False, True, True])
+    top = criteria[criteria["planning"] > 0].sort_values("planning", ascending=False, kind="stable")
     rows = []
     for r in top.head(count).itertuples(index=False):
-        if r.planning == 0:
-            break
         prefix = f"{SHORT_LEVEL.get(r.circular, r.circular)} " if several else ""
         rows.append((f"{prefix}{r.criterion}", int(r.planning), r.title))
-    return rows[::-1]  # a bar chart draws its first category at the bottom
+    return rows
 
 
 def _level_counts(rollup: Rollup) -> list[tuple]:
@@ -421,36 +424,48 @@ def _level_counts(rollup: Rollup) -> list[tuple]:
 
 
 def _month_counts(rollup: Rollup) -> list[tuple]:
+    """(first day of the month, items completed that month), in time order."""
     ends = rollup.items["end"].dropna()
     if ends.empty:
         return []
     counts = ends.value_counts().sort_index()
-    return [(f"{d.month}/{d.year}", int(n)) for d, n in counts.items()]
+    return [(d.to_pydatetime().date().replace(day=1), int(n)) for d, n in counts.items()]
 
 
 CHART_HEIGHT_PX = 380
 DEFAULT_ROW_POINTS = 15
 
 
-def _chart_table(book, ws, styles, row, title, headers, data, *, chart_type, series_title) -> int:
-    """A small table and, to its right, its chart; returns the first row after both."""
+def _chart_table(
+    book, ws, styles, row, title, headers, data, *, chart_type, dates: bool = False
+) -> int:
+    """A small table and, to its right, its chart; returns the first row after both.
+
+    Series are named by their header cells (LibreOffice does not show a name
+    given as text). A bar chart lists its categories from the top, in the
+    table's order; ``dates``: the categories are months, on a time axis, so
+    months with nothing completed keep their place.
+    """
     anchor = row
     ws.write_string(row, 0, title, styles.section)
     used = 2 * DEFAULT_ROW_POINTS  # title and header rows
     row += 1
+    header_row = row
     for col, header in enumerate(headers):
         ws.write_string(row, col, header, styles.header)
     first = row + 1
     for values in data:
         row += 1
         height = DEFAULT_ROW_POINTS
-        if len(values) > 2:
-            height = row_height({2: values[2]}, {2: OVERVIEW_TITLE_WIDTH})
+        if len(values) > 2 and isinstance(values[2], str):  # a criterion's title, wrapped
+            height = _fitted(values[2], OVERVIEW_TITLE_WIDTH)
             ws.set_row(row, height)
         used += height
         for col, value in enumerate(values):
             if isinstance(value, str):
                 ws.write_string(row, col, value, styles.label if col == 2 else styles.text)
+            elif isinstance(value, dt.date):
+                ws.write_datetime(row, col, value, styles.month)
             else:
                 ws.write_number(row, col, value, styles.int)
     if not data:
@@ -459,30 +474,71 @@ def _chart_table(book, ws, styles, row, title, headers, data, *, chart_type, ser
         return row + 1
     last = row
     chart = book.add_chart({"type": chart_type})
-    value_columns = [1] if series_title else list(range(1, len(headers)))
+    value_columns = [1] if len(headers) == 2 or chart_type == "bar" else [1, 2]
     colors = ["#4472C4", "#ED7D31"]
     for n, col in enumerate(value_columns):
         chart.add_series(
             {
-                "name": series_title or headers[col],
+                "name": [ws.name, header_row, col],
                 "categories": [ws.name, first, 0, last, 0],
                 "values": [ws.name, first, col, last, col],
                 "fill": {"color": colors[n % 2]},
                 "data_labels": {"value": True, "font": {"name": FONT, "size": 9}},
+                "gap": 60,
             }
         )
-    chart.set_title({"name": title, "name_font": {"name": FONT, "size": 12, "bold": True}})
+    size = 12
+    while size > 9 and _text_px(title, size) > CHART_WIDTH_PX - 40:
+        size -= 1  # a title as wide as the chart allows, never cut
+    chart.set_title({"name": title, "name_font": {"name": FONT, "size": size, "bold": True}})
     chart.set_legend({"position": "bottom", "font": {"name": FONT}})
     axis_font = {"name": FONT, "size": 9}
-    chart.set_x_axis({"num_font": axis_font})
-    chart.set_y_axis({"num_font": axis_font, "major_gridlines": {"visible": True}})
-    chart.set_size({"width": 640, "height": CHART_HEIGHT_PX})
+    categories: dict[str, Any] = {"num_font": axis_font}
+    values: dict[str, Any] = {"num_font": axis_font, "major_gridlines": {"visible": True}}
+    if chart_type == "bar":  # the first (largest) at the top, the values still below
+        categories.update(reverse=True, crossing="max")
+    if dates:
+        months = (data[-1][0].year - data[0][0].year) * 12 + data[-1][0].month - data[0][0].month
+        categories.update(
+            date_axis=True,  # months a day apart at least: Excel takes months as its unit
+            major_unit=max(1, -(-months // 12)),  # about a dozen labels, whatever the span
+            major_unit_type="months",
+            num_format="m/yyyy",
+        )
+    # XlsxWriter's x axis is the horizontal one: a bar chart's categories are its y axis.
+    x_axis, y_axis = (values, categories) if chart_type == "bar" else (categories, values)
+    chart.set_x_axis(x_axis)
+    chart.set_y_axis(y_axis)
+    chart.set_size({"width": CHART_WIDTH_PX, "height": CHART_HEIGHT_PX})
     ws.insert_chart(anchor, 4, chart)
     # Leave room for the chart before the next table (a chart is 0.75 pt per pixel).
     while used < CHART_HEIGHT_PX * 0.75 + DEFAULT_ROW_POINTS:
         last += 1
         used += DEFAULT_ROW_POINTS
     return last + 1
+
+
+OVERVIEW_SIZE = 11  # the workbook's text
+
+
+def _fitted(text: str, width: float) -> float:
+    """A row's height for ``text`` wrapped ``width`` wide, in Excel and in LibreOffice.
+
+    Measured with the font's metrics (the overview's rows are few): its height is
+    set, so it must hold the text where lines are tallest.
+    """
+    return max(
+        DEFAULT_ROW_POINTS,
+        *(
+            metrics.text_height(text, width, OVERVIEW_SIZE)
+            for metrics in (EXCEL, LIBREOFFICE, LIBREOFFICE_SCREEN)
+        ),
+    )
+
+
+def _text_px(text: str, size: float) -> float:
+    """Width in pixels (96 dpi) of a bold Times New Roman title."""
+    return text_width(text, size, bold=True) * 96 / 72
 
 
 # ----------------------------------------------------------------- table sheets
