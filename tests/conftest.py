@@ -138,6 +138,11 @@ def rules_of(findings) -> set[str]:
     return {f.rule for f in findings}
 
 
+def example_files(family: str = "2018") -> list[Path]:
+    """The bundled example workbooks of a circular family."""
+    return sorted(EXAMPLES / spec["file"] for spec in example_specs(family))
+
+
 def example_specs(family: str = "2018") -> list[dict]:
     """The transcribed example plans of a circular family ("2018" or "tt57")."""
     specs = [

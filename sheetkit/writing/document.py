@@ -76,9 +76,20 @@ class Document:
     signer_name: str
     recipients: list[str]
     draft: str = ""  # the draft notice; "" for a final document
+    # Biểu 2 of Thông tư 57: sections I-VIII (bieu2.Section) instead of the one table of ``rows``.
+    sections: list[Any] = field(default_factory=list)
 
     @property
-    def items(self) -> list[Row]:
+    def items(self) -> list[Any]:
+        """The plan's items: rows of the 2018 table, or of table V of Biểu 2."""
+        if self.sections:
+            return [
+                row
+                for section in self.sections
+                if section.table is not None and section.table.key == "plan"
+                for row in section.table.rows
+                if row.kind == "item"
+            ]
         return [r for r in self.rows if r.kind == "item"]
 
 
@@ -118,18 +129,32 @@ def render_plan(
             else "chưa dùng để ban hành"
         )
     principal = plan.value("principal") or ""
+    common = {
+        "governing_body": governing_body(plan),
+        "school": school_heading(plan.school_name),
+        "number": f"Số: {plan.value('document_number') or BLANK + '/KH-' + BLANK}",
+        "place_date": place_date(plan),
+        "title": TITLE,
+        "signer_name": principal,
+        "draft": notice,
+    }
+    if plan.is_tt57:  # Biểu 2, Phụ lục V of Thông tư 57/2026
+        from . import bieu2
+
+        return Document(
+            **common,
+            subtitle=bieu2.subtitle(plan),
+            rows=[],
+            signer_title=bieu2.signer(plan),
+            recipients=bieu2.recipients(plan, _governing(plan)[1]),
+            sections=bieu2.sections(plan),
+        )
     return Document(
-        governing_body=governing_body(plan),
-        school=school_heading(plan.school_name),
-        number=f"Số: {plan.value('document_number') or BLANK + '/KH-' + BLANK}",
-        place_date=place_date(plan),
-        title=TITLE,
+        **common,
         subtitle=subtitle(plan),
         rows=table_rows(plan),
         signer_title=SIGNER,
-        signer_name=principal,
         recipients=recipients(plan),
-        draft=notice,
     )
 
 

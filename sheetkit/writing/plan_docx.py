@@ -53,11 +53,26 @@ _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 def render_docx(doc: Document, output: str | os.PathLike[str]) -> Path:
     """Write ``doc`` as a .docx file (temporary file renamed into place)."""
+    check_size(doc)
+    word, usable_mm = title_page(doc)
+    if doc.sections:  # Biểu 2 of Thông tư 57
+        from .bieu2_docx import write_sections
+
+        write_sections(word, doc, usable_mm)
+    else:
+        _insert(word, plan_table(doc, usable_mm * POINTS_PER_MM))
+    output = Path(output)
+    with atomic_path(output) as tmp:
+        word.save(str(tmp))
+    return output
+
+
+def title_page(doc: Document):
+    """A landscape A4 Word document with the decree's header blocks and title: (document, mm wide)."""
     from docx import Document as WordDocument
     from docx.enum.section import WD_ORIENT
     from docx.shared import Mm, Pt
 
-    check_size(doc)
     word = WordDocument()
     normal = word.styles["Normal"]
     normal.font.name = FONT
@@ -92,12 +107,7 @@ def render_docx(doc: Document, output: str | os.PathLike[str]) -> Path:
     _paragraph(word, doc.title, 14, bold=True, align=1, before=12)
     _paragraph(word, doc.subtitle, 14, bold=True, align=1)
     _rule(word.add_paragraph(), usable_mm, 0.25)
-    _insert(word, plan_table(doc, usable_mm * POINTS_PER_MM))
-
-    output = Path(output)
-    with atomic_path(output) as tmp:
-        word.save(str(tmp))
-    return output
+    return word, usable_mm
 
 
 # ----------------------------------------------------------------- the plan table

@@ -100,6 +100,12 @@ STYLES: dict[str, dict[str, Any]] = {
     "recipients_title": {"size": 12, "bold": True, "italic": True, "align": "left"},
     "recipients": {"size": 11, "align": "left"},
     "signer": {"size": 13, "bold": True, "align": "center"},
+    # Biểu 2 (Thông tư 57): section headings, their text, notes under a table, issue rows.
+    "section": {"size": 13, "bold": True, "align": "left", "valign": "top"},
+    "paragraph": {"size": 13, "align": "justify", "valign": "top"},
+    "note": {"size": 12, "italic": True, "align": "left", "valign": "top"},
+    "group": {"size": 12, "bold": True, "align": "left", "border": "all"},
+    "empty": {"size": 12, "italic": True, "align": "center", "border": "all"},
 }
 
 
@@ -132,7 +138,8 @@ def _number(n: int) -> str:
 def check_size(doc: Document) -> None:
     """Refuse, before any work, a plan beyond MAX_ITEMS items or MAX_TEXT characters."""
     items = doc.items
-    text = sum(len(value) for row in items for value in row.cells.values())
+    cells = (row.cells.values() if isinstance(row.cells, dict) else row.cells for row in items)
+    text = sum(len(value) for values in cells for value in values)
     if len(items) > MAX_ITEMS or text > MAX_TEXT:
         raise PlanTooLarge(len(items), text)
 
@@ -257,6 +264,10 @@ def _unbreakable(key: str, text: str) -> list[str]:
 def sheet_layout(doc: Document) -> SheetLayout:
     """Cells, merges, styles, row heights and page breaks of the official plan."""
     check_size(doc)
+    if doc.sections:  # Biểu 2 of Thông tư 57
+        from .bieu2_sheet import bieu2_layout
+
+        return bieu2_layout(doc)
     total_units = sum(width for _, _, width in COLUMNS)
     widths = column_widths(doc, EXCEL, total_units, 0.5, blocks=_blocks(doc))
     layout = SheetLayout(widths=[widths[key] for key in COLUMN_KEYS], draft=doc.draft)
@@ -392,8 +403,13 @@ class _Builder:
         self.layout.last_row = self.row - 1
 
     def top(self) -> None:
+        self.title_block()
+        self.table_header()
+
+    def title_block(self) -> None:
+        """The decree's header blocks, the draft notice, KẾ HOẠCH and its subtitle."""
         layout, doc = self.layout, self.doc
-        full = (1, LAST_COLUMN)
+        full = (1, len(layout.widths))
         self.header_line((doc.governing_body, "governing"), (NATION, "body_bold"))
         self.header_line((doc.school, "body_bold"), (MOTTO, "motto"))
         self.header_line((RULE, "rule"), (RULE, "rule"))
@@ -406,6 +422,9 @@ class _Builder:
             layout.span(self.row, *full, text, style)
             self.fixed_row(text, layout.width(*full), STYLES[style]["size"], bold=True)
         self.add(8, 8, True)
+
+    def table_header(self) -> None:
+        layout = self.layout
         layout.header_row = self.row
         heights = [(0.0, 0.0)]
         for col, (key, label, _) in enumerate(COLUMNS, start=1):
@@ -660,7 +679,7 @@ def write_plan_sheet(wb, layout: SheetLayout) -> Any:
         )
         aligns[name] = Alignment(
             horizontal=style["align"],
-            vertical="top" if "border" in style else "center",
+            vertical=style.get("valign", "top" if "border" in style else "center"),
             wrap_text=True,
         )
     # Styles are set once per kind of cell and copied: openpyxl hashes every style it is given.
@@ -710,8 +729,9 @@ def write_plan_sheet(wb, layout: SheetLayout) -> Any:
     ws.page_margins.bottom = MARGINS_MM["bottom"] / inch
     ws.page_margins.header = 8 / inch
     ws.page_margins.footer = 8 / inch
-    ws.print_title_rows = f"{layout.header_row}:{layout.header_row}"
-    ws.print_area = f"A1:{get_column_letter(LAST_COLUMN)}{layout.last_row}"
+    if layout.header_row:  # Biểu 2 repeats each table's header itself after a break
+        ws.print_title_rows = f"{layout.header_row}:{layout.header_row}"
+    ws.print_area = f"A1:{get_column_letter(len(layout.widths))}{layout.last_row}"
     # Page numbers at the top centre from page 2 on, as the decree places them.
     ws.HeaderFooter.differentFirst = True
     ws.oddHeader.center.text = "&P"
