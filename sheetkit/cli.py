@@ -238,6 +238,12 @@ def _parser() -> argparse.ArgumentParser:
         "--workers", type=int, metavar="N", help="số tiến trình đọc tệp (mặc định: mọi nhân CPU)"
     )
     p.add_argument("--quiet", action="store_true", help="không hiện thanh tiến độ")
+    p.add_argument(
+        "--at",
+        metavar="NĂM-THÁNG",
+        type=_month,
+        help="tính tiến độ kế hoạch Thông tư 57 đến tháng này, ví dụ 2027-01 (mặc định: tháng hiện tại)",
+    )
     return parser
 
 
@@ -423,6 +429,7 @@ def cmd_merge(args) -> int:
             tables={kind: folder for kind, folder in tables.items() if folder},
             workers=args.workers,
             progress=bar.update,
+            at=args.at,
         )
     except NothingToMerge as err:
         bar.close()

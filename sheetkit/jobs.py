@@ -218,11 +218,13 @@ def merge_paths(
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     exclude: Iterable[PathLike] = (),
+    at: int | None = None,
 ) -> Rollup:
     """Roll up every plan under ``paths`` into the summary workbook ``output``.
 
     ``tables`` maps a table format ("csv", "parquet") to the folder its
-    tables are written to. Raises ``UsageError`` for an output it cannot
+    tables are written to; ``at``: the month (index) Thông tư 57 plans'
+    progress is judged at, this month by default. Raises ``UsageError`` for an output it cannot
     write and ``NothingToMerge`` when no file was found.
     """
     import time
@@ -246,7 +248,7 @@ def merge_paths(
             import pyarrow  # noqa: F401
         except ImportError as err:
             raise UsageError("ghi Parquet cần thư viện pyarrow: pip install pyarrow") from err
-    rollup = merge(paths, workers=workers, progress=progress, exclude=[output, *exclude])
+    rollup = merge(paths, workers=workers, progress=progress, exclude=[output, *exclude], at=at)
     if rollup.files.empty:
         raise NothingToMerge("Không tìm thấy tệp nào trong các đường dẫn đã cho.")
     started = time.perf_counter()

@@ -11,10 +11,12 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from openpyxl.utils import get_column_letter
 
 from conftest import GOOD_PLAN, legacy_template
 from sheetkit import cli
 from sheetkit.merging.rollup import STATUS_ERRORS, STATUS_VALID, merge
+from sheetkit.model import contract
 from sheetkit.model.contract import SUMMARY_SHEETS
 from sheetkit.writing.summary import write_summary, write_tables
 
@@ -211,7 +213,7 @@ def test_text_from_schools_stays_text(tmp_path):
     assert school["B2"].value == '=HYPERLINK("http://x.invalid","Bấm vào")'
     assert school["B2"].data_type == "s"
     assert school["C2"].value == "=1+1" and school["C2"].data_type == "s"
-    details = wb["Chi tiết kế hoạch"]
+    details = wb[contract.SHEET_ITEMS]
     solutions = [c.value for c in details["J"][1:]]
     assert "=SUM(A1:A9) rồi +1 và @ghi chú" in solutions
     assert all(c.data_type != "f" for ws in wb for row in ws.iter_rows() for c in row)
@@ -227,7 +229,8 @@ def test_summary_workbook_structure(tmp_path, district, monkeypatch, streamed):
     out = tmp_path / "bao-cao" / "tong-hop.xlsx"
     sheetkit.write_summary(rollup, out)
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == list(SUMMARY_SHEETS)
+    # 2018 plans only: no sheet of Thông tư 57 (tests/test_rollup57.py)
+    assert wb.sheetnames == [s for s in SUMMARY_SHEETS if not s.startswith("TT57")]
     overview = wb["Tổng quan"]
     figures = {overview.cell(r, 1).value: overview.cell(r, 2).value for r in range(6, 30)}
     assert figures["Tệp tìm thấy"] == 12
@@ -237,10 +240,11 @@ def test_summary_workbook_structure(tmp_path, district, monkeypatch, streamed):
     assert len(overview._charts) == 3
     schools = wb["Theo trường"]
     assert schools.freeze_panes == "C2"
-    assert schools.auto_filter.ref.startswith("A1:M")
     header = [c.value for c in schools[1]]
-    assert header[:4] == ["STT", "Tên trường", "Mã trường", "Cấp học"]
-    statuses = [c.value for c in schools["K"][1:] if c.value]
+    assert schools.auto_filter.ref.startswith(f"A1:{get_column_letter(len(header))}")
+    assert header[:5] == ["STT", "Tên trường", "Mã trường", "Cấp học", "Thông tư"]
+    status = get_column_letter(header.index("Tình trạng") + 1)
+    statuses = [c.value for c in schools[status][1:] if c.value]
     assert statuses.count("Không đọc được") == 4
     assert schools.page_setup.orientation == "landscape" and schools.print_title_rows == "$1:$1"
     problems = wb["Lỗi"]
@@ -248,7 +252,7 @@ def test_summary_workbook_structure(tmp_path, district, monkeypatch, streamed):
     assert first[0] == "Không đọc được"
     matrix = wb["Ma trận"]
     assert matrix.conditional_formatting, "colour scale on the matrix"
-    details = wb["Chi tiết kế hoạch"]
+    details = wb[contract.SHEET_ITEMS]
     assert details.max_row - 1 == len(rollup.items)
 
 

@@ -98,7 +98,15 @@ def test_overview_prints_with_its_page_break(written):
     ws = openpyxl.load_workbook(written)["Tổng quan"]
     assert not ws.sheet_properties.pageSetUpPr.fitToPage  # fitting would drop the break
     assert ws.page_setup.scale == summary.OVERVIEW_SCALE
-    (brk,) = ws.row_breaks.brk
-    top = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == TOP_TITLE)
-    level = next(r for r in range(1, ws.max_row + 1) if str(ws.cell(r, 1).value).startswith("Mức"))
-    assert top < brk.id < level
+    breaks = sorted(b.id for b in ws.row_breaks.brk)
+    titles = {r: ws.cell(r, 1).value for r in range(1, ws.max_row + 1)}
+
+    def first(start: str) -> int:
+        return next(r for r, v in titles.items() if str(v).startswith(start))
+
+    # The figures alone on page 1; each regulation's part starts a page, two charts a page.
+    tt57, older = first("Kế hoạch theo Thông tư 57"), first("Kế hoạch theo Thông tư 17")
+    top, level = first(TOP_TITLE), first("Mức hiện tại và mức cần đạt")
+    progress = first("Tiến độ các việc")
+    assert len(breaks) == 4
+    assert breaks[0] < tt57 < breaks[1] < progress < breaks[2] < older < top < breaks[3] < level

@@ -25,7 +25,13 @@ from pathlib import Path
 from typing import Any
 
 from .. import jobs
-from ..model.contract import SHEET_FINDINGS, SHEET_PLAN, SHEET_RENDERED, SUMMARY_SHEETS
+from ..model.contract import (
+    SHEET_FINDINGS,
+    SHEET_PLAN,
+    SHEET_RENDERED,
+    SUMMARY_SHEETS,
+    SUMMARY_SHEETS_BEFORE,
+)
 from ..model.findings import Finding, Report
 from ..reading.sources import Grid, Workbook
 from ..writing.annotate import FILLS, NOTE_PREFIXES, cell_marks, fill_rgb, listed_cells
@@ -382,7 +388,7 @@ def merge(book):
             alert(book, f"Không có tệp nào trong thư mục:\n{folder}", critical=True)
             return None
         app.status_bar = "sheetkit: đang ghi các trang tổng hợp..."
-        delete_sheets(book, SUMMARY_SHEETS)
+        delete_sheets(book, (*SUMMARY_SHEETS, *SUMMARY_SHEETS_BEFORE))
         copied = copy_sheets_in(book, summary, after=book.sheets[0])
         headline = rollup.headline()
         stamp = time.strftime("%H:%M %d/%m/%Y")

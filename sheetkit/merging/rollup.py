@@ -35,6 +35,7 @@ from ..reading.text import clean, folded_key
 from ..validators import files as file_reasons
 from ..validators.rules import BY_ID
 from ..workdirs import work_folder
+from . import tt57
 
 STATUS_VALID = "Hợp lệ"
 STATUS_ERRORS = "Có lỗi"
@@ -48,6 +49,8 @@ SCHOOL_COLUMNS = (
     "school_level",
     "district",
     "province",
+    "commune",
+    "managing_body",
     "school_year",
     "end_year",
     "plan_type",
@@ -102,6 +105,7 @@ class Rollup:
     items: pd.DataFrame
     levels: pd.DataFrame
     findings: pd.DataFrame
+    tt57: tt57.Tables | None = None  # the Thông tư 57 plans' tables (None: no such plan)
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -144,6 +148,7 @@ def merge(
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     exclude: Iterable[str | os.PathLike[str]] = (),
+    at: int | None = None,
 ) -> Rollup:
     """Read, validate and roll up every plan workbook under ``paths``.
 
@@ -151,8 +156,12 @@ def merge(
     ``workers``: processes to read with (default: every core when there are
     many files). ``progress(done, total)`` is called as files are read.
     ``exclude``: files never to read, such as the summary being written into
-    the same folder.
+    the same folder. ``at``: the month (year * 12 + month - 1) at which the
+    progress of Thông tư 57 plans is judged; this month by default.
     """
+    if at is None:
+        today = dt.date.today()
+        at = today.year * 12 + today.month - 1
     started = time.perf_counter()
     # .zip members are unpacked here; a killed run's folder is swept by a later one.
     with work_folder(tempfile.gettempdir(), WORK_PREFIX) as workdir:
@@ -177,7 +186,7 @@ def merge(
                 progress(done, len(readable))
     timings["collect_and_read_wall"] = time.perf_counter() - started
     assemble_started = time.perf_counter()
-    rollup = _assemble(candidates, results, item_chunks)
+    rollup = _assemble(candidates, results, item_chunks, at)
     timings["assemble"] = time.perf_counter() - assemble_started
     rollup.timings = timings
     return rollup
@@ -269,7 +278,11 @@ def reduce_plan(index: int, plan: Plan, findings: list[Finding]) -> dict[str, An
     fields = item_fields()
     items = []
     targets: dict[str, int] = {}  # highest planned target per criterion
-    for record in plan.item_records:
+    # A TT57 plan's rows have their own columns (merging/tt57.py), its targets are in Tự đánh giá.
+    records = [] if plan.is_tt57 else plan.item_records
+    if plan.is_tt57:
+        targets = tt57.targets(plan)
+    for record in records:
         code = record.get("criterion")
         known = circular.get(code) if circular and isinstance(code, str) else None
         values = {
@@ -291,6 +304,8 @@ def reduce_plan(index: int, plan: Plan, findings: list[Finding]) -> dict[str, An
         "school_level": plan.value("school_level") or "",
         "district": plan.value("district") or "",
         "province": plan.value("province") or "",
+        "commune": plan.value("commune") or "",
+        "managing_body": tt57.managing_body(plan),
         "school_year_start": plan.value("school_year"),
         "school_year": school_year_label(plan.value("school_year")),
         "end_year": school_year_label(plan.value("end_year")) if plan.is_cycle else "",
@@ -298,7 +313,7 @@ def reduce_plan(index: int, plan: Plan, findings: list[Finding]) -> dict[str, An
         "circular": circular.id if circular else "",
         "principal": plan.value("principal") or "",
         "goal_level": level_label(plan.value("goal_level")),
-        "items": len(items),
+        "items": len(plan.item_records),
         "errors": report.errors,
         "warnings": report.warnings,
         "infos": report.infos,
@@ -306,7 +321,7 @@ def reduce_plan(index: int, plan: Plan, findings: list[Finding]) -> dict[str, An
         "budget_phrases": phrases,
         "status": STATUS_VALID if report.ok else STATUS_ERRORS,
     }
-    return {
+    result = {
         "index": index,
         "school": school,
         "items": items,
@@ -314,6 +329,9 @@ def reduce_plan(index: int, plan: Plan, findings: list[Finding]) -> dict[str, An
         "levels": list(levels.items()),
         "findings": [f.to_row() for f in findings],
     }
+    if plan.is_tt57:
+        result["tt57"] = tt57.reduce(plan)
+    return result
 
 
 # ----------------------------------------------------------------- assembling (parent side)
@@ -325,7 +343,10 @@ def _item_chunk(batch_results: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 def _assemble(
-    candidates: list[Candidate], results: dict[int, dict[str, Any]], item_chunks: list
+    candidates: list[Candidate],
+    results: dict[int, dict[str, Any]],
+    item_chunks: list,
+    at: int,
 ) -> Rollup:
     files = []
     for i, c in enumerate(candidates):
@@ -379,6 +400,9 @@ def _assemble(
         items=_items_frame(item_chunks, kept_ids, schools),
         levels=_levels_frame(plans, kept_ids),
         findings=_findings_frame(files, plans, kept_ids),
+        tt57=tt57.assemble(plans, kept_ids, schools, at)
+        if any("tt57" in plans[i] for i in kept_ids)
+        else None,
     )
 
 
@@ -548,6 +572,8 @@ def criteria_summary(rollup: Rollup) -> pd.DataFrame:
     item_count, budget = by_criterion.size(), by_criterion.sum()
     rows = []
     for circular in catalog.circulars():
+        if circular.family.id == catalog.FAMILY_TT57:
+            continue  # (tt57.criteria_table)
         own = levels[levels["circular"] == circular.id]
         if own.empty:
             continue
@@ -579,11 +605,11 @@ def criteria_summary(rollup: Rollup) -> pd.DataFrame:
     return pd.DataFrame.from_records(rows)
 
 
-LEVEL_GROUPS = ("Mầm non", "Tiểu học", "THCS", "THPT", "Phổ thông nhiều cấp học")
+LEVEL_GROUPS = ("Mầm non", "Tiểu học", "THCS", "THPT", "Phổ thông nhiều cấp học", "GDTX")
 
 
 def overview(rollup: Rollup) -> list[tuple[str, Any]]:
-    """The headline figures of the district, as (Vietnamese label, value) lines."""
+    """The headline figures, as (Vietnamese label, value) lines; value None: a section heading."""
     files, schools, items = rollup.files, rollup.schools, rollup.items
     status = files["status"].value_counts()
     lines: list[tuple[str, Any]] = [
@@ -605,11 +631,28 @@ def overview(rollup: Rollup) -> list[tuple[str, Any]]:
         ("Kế hoạch hợp lệ (không có lỗi)", int((schools["errors"] == 0).sum())),
         ("Kế hoạch có lỗi", int((schools["errors"] > 0).sum())),
         ("Kế hoạch có cảnh báo", int((schools["warnings"] > 0).sum())),
-        ("Số việc cải tiến trong các kế hoạch", len(items)),
-        (
-            "Tổng kinh phí dự kiến (đồng, các khoản ghi số tiền)",
-            float(schools["budget_total"].sum()),
-        ),
-        ("Khoản kinh phí ghi bằng lời (không cộng vào tổng)", int(schools["budget_phrases"].sum())),
     ]
+    tt57_count = len(rollup.tt57) if rollup.tt57 is not None else 0
+    if tt57_count:
+        lines.append((f"THÔNG TƯ 57/2026/TT-BGDĐT (xem {TT57_SHEETS_NOTE})", None))
+        lines += tt57.overview_lines(rollup.tt57)
+    if len(schools) > tt57_count:
+        lines += [
+            (f"THÔNG TƯ 17, 18, 19/2018/TT-BGDĐT (xem {TT2018_SHEETS_NOTE})", None),
+            ("Số trường lập kế hoạch theo Thông tư 2018", len(schools) - tt57_count),
+            ("Số việc cải tiến trong các kế hoạch", len(items)),
+            (
+                "Tổng kinh phí dự kiến (đồng, các khoản ghi số tiền)",
+                float(schools["budget_total"].sum()),
+            ),
+            (
+                "Khoản kinh phí ghi bằng lời (không cộng vào tổng)",
+                int(schools["budget_phrases"].sum()),
+            ),
+        ]
     return lines
+
+
+# How Tổng quan names the sheets of each regulation (writing/summary.py writes them).
+TT57_SHEETS_NOTE = "các trang tính có tên bắt đầu bằng TT57"
+TT2018_SHEETS_NOTE = "các trang tính có tên bắt đầu bằng TT2018"

@@ -36,21 +36,33 @@ SHEET_RENDERED = "Bản kế hoạch"  # written by render and the Excel button
 SHEET_DISTRICT = "Tổng hợp"  # the district workbook's own sheet (tong-hop.xlsm)
 SHEET_LISTS = "DanhSach"  # hidden: dropdown lists and the criteria table
 
-# The sheets of the roll-up summary workbook, in order.
+# The sheets of the roll-up summary workbook, in order. Each regulation's own
+# sheets say which one they cover ("TT57 ...", "TT2018 ..."); a workbook holds
+# those of the regulations its plans follow.
 SHEET_OVERVIEW = "Tổng quan"
 SHEET_SCHOOLS = "Theo trường"
-SHEET_CRITERIA = "Theo tiêu chí"
+SHEET_TT57_SCHOOLS = "TT57 Mức đạt và tiến độ"
+SHEET_TT57_CRITERIA = "TT57 Theo tiêu chí"
+SHEET_TT57_ISSUES = "TT57 Vấn đề trọng tâm"
+SHEET_TT57_ITEMS = "TT57 Chi tiết kế hoạch"
+SHEET_CRITERIA = "TT2018 Theo tiêu chí"
 SHEET_MATRIX = "Ma trận"
-SHEET_ITEMS = "Chi tiết kế hoạch"
+SHEET_ITEMS = "TT2018 Chi tiết kế hoạch"
 SHEET_PROBLEMS = "Lỗi"
 SUMMARY_SHEETS = (
     SHEET_OVERVIEW,
     SHEET_SCHOOLS,
+    SHEET_TT57_SCHOOLS,
+    SHEET_TT57_CRITERIA,
+    SHEET_TT57_ISSUES,
+    SHEET_TT57_ITEMS,
     SHEET_CRITERIA,
     SHEET_MATRIX,
     SHEET_ITEMS,
     SHEET_PROBLEMS,
 )
+# Names earlier versions gave (a district workbook updated by the button drops them too).
+SUMMARY_SHEETS_BEFORE = ("Theo tiêu chí", "Chi tiết kế hoạch")
 
 
 # ----------------------------------------------------------------- declarations

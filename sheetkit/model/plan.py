@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from . import catalog
+from . import catalog, places
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -73,6 +73,27 @@ class Plan:
     def review_records(self) -> list[dict[str, Any]]:
         """TT57 table VI: the monitoring rows."""
         return self.records.get("reviews", [])
+
+    def managing_body(self) -> tuple[str, str]:
+        """(full name, name as Nơi nhận writes it) of the body the school reports to.
+
+        From Cơ quan chủ quản when given; otherwise by the 2025 reform: THPT and
+        GDTX under the province's Sở GDĐT, the others under the UBND of their
+        xã/phường; a 2018 plan that names only its quận/huyện, under its Phòng GDĐT.
+        ("", "Cơ quan quản lý") when the plan does not tell.
+        """
+        given = self.value("governing_body")
+        if given:
+            return given, places.recipient_case(given)
+        body = places.managing_body(
+            self.value("school_level"),
+            self.value("province"),
+            commune=self.value("commune"),
+            district=self.value("district"),
+        )
+        if body is None:
+            return "", "Cơ quan quản lý"
+        return body.name, body.short
 
     @property
     def family(self) -> catalog.Family:

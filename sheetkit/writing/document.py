@@ -146,7 +146,7 @@ def render_plan(
             subtitle=bieu2.subtitle(plan),
             rows=[],
             signer_title=bieu2.signer(plan),
-            recipients=bieu2.recipients(plan, _governing(plan)[1]),
+            recipients=bieu2.recipients(plan, plan.managing_body()[1]),
             sections=bieu2.sections(plan),
         )
     return Document(
@@ -174,28 +174,7 @@ def school_heading(name: str) -> str:
 
 def governing_body(plan: Plan) -> str:
     """The body above the school in the header, in capitals ("" when unknown)."""
-    return upper(_governing(plan)[0])
-
-
-def _governing(plan: Plan) -> tuple[str, str]:
-    """(full name, name as Nơi nhận writes it) of the body the school reports to.
-
-    From Cơ quan chủ quản when given; otherwise by the 2025 reform: THPT and
-    GDTX under the province's Sở GDĐT, the others under the UBND of their
-    xã/phường; a 2018 plan that names only its quận/huyện, under its Phòng GDĐT.
-    """
-    given = plan.value("governing_body")
-    if given:
-        return given, places.recipient_case(given)
-    body = places.managing_body(
-        plan.value("school_level"),
-        plan.value("province"),
-        commune=plan.value("commune"),
-        district=plan.value("district"),
-    )
-    if body is None:
-        return "", "Cơ quan quản lý"
-    return body.name, body.short
+    return upper(plan.managing_body()[0])
 
 
 def place_date(plan: Plan) -> str:
@@ -229,7 +208,7 @@ def subtitle(plan: Plan) -> str:
 
 
 def recipients(plan: Plan) -> list[str]:
-    above = _governing(plan)[1]
+    above = plan.managing_body()[1]
     return [
         f"- {above} (để báo cáo);",
         "- Hội đồng trường;",

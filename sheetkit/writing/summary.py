@@ -1,7 +1,9 @@
-"""The district summary workbook, written with XlsxWriter from a Rollup.
+"""The roll-up summary workbook, written with XlsxWriter from a Rollup.
 
-Sheets: Tổng quan (figures and charts), Theo trường, Theo tiêu chí, Ma trận,
-Chi tiết kế hoạch, Lỗi. Rows are written in order, so a province's
+Sheets: Tổng quan (figures and charts of each regulation), Theo trường (every
+school), for Thông tư 57 plans TT57 Mức đạt và tiến độ, TT57 Theo tiêu chí,
+TT57 Vấn đề trọng tâm and TT57 Chi tiết kế hoạch, for 2018 plans TT2018 Theo
+tiêu chí and TT2018 Chi tiết kế hoạch, then Ma trận (both) and Lỗi. Rows are written in order, so a province's
 roll-up (100,000+ plan items) can stream them to disk (XlsxWriter's
 constant-memory mode) and memory stays flat. Everything a school typed is written as a string cell:
 a school name that starts with "=" stays text, never a formula or a link.
@@ -20,6 +22,7 @@ from typing import Any
 import pandas as pd
 import xlsxwriter
 
+from ..merging import tt57
 from ..merging.rollup import STATUS_ERRORS, STATUS_UNREADABLE, STATUS_VALID, Rollup
 from ..model import catalog, contract
 from ..model.contract import (
@@ -29,6 +32,10 @@ from ..model.contract import (
     SHEET_OVERVIEW,
     SHEET_PROBLEMS,
     SHEET_SCHOOLS,
+    SHEET_TT57_CRITERIA,
+    SHEET_TT57_ISSUES,
+    SHEET_TT57_ITEMS,
+    SHEET_TT57_SCHOOLS,
 )
 from ..model.contract import SummaryColumn as Column
 from ..model.findings import SEVERITY_LABEL
@@ -57,7 +64,11 @@ SCHOOL_TABLE = (
     ("school_name", Column("Tên trường", 36, wrap=True)),
     ("school_code", Column("Mã trường", 12)),
     ("school_level", Column("Cấp học", 16)),
-    ("district", Column("Quận/huyện", 16)),
+    ("regulation", Column("Thông tư", 14)),
+    ("province", Column("Tỉnh/thành phố", 16, wrap=True)),
+    ("commune", Column("Xã/phường/đặc khu", 18, wrap=True)),
+    ("managing_body", Column("Cơ quan quản lý", 26, wrap=True)),
+    ("district", Column("Quận/huyện (kế hoạch cũ)", 16, wrap=True)),
     ("school_year", Column("Năm học", 11)),
     ("plan_type", Column("Loại kế hoạch", 14)),
     ("items", Column("Số việc", 9, "int")),
@@ -116,6 +127,81 @@ PROBLEM_TABLE = (
 )
 
 
+TT57_PLACE_TABLE = (
+    ("province", Column("Tỉnh/thành phố", 16, wrap=True)),
+    ("commune", Column("Xã/phường/đặc khu", 18, wrap=True)),
+    ("managing_body", Column("Cơ quan quản lý", 24, wrap=True)),
+    ("school_name", Column("Tên trường", 30, wrap=True)),
+    ("school_code", Column("Mã trường", 11)),
+)
+TT57_SCHOOL_TABLE = (
+    *TT57_PLACE_TABLE,
+    ("school_level", Column("Cấp học", 11)),
+    ("school_year", Column("Năm học", 11)),
+    ("level_now_label", Column("Mức đạt hiện tại", 14, wrap=True)),
+    ("level_after_label", Column("Mức đạt sau kế hoạch", 14, wrap=True)),
+    ("compulsory_below", Column("Tiêu chí bắt buộc chưa đạt Mức 1", 16, wrap=True)),
+    ("issues", Column("Số vấn đề trọng tâm", 10, "int")),
+    ("items", Column("Số việc", 8, "int")),
+    ("done", Column("Hoàn thành", 10, "int")),
+    ("in_progress", Column("Đang thực hiện", 10, "int")),
+    ("overdue", Column("Quá hạn", 9, "int")),
+    ("not_started", Column("Chưa bắt đầu", 10, "int")),
+    ("done_share", Column("Tỷ lệ hoàn thành", 11, "share")),
+    ("reviews_due", Column("Kỳ rà soát đã đến", 18, wrap=True)),
+    ("reviews_missing", Column("Kỳ rà soát chưa ghi kết quả", 18, wrap=True)),
+    ("errors", Column("Lỗi", 6, "int")),
+    ("file", Column("Tệp nguồn", 40, wrap=True)),
+)
+TT57_CRITERIA_TABLE = (
+    ("appendix", Column("Phụ lục", 22, wrap=True)),
+    ("standard", Column("Tiêu chuẩn", 10, "int")),
+    ("criterion", Column("Tiêu chí", 9)),
+    ("title", Column("Tên tiêu chí", 44, wrap=True)),
+    ("compulsory", Column("Bắt buộc", 10)),
+    ("schools", Column("Số trường áp dụng phụ lục", 11, "int")),
+    ("current_0", Column("Hiện tại: Không đạt Mức 1", 12, "int")),
+    ("current_1", Column("Hiện tại: Mức 1", 10, "int")),
+    ("current_2", Column("Hiện tại: Mức 2", 10, "int")),
+    ("not_assessed", Column("Chưa đánh giá hoặc ghi sai", 12, "int")),
+    ("target_2", Column("Dự kiến lên Mức 2", 10, "int")),
+    ("issue_schools", Column("Số trường nêu trong vấn đề trọng tâm", 14, "int")),
+    ("planning", Column("Số trường có việc cải tiến", 12, "int")),
+    ("items", Column("Số việc", 9, "int")),
+)
+TT57_ISSUE_TABLE = (
+    *TT57_PLACE_TABLE,
+    ("tt", Column("Vấn đề số", 8, "int")),
+    ("standard", Column("Tiêu chuẩn", 10, "int")),
+    ("criteria", Column("Tiêu chí liên quan", 12, wrap=True)),
+    ("shortcoming", Column("Điểm hạn chế", 50, wrap=True)),
+    ("cause", Column("Nguyên nhân", 40, wrap=True)),
+    ("items", Column("Số việc", 8, "int")),
+    ("done", Column("Hoàn thành", 10, "int")),
+    ("overdue", Column("Quá hạn", 9, "int")),
+)
+TT57_ITEM_TABLE = (
+    *TT57_PLACE_TABLE,
+    ("item", Column("Việc số", 7, "int")),
+    ("issue", Column("Vấn đề số", 8, "int")),
+    ("criterion", Column("Tiêu chí", 8)),
+    ("content", Column("Nội dung cải tiến", 36, wrap=True)),
+    ("objective", Column("Mục tiêu cải tiến", 30, wrap=True)),
+    ("activities", Column("Hoạt động/giải pháp", 44, wrap=True)),
+    ("indicator", Column("Chỉ số đánh giá kết quả", 30, wrap=True)),
+    ("start", Column("Bắt đầu", 10, "month")),
+    ("end", Column("Hoàn thành", 10, "month")),
+    ("owner", Column("Đơn vị/cá nhân phụ trách", 24, wrap=True)),
+    ("resources", Column("Nguồn lực bảo đảm", 30, wrap=True)),
+    ("evidence", Column("Minh chứng dự kiến", 24, wrap=True)),
+    ("status", Column("Mức độ thực hiện (trường ghi)", 16, wrap=True)),
+    ("state", Column("Tình trạng", 14, wrap=True)),
+    ("note", Column("Ghi chú", 24, wrap=True)),
+    ("file", Column("Tệp nguồn", 36)),
+    ("row", Column("Dòng trong tệp", 8, "int")),
+)
+
+
 def write_summary(rollup: Rollup, path: str | os.PathLike[str]) -> Path:
     """Write the summary workbook to ``path`` (a temporary file renamed into place)."""
     path = Path(path)
@@ -134,11 +220,17 @@ def write_summary(rollup: Rollup, path: str | os.PathLike[str]) -> Path:
         book.set_properties({"title": "Tổng hợp kế hoạch cải tiến chất lượng giáo dục"})
         styles = _Styles(book)
         criteria = rollup.criteria()
+        tt57_count = len(rollup.tt57) if rollup.tt57 is not None else 0
+        older = len(rollup.schools) > tt57_count or not tt57_count  # 2018 plans (or none at all)
         _overview(book, styles, rollup, criteria)
         _schools(book, styles, rollup)
-        _criteria(book, styles, criteria)
+        if rollup.tt57 is not None and tt57_count:
+            _tt57_sheets(book, styles, rollup)
+        if older:
+            _criteria(book, styles, criteria)
         _matrix(book, styles, rollup)
-        _items(book, styles, rollup)
+        if older:
+            _items(book, styles, rollup)
         _problems(book, styles, rollup)
         book.close()
     return path
@@ -173,6 +265,8 @@ class _Styles:
         self.label = add(text_wrap=True)
         self.figure = add(num_format="#,##0", bold=True)
         self.section = add(bold=True, font_size=12)
+        self.heading = add(bold=True, font_size=11, bg_color="#F2F2F2", text_wrap=True)
+        self.alert = book.add_format({"font_color": "#9C0006", "bg_color": "#FFC7CE"})
         self.status = {
             STATUS_VALID: add(font_color="#006100", bg_color="#C6EFCE"),
             STATUS_ERRORS: add(font_color="#9C0006", bg_color="#FFC7CE"),
@@ -286,7 +380,7 @@ def _table(
         ws.write_string(last + 2, 0, note, styles.subtitle)
     ws.autofilter(0, 0, last, len(spec) - 1)
     ws.freeze_panes(1, freeze_cols)
-    _print_setup(ws)
+    _print_setup(ws, sum(column.width for _, column in spec))
     ws.repeat_rows(0)
     return ws
 
@@ -306,8 +400,11 @@ def _rows(frame: pd.DataFrame, keys: list[str]) -> Iterator[tuple]:
         yield from zip(*(part[key].tolist() for key in keys), strict=True)
 
 
-def _print_setup(ws) -> None:
-    ws.set_paper(9)  # A4
+A3_FROM_WIDTH = 260  # column width units: a wider table prints on A3, still one page wide
+
+
+def _print_setup(ws, width: float = 0) -> None:
+    ws.set_paper(8 if width > A3_FROM_WIDTH else 9)  # A3 or A4
     ws.set_landscape()
     ws.fit_to_pages(1, 0)
     ws.set_margins(left=0.5, right=0.4, top=0.6, bottom=0.6)
@@ -339,11 +436,35 @@ def _overview(book, styles: _Styles, rollup: Rollup, criteria: pd.DataFrame) -> 
         row += 1
         if EXCEL.count(label, 52, OVERVIEW_SIZE) > 1:
             ws.set_row(row, _fitted(label, 52))  # a long label wraps, never clipped
+        if value is None:  # a regulation's part
+            ws.write_string(row, 0, label, styles.heading)
+            ws.write_blank(row, 1, None, styles.heading)
+            continue
         ws.write_string(row, 0, label, styles.label)
         ws.write_number(row, 1, value, styles.figure)
     row += 2
+    # Print: the figures on page 1, then each regulation's charts two to a page.
+    breaks: list[int] = []
+    tt57_count = len(rollup.tt57) if rollup.tt57 is not None else 0
+    if tt57_count:
+        row = _tt57_charts(book, ws, styles, rollup, row, breaks)
+    if len(rollup.schools) > tt57_count or not tt57_count:
+        if tt57_count:
+            breaks.append(row)
+            ws.write_string(row, 0, "Kế hoạch theo Thông tư 17, 18, 19/2018", styles.heading)
+            row += 2
+        _charts_2018(book, ws, styles, rollup, criteria, row, breaks)
+    ws.set_h_pagebreaks(breaks)
+    _print_setup(ws)
+    ws.fit_to_pages(0, 0)  # (undo the fitting _print_setup asks for: it drops page breaks)
+    ws.set_print_scale(OVERVIEW_SCALE)
+    ws.activate()
 
-    # Chart data, each table with its chart to the right (column E).
+
+def _charts_2018(
+    book, ws, styles: _Styles, rollup: Rollup, criteria: pd.DataFrame, row: int, breaks: list[int]
+) -> None:
+    """Top criteria, levels and completion months of the 2018 plans, each with its chart."""
     row = _chart_table(
         book,
         ws,
@@ -354,7 +475,7 @@ def _overview(book, styles: _Styles, rollup: Rollup, criteria: pd.DataFrame) -> 
         _top_criteria(rollup, criteria),
         chart_type="bar",
     )
-    ws.set_h_pagebreaks([row + 1])  # print: figures and top criteria on page 1, the rest after
+    breaks.append(row + 1)
     row = _chart_table(
         book,
         ws,
@@ -376,24 +497,82 @@ def _overview(book, styles: _Styles, rollup: Rollup, criteria: pd.DataFrame) -> 
         chart_type="column",
         dates=True,
     )
-    _print_setup(ws)
-    ws.fit_to_pages(0, 0)  # (undo the fitting _print_setup asks for: it drops page breaks)
-    ws.set_print_scale(OVERVIEW_SCALE)
-    ws.activate()
+
+
+def _tt57_charts(book, ws, styles: _Styles, rollup: Rollup, row: int, breaks: list[int]) -> int:
+    """Levels, compulsory gaps, progress and priority issues of the TT57 plans, as charts.
+
+    Appends to ``breaks`` the rows a printed page starts at: two charts a page.
+    """
+    tables = rollup.tt57
+    breaks.append(row)
+    ws.write_string(row, 0, "Kế hoạch theo Thông tư 57/2026", styles.heading)
+    row += 2
+    row = _chart_table(
+        book,
+        ws,
+        styles,
+        row,
+        "Mức đạt của trường: hiện tại và sau kế hoạch (TT57)",
+        ("Mức đạt", "Hiện tại", "Sau kế hoạch"),
+        tt57.level_counts(tables),
+        chart_type="column",
+    )
+    row = _chart_table(
+        book,
+        ws,
+        styles,
+        row + 1,
+        "Tiêu chí bắt buộc chưa đạt Mức 1: số trường (TT57)",
+        ("Tiêu chí", "Số trường"),
+        tt57.compulsory_gaps(tables),
+        chart_type="bar",
+        empty="Không trường nào có tiêu chí bắt buộc chưa đạt Mức 1.",
+    )
+    breaks.append(row + 1)
+    row = _chart_table(
+        book,
+        ws,
+        styles,
+        row + 1,
+        f"Tiến độ các việc đến tháng {tables.at_label} (TT57)",
+        ("Tình trạng", "Số việc"),
+        tt57.progress_counts(tables),
+        chart_type="column",
+    )
+    row = _chart_table(
+        book,
+        ws,
+        styles,
+        row + 1,
+        "Vấn đề trọng tâm theo tiêu chuẩn (TT57)",
+        ("Tiêu chuẩn", "Số vấn đề", "Tên tiêu chuẩn"),
+        tt57.issues_by_standard(tables),
+        chart_type="bar",
+    )
+    return row + 1
 
 
 def _scope(rollup: Rollup) -> str:
+    """ "12 xã/phường, Tỉnh Đồng Tháp, năm học 2026-2027", and the month progress is judged at."""
     schools = rollup.schools
     parts = []
-    for key in ("district", "province"):
+    for key, many in (
+        ("commune", "xã/phường"),
+        ("district", "quận/huyện (kế hoạch cũ)"),
+        ("province", "tỉnh/thành phố"),
+    ):
         values = [v for v in schools[key].value_counts().index if v]
         if len(values) == 1:
             parts.append(values[0])
         elif values:
-            parts.append(f"{len(values)} {'quận/huyện' if key == 'district' else 'tỉnh/thành phố'}")
-    years = [v for v in schools["school_year"].value_counts().index if v]
+            parts.append(f"{len(values)} {many}")
+    years = sorted(v for v in schools["school_year"].value_counts().index if v)
     if years:
-        parts.append(f"năm học {years[0]}" + (" (và năm học khác)" if len(years) > 1 else ""))
+        shown = ", ".join(years[-3:]) if len(years) <= 3 else f"{years[0]} đến {years[-1]}"
+        parts.append(f"năm học {shown}")
+    if rollup.tt57 is not None and len(rollup.tt57):
+        parts.append(f"tiến độ tính đến tháng {rollup.tt57.at_label}")
     return ", ".join(parts) or "Chưa có kế hoạch nào đọc được."
 
 
@@ -437,7 +616,17 @@ DEFAULT_ROW_POINTS = 15
 
 
 def _chart_table(
-    book, ws, styles, row, title, headers, data, *, chart_type, dates: bool = False
+    book,
+    ws,
+    styles,
+    row,
+    title,
+    headers,
+    data,
+    *,
+    chart_type,
+    dates: bool = False,
+    empty: str = "(chưa có số liệu)",
 ) -> int:
     """A small table and, to its right, its chart; returns the first row after both.
 
@@ -470,7 +659,7 @@ def _chart_table(
                 ws.write_number(row, col, value, styles.int)
     if not data:
         row += 1
-        ws.write_string(row, 0, "(chưa có số liệu)", styles.subtitle)
+        ws.write_string(row, 0, empty, styles.subtitle)
         return row + 1
     last = row
     chart = book.add_chart({"type": chart_type})
@@ -568,6 +757,11 @@ def _schools(book, styles: _Styles, rollup: Rollup) -> None:
 def _school_rows(rollup: Rollup) -> pd.DataFrame:
     """Schools sorted by level then name, then the files that could not be read."""
     schools = rollup.schools.copy()
+    schools["regulation"] = schools["circular"].map(_regulation)
+    # A TT57 plan has no budget column (its costs are words in Nguồn lực bảo đảm): blank, not 0.
+    schools["budget_total"] = schools["budget_total"].where(
+        ~schools["circular"].str.startswith("tt57"), None
+    )
     order = {level: n for n, level in enumerate(("Mầm non", "Tiểu học", "THCS", "THPT"))}
     schools["_level"] = schools["school_level"].map(lambda v: order.get(v, 9))
     schools["_name"] = schools["school_name"].map(fold)
@@ -590,6 +784,124 @@ def _school_rows(rollup: Rollup) -> pd.DataFrame:
     )
     rows["school_id"] = range(1, len(rows) + 1)  # shown as STT
     return rows
+
+
+def _regulation(circular_id: str) -> str:
+    """ "TT 57/2026", "TT 18/2018": which regulation a school's plan follows."""
+    if not circular_id:
+        return ""
+    if circular_id.startswith("tt57"):
+        return "TT 57/2026"
+    number, year = circular_id.removeprefix("tt").split("-")[:2]
+    return f"TT {number}/{year}"
+
+
+# ----------------------------------------------------------------- Thông tư 57
+
+
+def _tt57_sheets(book, styles: _Styles, rollup: Rollup) -> None:
+    """The four sheets of the Thông tư 57 plans: schools, criteria, priority issues, rows."""
+    tables = rollup.tt57
+    month = f"tháng {tables.at_label}"
+    schools = tables.schools
+    keys = [k for k, _ in TT57_SCHOOL_TABLE]
+    ws = _table(
+        book,
+        styles,
+        SHEET_TT57_SCHOOLS,
+        TT57_SCHOOL_TABLE,
+        schools,
+        freeze_cols=4,
+        note=f"Kế hoạch theo Thông tư 57/2026. Tiến độ tính đến {month}: Quá hạn = đã qua tháng "
+        "hoàn thành mà chưa Hoàn thành. Mức đạt theo khoản 3 Điều 5 từ mức hiện tại và mức cần "
+        "đạt ở trang Tự đánh giá. Lọc theo tỉnh, xã/phường hoặc cơ quan quản lý ở hàng tiêu đề.",
+    )
+    if len(schools):
+        last = len(schools)
+        share = keys.index("done_share")
+        ws.conditional_format(
+            1,
+            share,
+            last,
+            share,
+            {
+                "type": "3_color_scale",
+                "min_type": "num",
+                "min_value": 0,
+                "mid_type": "num",
+                "mid_value": 0.5,
+                "max_type": "num",
+                "max_value": 1,
+                "min_color": "#F8696B",
+                "mid_color": "#FFEB84",
+                "max_color": "#63BE7B",
+            },
+        )
+        for key in ("overdue", "compulsory_below", "reviews_missing"):
+            col = keys.index(key)
+            rule = (
+                {"type": "cell", "criteria": ">", "value": 0}
+                if key == "overdue"
+                else {"type": "no_blanks"}
+            )
+            ws.conditional_format(1, col, last, col, {**rule, "format": styles.alert})
+    criteria = tt57.criteria_table(tables, rollup.levels)
+    ws = _table(
+        book,
+        styles,
+        SHEET_TT57_CRITERIA,
+        TT57_CRITERIA_TABLE,
+        criteria
+        if not criteria.empty
+        else pd.DataFrame(columns=[k for k, _ in TT57_CRITERIA_TABLE]),
+        freeze_cols=4,
+        note="Số trường: các trường cùng phụ lục. Bắt buộc: tiêu chí phải đạt để trường đạt mức "
+        "(khoản 3 Điều 5); ô đỏ: có trường chưa đạt Mức 1 ở tiêu chí bắt buộc.",
+    )
+    if not criteria.empty:
+        col = [k for k, _ in TT57_CRITERIA_TABLE].index("current_0")
+        ws.conditional_format(
+            1,
+            col,
+            len(criteria),
+            col,
+            {
+                "type": "formula",
+                "criteria": f'=AND($E2="Bắt buộc",{_cell_name(1, col)}>0)',
+                "format": styles.alert,
+            },
+        )
+        col = [k for k, _ in TT57_CRITERIA_TABLE].index("planning")
+        ws.conditional_format(
+            1,
+            col,
+            len(criteria),
+            col,
+            {"type": "data_bar", "bar_color": "#F4B183", "bar_solid": True},
+        )
+    _table(
+        book,
+        styles,
+        SHEET_TT57_ISSUES,
+        TT57_ISSUE_TABLE,
+        tables.issues,
+        freeze_cols=4,
+        note=f"Mỗi dòng một vấn đề trọng tâm (mục IV của kế hoạch); Số việc, Hoàn thành, Quá hạn: "
+        f"các việc của vấn đề ở mục V, tính đến {month}.",
+    )
+    items = tables.items
+    files = rollup.schools.set_index("school_id")["file"]
+    items["file"] = items["school_id"].map(files)
+    try:
+        ws = _table(book, styles, SHEET_TT57_ITEMS, TT57_ITEM_TABLE, items, freeze_cols=4)
+    finally:
+        del items["file"]
+
+
+def _cell_name(row: int, col: int) -> str:
+    from xlsxwriter.utility import xl_rowcol_to_cell
+
+    return xl_rowcol_to_cell(row, col)
 
 
 def _criteria(book, styles: _Styles, criteria: pd.DataFrame) -> None:
@@ -782,7 +1094,9 @@ TABLE_FORMATS: dict[str, Callable[[pd.DataFrame, Path], None]] = {
 def write_tables(rollup: Rollup, folder: str | os.PathLike[str], kind: str = "csv") -> list[Path]:
     """The roll-up's tables as CSV (UTF-8 with BOM, so Excel shows Vietnamese) or Parquet.
 
-    Files: files, schools, items, levels, findings, criteria (.csv or .parquet).
+    Files: files, schools, items, levels, findings, criteria (.csv or .parquet);
+    with Thông tư 57 plans also tt57-schools, tt57-criteria, tt57-issues, tt57-items
+    (``items`` and ``criteria`` hold the 2018 plans).
     """
     return write_table_sets(rollup, {kind: folder})[kind]
 
@@ -807,6 +1121,15 @@ def write_table_sets(
         "findings": rollup.findings,
         "criteria": rollup.criteria(),
     }
+    if rollup.tt57 is not None:
+        tables.update(
+            {
+                "tt57-schools": rollup.tt57.schools,
+                "tt57-criteria": tt57.criteria_table(rollup.tt57, rollup.levels),
+                "tt57-issues": rollup.tt57.issues,
+                "tt57-items": rollup.tt57.items,
+            }
+        )
     written: dict[str, list[Path]] = {}
     moves: list[tuple[Path, Path]] = []
     with contextlib.ExitStack() as stack:
