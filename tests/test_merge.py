@@ -12,7 +12,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from conftest import GOOD_PLAN, legacy_template
+from conftest import GOOD_PLAN, encrypted_package, legacy_template
 from sheetkit import cli
 from sheetkit.merging.rollup import STATUS_ERRORS, STATUS_VALID, merge
 from sheetkit.model.contract import SUMMARY_SHEETS
@@ -53,7 +53,7 @@ def district(tmp_path) -> Path:
     (folder / "ke-hoach-scan.pdf").write_bytes(b"%PDF-1.4")
     (folder / "rong.xlsx").write_bytes(b"")
     (folder / "khong-phai-excel.xlsx").write_text("xin chào", encoding="utf-8")
-    (folder / "mat-khau.xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4000)
+    (folder / "mat-khau.xlsx").write_bytes(encrypted_package())
     good = (folder / "th-le-loi.xlsx").read_bytes()
     (folder / "dot-2" / "tai-chua-xong.xlsx").write_bytes(good[: len(good) // 2])
     other = openpyxl.Workbook()

@@ -317,7 +317,7 @@ def parse_budget(value: object) -> Budget | None:
             raise ParseError("kinh phí không được âm")
         if value == 0:
             return Budget("none", 0.0, "Không")
-        return Budget("amount", float(value), format_amount(value))
+        return _amount(float(value))
     raw = clean(value)
     folded = fold(raw).strip(" .;")
     if folded in _NONE_PHRASES:
@@ -328,7 +328,7 @@ def parse_budget(value: object) -> Budget | None:
         if not rest or _phrase(rest) or rest in {"nam", "/nam", "moi nam", "/ nam"}:
             if amount == 0:
                 return Budget("none", 0.0, "Không")
-            return Budget("amount", amount, format_amount(amount))
+            return _amount(amount)
     phrase = _phrase(folded)
     if phrase:
         return Budget("phrase", None, raw)
@@ -336,6 +336,17 @@ def parse_budget(value: object) -> Budget | None:
         "không hiểu kinh phí; ghi số tiền (ví dụ 10.000.000 hoặc 10 triệu) "
         "hoặc một cụm như 'Không', 'Theo quy chế chi tiêu nội bộ', 'Xã hội hóa'"
     )
+
+
+# More than any school could budget for one item (1 triệu tỷ đồng); beyond it (1e308,
+# infinity) a number is a typing slip, and sums of it would overflow.
+MAX_BUDGET = 1e15
+
+
+def _amount(amount: float) -> Budget:
+    if not amount <= MAX_BUDGET:
+        raise ParseError("số tiền quá lớn để là kinh phí của một việc; hãy kiểm tra lại số tiền")
+    return Budget("amount", amount, format_amount(amount))
 
 
 def _amount_prefix(text: str) -> tuple[float | None, str]:
