@@ -185,6 +185,20 @@ def headline(name: str, reason: str, copy: bool = False) -> str:
     return (COPY_HEADLINE if copy else HEADLINE).format(name=name, reason=reason)
 
 
+# A path given to merge that does not exist: nothing is read, nothing written (exit 2).
+MERGE_MISSING = (
+    "Không tìm thấy '{path}': hãy kiểm tra lại đường dẫn (tên thư mục, tệp hoặc tệp .zip). "
+    "Chưa ghi tệp tổng hợp nào."
+)
+
+
+def merge_missing(path: object) -> str:
+    """The one line for a merge path that does not exist."""
+    from sheetkit.reading.text import shown_path
+
+    return MERGE_MISSING.format(path=shown_path(path))
+
+
 def skipped(reason: str, **details: object) -> str:
     """The sentence for a file that was found but is not a plan workbook."""
     return SKIPPED[reason].format(**details)

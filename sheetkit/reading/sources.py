@@ -39,12 +39,12 @@ READABLE_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 # An honest plan workbook is well under 5 MB; these bounds refuse archive bombs.
 MAX_FILE_BYTES = 100 * 1024 * 1024
 MAX_UNPACKED_BYTES = 500 * 1024 * 1024
-MAX_PART_BYTES = 200 * 1024 * 1024
+MAX_PART_BYTES = 64 * 1024 * 1024
 # The largest sheet read: the area from A1 to the last filled cell. A plan has
-# a few hundred rows of 15 columns; these leave room for any real workbook and
-# keep a grid under about 200 MB.
+# a few hundred rows of 15 columns; these leave room for any real workbook (a
+# note typed in column XFD of a 200-row sheet) and keep a grid near 150 MB.
 MAX_SHEET_ROWS = 100_000
-MAX_SHEET_CELLS = 2_000_000
+MAX_SHEET_CELLS = 4_000_000
 # A full copy of the workbook (check --annotate, render -o .xlsx) holds every cell of
 # every sheet as a Python object, about 500 bytes each.
 MAX_COPY_CELLS = 1_000_000

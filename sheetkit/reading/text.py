@@ -52,13 +52,13 @@ def show_controls(text: str) -> str:
 
 
 def shown_path(name: object) -> str:
-    """A file name as people can read it: bytes that are not UTF-8 (a name written on an old
-    Windows) decoded as Windows-1258, and control characters written out."""
+    """A file name as people can read it: bytes that are not UTF-8 (a name written by an
+    old Windows program) read as Windows-1252, control characters written out."""
     text = os.fspath(name) if isinstance(name, os.PathLike) else str(name)
     if re.search("[\udc80-\udcff]", text):
         raw = text.encode("utf-8", "surrogateescape")
         try:
-            text = unicodedata.normalize("NFC", raw.decode("cp1258"))
+            text = raw.decode("cp1252")
         except UnicodeDecodeError:
             text = raw.decode("latin-1")
     return show_controls(text)

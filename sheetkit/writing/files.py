@@ -3,8 +3,9 @@
 A crash, a full disk or Excel holding the old file open never leaves a
 half-written workbook under the name the user asked for. A run that is
 killed while writing cannot remove its temporary file, so each temporary
-name says which machine and process wrote it; the next run in that folder
-removes the ones whose process is gone, and no other file. An output that
+name says which machine and process wrote it
+(``.sheetkit-<host>-<pid>-<random>.xlsx``); the next run in that folder
+removes the ones of this machine whose process is gone, and no other file. An output that
 cannot be written as asked (a wrong suffix, the input itself) is refused
 with a ``UsageError`` before any work.
 """
@@ -26,9 +27,12 @@ from typing import Any
 
 from ..reading.text import show_controls, strip_controls
 
-TEMP_PREFIX = ".sheetkit-"
-# .sheetkit-<host>-<pid>-<random><suffix>: what a killed run may leave behind.
-_TEMP_NAME = re.compile(r"\.sheetkit-(?P<host>[A-Za-z0-9_]+)-(?P<pid>\d+)-[A-Za-z0-9_]+\.\w+")
+TEMP_PREFIX = ".sheetkit-"  # a temporary output beside the target
+
+
+def owned_prefix(prefix: str) -> str:
+    """``prefix`` + this machine + this process: "<prefix><host>-<pid>-"."""
+    return f"{prefix}{_host()}-{os.getpid()}-"
 
 
 class UsageError(ValueError):
@@ -50,13 +54,14 @@ def _alive(pid: int) -> bool:
 
 
 def remove_stale_temporaries(folder: str | os.PathLike[str]) -> list[Path]:
-    """Delete the temporary files of sheetkit runs on this machine that were killed while
-    writing into ``folder``; files of live runs, of other machines and of anybody else stay."""
+    """Delete the temporary outputs that sheetkit runs on this machine, killed while
+    writing, left in ``folder``; what live runs, other machines or anybody else wrote stays."""
+    pattern = re.compile(re.escape(TEMP_PREFIX) + r"(?P<host>[A-Za-z0-9_]+)-(?P<pid>\d+)-[\w.]+")
     removed = []
     host = _host()
     with contextlib.suppress(OSError), os.scandir(folder) as entries:
         for entry in entries:
-            found = _TEMP_NAME.fullmatch(entry.name)
+            found = pattern.fullmatch(entry.name)
             if not found or found["host"] != host or int(found["pid"]) == os.getpid():
                 continue
             if _alive(int(found["pid"])):
@@ -74,8 +79,9 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(target.parent)
-    prefix = f"{TEMP_PREFIX}{_host()}-{os.getpid()}-"
-    fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=target.suffix, dir=target.parent)
+    fd, tmp = tempfile.mkstemp(
+        prefix=owned_prefix(TEMP_PREFIX), suffix=target.suffix, dir=target.parent
+    )
     os.close(fd)
     tmp_path = Path(tmp)
     # mkstemp makes the file private (0600); the output should get the usual permissions.
