@@ -403,7 +403,8 @@ def _running(pid: int) -> bool:
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
-def test_workers_end_when_the_merge_is_killed():
+@pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGINT, signal.SIGTERM])
+def test_workers_end_when_the_merge_is_killed(stop):
     script = (
         "import sys, time\n"
         "from sheetkit.merging import rollup\n"
@@ -418,8 +419,8 @@ def test_workers_end_when_the_merge_is_killed():
         time.sleep(0.1)
     workers = _children(merge_process.pid)
     assert len(workers) == 2
-    merge_process.kill()
-    merge_process.wait()
+    merge_process.send_signal(stop)
+    merge_process.wait(timeout=10)  # Ctrl+C: the merge stops its workers and ends
     deadline = time.monotonic() + 5
     while any(map(_running, workers)) and time.monotonic() < deadline:
         time.sleep(0.1)

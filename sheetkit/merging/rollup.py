@@ -254,42 +254,70 @@ def isolated_batches(batches: list, workers: int, context) -> Iterator:
     queue = deque(batches)
     idle: list[_Worker] = []
     busy: dict[Any, _Worker] = {}
+    with _deferred_interrupt() as interrupted:
+        try:
+            while queue or busy:
+                while queue and (idle or len(busy) < workers):
+                    others = [w.conn for w in (*idle, *busy.values())]
+                    worker = idle.pop() if idle else _start(context, others)
+                    worker.give(queue.popleft())
+                    busy[worker.conn] = worker
+                soonest = min(w.deadline for w in busy.values()) - time.monotonic()
+                for conn in wait(list(busy), timeout=min(max(0.0, soonest), 0.5)):
+                    worker = busy[conn]
+                    try:
+                        message = conn.recv()
+                    except (EOFError, OSError):  # the worker died
+                        del busy[conn]
+                        yield from _lost(worker, queue, "reader_crashed")
+                        continue
+                    if message[0] == "reading":
+                        worker.reading = message[1]
+                        worker.deadline = time.monotonic() + READ_SECONDS
+                    elif message[0] == "validating":
+                        worker.reading = None
+                        worker.deadline = time.monotonic() + VALIDATE_SECONDS
+                        worker.deadline += VALIDATE_SECONDS_PER_PLAN * len(worker.batch)
+                    else:  # ("done", results, timings)
+                        del busy[conn]
+                        idle.append(worker)
+                        yield message[1], message[2]
+                for conn, worker in list(busy.items()):
+                    if time.monotonic() > worker.deadline:
+                        del busy[conn]
+                        yield from _lost(worker, queue, "reader_timeout")
+                if interrupted:
+                    raise KeyboardInterrupt
+        finally:
+            for worker in busy.values():  # abandoned batches: stop now
+                _stop(worker)
+            for worker in idle:
+                worker.conn.close()  # an idle worker reads the end of its pipe and exits
+            for worker in idle:
+                worker.process.join(timeout=5)
+                _stop(worker)
+
+
+@contextlib.contextmanager
+def _deferred_interrupt():
+    """Ctrl+C (SIGINT) noted while workers are being managed, acted on at a safe point.
+
+    Python runs a KeyboardInterrupt that lands during fork() inside the fork
+    handlers, where it is printed and lost: the merge would go on. The flag is
+    checked between two waits instead.
+    """
+    import signal
+    import threading
+
+    interrupted: list[bool] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield interrupted
+        return
+    previous = signal.signal(signal.SIGINT, lambda *_: interrupted.append(True))
     try:
-        while queue or busy:
-            while queue and (idle or len(busy) < workers):
-                others = [w.conn for w in (*idle, *busy.values())]
-                worker = idle.pop() if idle else _start(context, others)
-                worker.give(queue.popleft())
-                busy[worker.conn] = worker
-            timeout = max(0.0, min(w.deadline for w in busy.values()) - time.monotonic())
-            for conn in wait(list(busy), timeout=timeout):
-                worker = busy[conn]
-                try:
-                    message = conn.recv()
-                except (EOFError, OSError):  # the worker died
-                    del busy[conn]
-                    yield from _lost(worker, queue, "reader_crashed")
-                    continue
-                if message[0] == "reading":
-                    worker.reading, worker.deadline = message[1], time.monotonic() + READ_SECONDS
-                elif message[0] == "validating":
-                    worker.reading = None
-                    worker.deadline = time.monotonic() + VALIDATE_SECONDS
-                    worker.deadline += VALIDATE_SECONDS_PER_PLAN * len(worker.batch)
-                else:  # ("done", results, timings)
-                    del busy[conn]
-                    idle.append(worker)
-                    yield message[1], message[2]
-            for conn, worker in list(busy.items()):
-                if time.monotonic() > worker.deadline:
-                    del busy[conn]
-                    yield from _lost(worker, queue, "reader_timeout")
+        yield interrupted
     finally:
-        for worker in [*idle, *busy.values()]:
-            worker.conn.close()  # an idle worker reads the end of its pipe and exits
-        for worker in [*idle, *busy.values()]:
-            worker.process.join(timeout=5)
-            _stop(worker)
+        signal.signal(signal.SIGINT, previous)
 
 
 def _start(context, others: list) -> _Worker:
