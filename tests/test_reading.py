@@ -353,3 +353,40 @@ def test_control_characters_are_dropped_and_reported(tmp_path):
     hits = [f for f in check_plan(plan) if f.rule == "text.control_characters"]
     assert [(f.sheet, f.cell, f.severity) for f in hits] == [("Kế hoạch", "H30", "warning")]
     assert hits[0].value == pasted
+
+
+def test_an_ods_cell_repeated_over_the_sheet_is_refused(tmp_path):
+    """A filled .ods cell may say it repeats: 4,000 x 4,000 of them is 16 million cells
+    (a few bytes on disk), which the reader builds when the file is opened."""
+    import zipfile
+
+    ns = (
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+    )
+    cell = '<table:table-cell office:value-type="string"><text:p>{}</text:p></table:table-cell>'
+    rows = (
+        f"<table:table-row>{cell.format('Tên trường')}</table:table-row>"
+        '<table:table-row table:number-rows-repeated="4000">'
+        + cell.replace(
+            "<table:table-cell ", '<table:table-cell table:number-columns-repeated="4000" '
+        ).format("x")
+        + "</table:table-row>"
+        # What LibreOffice writes for the empty rest of a sheet: costs nothing, never refused.
+        + '<table:table-row table:number-rows-repeated="1044575">'
+        '<table:table-cell table:number-columns-repeated="16384"/></table:table-row>'
+    )
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns}><office:body>'
+        f'<office:spreadsheet><table:table table:name="Thông tin">{rows}</table:table>'
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+    path = tmp_path / "lap-lai.ods"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", content)
+    result = check_capped(path)
+    assert result.returncode == 2, result.stderr[-300:]
+    (line,) = result.stderr.splitlines()
+    assert "'Thông tin'" in line and "EWV4001" in line and "quá xa" in line

@@ -345,6 +345,10 @@ def inspect_package(data: bytes, kind: str) -> Package:
                 raise ReadError("xml_dtd")
             if kind == "xlsx" and _WORKSHEET.match(name):
                 package.extents[name] = sheet_extent(content)
+            elif kind == "ods" and name == "content.xml":
+                # The reader builds every sheet of an .ods when it opens it: all are checked now.
+                for sheet, extent in ods_extents(content).items():
+                    check_extent(sheet, extent.rows, extent.cols, extent.far)
             elif name.lower() in ("xl/sharedstrings.xml", "xl/workbook.xml") or name.endswith(
                 ".rels"
             ):
@@ -459,6 +463,53 @@ def _placed_extent(xml: bytes) -> tuple[int, int, str, int]:
             cols, last_col = col + 1, f"{column_letter(col)}{row}"
     wide = rows <= MAX_SHEET_ROWS and (cols > EXCEL_COLUMNS or cols > rows)
     return rows, cols, last_col if wide else last_row, cells
+
+
+_ODS_TABLE = re.compile(rb"<table:table\s[^>]*?table:name\s*=\s*\"([^\"]*)\"[^>]*>")
+_ODS_TOKEN = re.compile(
+    rb"<(table:table-row|table:table-cell|table:covered-table-cell|/table:table-row|/table:table)"
+    rb"(?=[\s/>])([^>]*?)(/?)>"
+)
+_ODS_ROWS = re.compile(rb'table:number-rows-repeated\s*=\s*"(\d{1,12})"')
+_ODS_COLUMNS = re.compile(rb'table:number-columns-repeated\s*=\s*"(\d{1,12})"')
+
+
+def ods_extents(content: bytes) -> dict[str, Extent]:
+    """Sheet name -> what it holds, for an OpenDocument spreadsheet's content.xml.
+
+    A row or cell may say it repeats (``number-rows-repeated="1048576"``):
+    LibreOffice writes that for the empty rest of a sheet, which costs
+    nothing, but a filled cell repeated is as many filled cells.
+    """
+    extents: dict[str, Extent] = {}
+    for table in _ODS_TABLE.finditer(content):
+        name = html.unescape(table[1].decode("utf-8", "replace"))
+        rows = cols = cells = 0
+        row = col = 0  # the next row and column to place (0-based)
+        row_repeat, row_filled_to = 1, 0
+        for token in _ODS_TOKEN.finditer(content, table.end()):
+            tag, attrs, closed = token.groups()
+            if tag == b"/table:table":
+                break
+            if tag == b"table:table-row":
+                found = _ODS_ROWS.search(attrs)
+                row_repeat, col, row_filled_to = int(found[1]) if found else 1, 0, 0
+                if closed:
+                    row += row_repeat
+            elif tag == b"/table:table-row":
+                if row_filled_to:
+                    rows = max(rows, row + row_repeat)
+                    cols = max(cols, row_filled_to)
+                    cells += row_filled_to * row_repeat
+                row += row_repeat
+            else:
+                found = _ODS_COLUMNS.search(attrs)
+                repeat = int(found[1]) if found else 1
+                if not closed or b"office:value-type" in attrs:
+                    row_filled_to = col + repeat
+                col += repeat
+        extents[name] = Extent(rows, cols, f"{column_letter(max(cols, 1) - 1)}{rows}", cells, 0, "")
+    return extents
 
 
 def check_extent(sheet: str, rows: int, cols: int, far: str) -> None:
