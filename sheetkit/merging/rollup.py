@@ -430,14 +430,14 @@ def read_batch(
             plans.append((index, plan))
         except ReadError as err:
             results.append({"index": index, "error": str(err)})
-        except Exception as err:  # a damaged file can break a reader in unexpected ways
-            results.append({"index": index, "error": _unexpected(err)})
+        except Exception:  # a damaged file can break a reader in unexpected ways
+            results.append({"index": index, "error": UNEXPECTED})
     read_done = time.perf_counter()
     if on_validate:
         on_validate()
     for (index, plan), findings in zip(plans, _validate([p for _, p in plans]), strict=True):
         if isinstance(findings, Exception):
-            results.append({"index": index, "error": _unexpected(findings)})
+            results.append({"index": index, "error": UNEXPECTED})
         else:
             results.append(reduce_plan(index, plan, findings))
     timings = {"read": read_done - started, "validate": time.perf_counter() - read_done}
@@ -464,9 +464,8 @@ def is_rollup_workbook(book: Workbook) -> bool:
     return sum(book.find_sheet(s) is not None for s in contract.SUMMARY_SHEETS) >= 3
 
 
-def _unexpected(err: Exception) -> str:
-    """The reason for a file that broke sheetkit itself (its details are for --debug, not here)."""
-    return file_reasons.unreadable("unexpected")
+# A file that broke sheetkit itself: the reason says so, without the exception.
+UNEXPECTED = file_reasons.unreadable("unexpected")
 
 
 def _validate(plans: list[Plan]) -> list[list[Finding] | Exception]:

@@ -201,10 +201,14 @@ def parse_criterion(value: object, known_codes: set[str] | None = None) -> str |
 
 
 def _criterion_from_number(number: float, known_codes: set[str] | None) -> str:
+    if not 1 <= number < 1000:  # 1e308, infinity, 1e-300: no criterion code reads so
+        raise ParseError("không hiểu mã tiêu chí (mã có dạng 1.2 hoặc 1.10)")
     if number.is_integer():
         raise ParseError("đây là số tiêu chuẩn, chưa có số tiêu chí (ví dụ 1.2)")
     text = f"{number:.4f}".rstrip("0")
     major, minor = text.split(".")
+    if not minor:  # 1.00001: a whole number to four places
+        raise ParseError("đây là số tiêu chuẩn, chưa có số tiêu chí (ví dụ 1.2)")
     code = f"{int(major)}.{int(minor)}"
     if len(minor) == 1:
         longer = f"{int(major)}.{int(minor)}0"
