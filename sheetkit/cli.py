@@ -280,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Lỗi: {err}", file=sys.stderr)
         return EXIT_USAGE
     except ReadError as err:
-        print(f"Không đọc được '{getattr(args, 'file', '')}': {err}", file=sys.stderr)
+        print(err.headline(_shown(getattr(args, "file", ""))), file=sys.stderr)
         return EXIT_UNREADABLE
     except KeyboardInterrupt:
         print("Đã dừng.", file=sys.stderr)
@@ -315,14 +315,14 @@ def cmd_check(args) -> int:
     try:
         checked = check_file(args.file, annotate=args.annotate, at=args.at)
     except ReadError as err:
-        _unreadable(args, str(err))
+        _unreadable(args, err)
         return EXIT_UNREADABLE
     if args.format == "json":
-        print(to_json(args.file, checked.report, checked.facts()))
+        print(to_json(_shown(args.file), checked.report, checked.facts()))
     else:
-        print(to_text(args.file, checked.report, checked.headline()))
+        print(to_text(_shown(args.file), checked.report, checked.headline()))
     if args.annotate:
-        print(f"Đã ghi bản có đánh dấu: {args.annotate}", file=sys.stderr)
+        print(f"Đã ghi bản có đánh dấu: {_shown(args.annotate)}", file=sys.stderr)
     return EXIT_OK if checked.report.ok else EXIT_FINDINGS
 
 
@@ -335,12 +335,12 @@ def cmd_review(args) -> int:
     try:
         checked, review = review_file(args.file, at=args.at, annotate=args.annotate)
     except ReadError as err:
-        _unreadable(args, str(err))
+        _unreadable(args, err)
         return EXIT_UNREADABLE
     if args.format == "json":
-        print(to_json(args.file, checked.report, {**checked.facts(), **review.to_dict()}))
+        print(to_json(_shown(args.file), checked.report, {**checked.facts(), **review.to_dict()}))
     else:
-        print(to_text(args.file, checked.report, checked.headline()))
+        print(to_text(_shown(args.file), checked.report, checked.headline()))
         print(progress_text(review, checked.plan))
     if args.annotate:
         print(f"Đã ghi bản có đánh dấu: {args.annotate}", file=sys.stderr)
@@ -387,13 +387,14 @@ def cmd_render(args) -> int:
         rendered = render_file(args.file, args.output, draft=args.draft)
     except RenderRefused as refused:
         # The errors to fix, counted with the warnings and notes the plan also has.
-        print(to_text(args.file, refused.report, only="error"), file=sys.stderr)
+        print(to_text(_shown(args.file), refused.report, only="error"), file=sys.stderr)
         print(str(refused), file=sys.stderr)
         return EXIT_FINDINGS
     warnings = rendered.checked.report.warnings
     kind = "bản nháp" if rendered.document.draft else "bản kế hoạch"
     note = f" ({warnings} cảnh báo: xem sheetkit check)" if warnings else ""
-    print(f"Đã tạo {kind} ({len(rendered.document.items)} việc cải tiến){note} → {args.output}")
+    items = len(rendered.document.items)
+    print(f"Đã tạo {kind} ({items} việc cải tiến){note} → {_shown(args.output)}")
     return EXIT_OK
 
 
@@ -460,17 +461,24 @@ def _print_usage(rollup) -> None:
 
 def closing_line(rollup, output) -> str:
     """One line a district officer reads at the end of the run."""
-    return f"Đã tổng hợp {rollup.headline()} → {Path(output)}"
+    return f"Đã tổng hợp {rollup.headline()} → {_shown(Path(output))}"
 
 
-def _unreadable(args, reason: str) -> None:
+def _shown(name: str) -> str:
+    """A file name as the terminal can show it (undecodable bytes, control characters)."""
+    from .reading.text import shown_path
+
+    return shown_path(name)
+
+
+def _unreadable(args, err) -> None:
     if args.format == "json":
         import json
 
-        doc = {"file": args.file, "error": reason, "findings": [], "summary": None}
+        doc = {"file": _shown(args.file), "error": str(err), "findings": [], "summary": None}
         print(json.dumps(doc, ensure_ascii=False))
     else:
-        print(f"Không đọc được '{args.file}': {reason}", file=sys.stderr)
+        print(err.headline(_shown(args.file)), file=sys.stderr)
 
 
 if __name__ == "__main__":

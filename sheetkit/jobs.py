@@ -224,12 +224,14 @@ def merge_paths(
 
     ``tables`` maps a table format ("csv", "parquet") to the folder its
     tables are written to; ``at``: the month (index) Thông tư 57 plans'
-    progress is judged at, this month by default. Raises ``UsageError`` for an output it cannot
-    write and ``NothingToMerge`` when no file was found.
+    progress is judged at, this month by default. Raises ``UsageError`` for
+    an output it cannot write and ``NothingToMerge`` when a path does not
+    exist or no file was found (nothing is written then).
     """
     import time
 
     from .merging.rollup import merge
+    from .validators.files import merge_missing
     from .writing.summary import TABLE_FORMATS, write_summary, write_table_sets
 
     paths = list(paths)
@@ -248,6 +250,9 @@ def merge_paths(
             import pyarrow  # noqa: F401
         except ImportError as err:
             raise UsageError("ghi Parquet cần thư viện pyarrow: pip install pyarrow") from err
+    missing = [p for p in paths if not Path(p).exists()]
+    if missing:  # like an empty folder: nothing is written
+        raise NothingToMerge(merge_missing(missing[0]))
     rollup = merge(paths, workers=workers, progress=progress, exclude=[output, *exclude], at=at)
     if rollup.files.empty:
         raise NothingToMerge("Không tìm thấy tệp nào trong các đường dẫn đã cho.")

@@ -149,3 +149,13 @@ def example_specs(family: str = "2018") -> list[dict]:
         json.loads(p.read_text("utf-8")) for p in sorted((EXAMPLES / "sources").glob("*.json"))
     ]
     return [s for s in specs if s["circular"].startswith("tt57") == (family == "tt57")]
+
+
+def encrypted_package() -> bytes:
+    """What Excel writes for a workbook with a password: a compound file holding the
+    encrypted package (the streams are what tell it apart from an .xls)."""
+    from sheetkit.excel.cfb import write_compound
+
+    return write_compound(
+        {"EncryptionInfo": b"\4\0\4\0" + b"\0" * 60, "EncryptedPackage": b"\0" * 5000}
+    )

@@ -11,7 +11,7 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
-from conftest import EXAMPLES
+from conftest import EXAMPLES, encrypted_package
 from sheetkit.cli import main
 
 FIELDS = {
@@ -82,7 +82,7 @@ def _hostile_files(tmp_path):
         (EXAMPLES / "ke-hoach-thcs-hoang-van-thu-2024-2025.xlsx").read_bytes()[:4000]
     )
     files["encrypted"] = tmp_path / "mat-khau.xlsx"
-    files["encrypted"].write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4000)
+    files["encrypted"].write_bytes(encrypted_package())
     files["pdf"] = tmp_path / "ke-hoach.pdf"
     files["pdf"].write_bytes(b"%PDF-1.4")
     files["missing"] = tmp_path / "khong-co.xlsx"

@@ -70,6 +70,8 @@ SPOILERS = {
     "item.budget_invalid": lambda d: _item(d).update(budget="khoảng năm triệu"),
     "item.budget_missing": lambda d: _item(d).update(budget=None),
     "text.legacy_encoding": lambda d: _item(d).update(solution="Tæ chøc c¸c ho¹t ®éng"),
+    # Pasted from Word: a cell-end mark and a terminal escape sequence.
+    "text.control_characters": lambda d: _item(d).update(solution="Bổ sung\x07 sách\x1b[31m"),
 }
 
 # Rules on the pre-filled codes of Tự đánh giá: spoilt by typing over a cell.

@@ -597,6 +597,17 @@ RULES: tuple[Rule, ...] = (
         ok=lambda t: blank(t.encoding),
         value="value",
     ),
+    Rule(
+        "text.control_characters",
+        WARNING,
+        "legacy",
+        "",
+        None,
+        "Ô này có ký tự điều khiển không nhìn thấy (thường do dán chữ từ Word hoặc PDF); "
+        "sheetkit đã bỏ các ký tự đó khi đọc. Hãy xóa rồi gõ lại nội dung ô cho sạch.",
+        ok=lambda t: blank(t.control),
+        value="value",
+    ),
     # ============================================================ Thông tư 57/2026
     # Thông tin
     Rule(

@@ -10,6 +10,7 @@ plan twice, the newer plan is kept and the other is reported.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sys
@@ -29,8 +30,8 @@ from ..model.findings import Finding, Report
 from ..model.plan import Plan
 from ..reading.collect import Candidate, collect
 from ..reading.parsing import is_blank, level_label, school_year_label
-from ..reading.reader import read_plan
-from ..reading.sources import ReadError
+from ..reading.reader import plan_from_workbook
+from ..reading.sources import ReadError, Workbook, open_workbook
 from ..reading.text import clean, folded_key
 from ..validators import files as file_reasons
 from ..validators.rules import BY_ID
@@ -200,13 +201,10 @@ def _run_batches(readable: list[tuple[int, Candidate]], workers: int | None) -> 
     size = max(MIN_BATCH, min(MAX_BATCH, -(-len(jobs) // (workers * 4))))
     batches = [jobs[k : k + size] for k in range(0, len(jobs), size)]
     context = _fork_context()
-    if workers == 1 or context is None:
+    if context is None:
         yield from map(read_batch, batches)
         return
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        yield from pool.map(read_batch, batches)
+    yield from isolated_batches(batches, workers, context)
 
 
 def _fork_context():
@@ -222,39 +220,261 @@ def _fork_context():
     return multiprocessing.get_context("fork")
 
 
+# ----------------------------------------------------------------- isolated workers
+#
+# Batches are read in worker processes (even with one worker), each saying
+# which file it is reading before it reads it. A file that makes the reader
+# abort (a native library that cannot allocate aborts the whole process) or
+# hang only kills its worker: the file is marked unreadable, the other files
+# of its batch go back in the queue, a new worker takes the worker's place and
+# the roll-up goes on. Workers die with their parent (PR_SET_PDEATHSIG), and
+# end when the parent closes their pipe, so a killed merge leaves no process.
+
+# A plan reads in well under a second; a file still being read after this is stuck.
+READ_SECONDS = 20.0
+# Validating a batch: a fixed part plus a little per plan.
+VALIDATE_SECONDS, VALIDATE_SECONDS_PER_PLAN = 30.0, 0.5
+
+
+@dataclass
+class _Worker:
+    process: Any
+    conn: Any
+    batch: list[tuple[int, str, str]] = field(default_factory=list)
+    reading: int | None = None  # the job index being read
+    deadline: float = 0.0
+
+    def give(self, batch: list[tuple[int, str, str]]) -> None:
+        self.batch, self.reading = batch, None
+        # Until it says which file it reads, a worker only has the time to start.
+        self.deadline = time.monotonic() + READ_SECONDS
+        self.conn.send(batch)
+
+
+def isolated_batches(batches: list, workers: int, context) -> Iterator:
+    """Yield (results, timings) per batch, read by ``workers`` worker processes.
+
+    A batch whose worker dies or overruns yields a result for the file at
+    fault (unreadable, with the reason) and its other files are read again.
+    """
+    from collections import deque
+    from multiprocessing.connection import wait
+
+    queue = deque(batches)
+    idle: list[_Worker] = []
+    busy: dict[Any, _Worker] = {}
+    with _deferred_interrupt() as interrupted:
+        try:
+            while queue or busy:
+                while queue and (idle or len(busy) < workers):
+                    others = [w.conn for w in (*idle, *busy.values())]
+                    worker = idle.pop() if idle else _start(context, others)
+                    worker.give(queue.popleft())
+                    busy[worker.conn] = worker
+                soonest = min(w.deadline for w in busy.values()) - time.monotonic()
+                for conn in wait(list(busy), timeout=min(max(0.0, soonest), 0.5)):
+                    worker = busy[conn]
+                    try:
+                        message = conn.recv()
+                    except (EOFError, OSError):  # the worker died
+                        del busy[conn]
+                        yield from _lost(worker, queue, "reader_crashed")
+                        continue
+                    if message[0] == "reading":
+                        worker.reading = message[1]
+                        worker.deadline = time.monotonic() + READ_SECONDS
+                    elif message[0] == "validating":
+                        worker.reading = None
+                        worker.deadline = time.monotonic() + VALIDATE_SECONDS
+                        worker.deadline += VALIDATE_SECONDS_PER_PLAN * len(worker.batch)
+                    else:  # ("done", results, timings)
+                        del busy[conn]
+                        idle.append(worker)
+                        yield message[1], message[2]
+                for conn, worker in list(busy.items()):
+                    if time.monotonic() > worker.deadline:
+                        del busy[conn]
+                        yield from _lost(worker, queue, "reader_timeout")
+                if interrupted:
+                    raise KeyboardInterrupt
+        finally:
+            for worker in busy.values():  # abandoned batches: stop now
+                _stop(worker)
+            for worker in idle:
+                worker.conn.close()  # an idle worker reads the end of its pipe and exits
+            for worker in idle:
+                worker.process.join(timeout=5)
+                _stop(worker)
+
+
+@contextlib.contextmanager
+def _deferred_interrupt():
+    """Ctrl+C (SIGINT) noted while workers are being managed, acted on at a safe point.
+
+    Python runs a KeyboardInterrupt that lands during fork() inside the fork
+    handlers, where it is printed and lost: the merge would go on. The flag is
+    checked between two waits instead.
+    """
+    import signal
+    import threading
+
+    interrupted: list[bool] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield interrupted
+        return
+    previous = signal.signal(signal.SIGINT, lambda *_: interrupted.append(True))
+    try:
+        yield interrupted
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _start(context, others: list) -> _Worker:
+    """A new worker; ``others`` are the parent's ends of the other workers' pipes."""
+    conn, child = context.Pipe()
+    # The child closes its copies of the parent's ends, or it would never see its pipe close.
+    inherited = [conn, *others]
+    process = context.Process(
+        target=_worker_main, args=(child, inherited, os.getpid()), daemon=True
+    )
+    process.start()
+    child.close()
+    return _Worker(process, conn)
+
+
+def _stop(worker: _Worker) -> None:
+    if worker.process.is_alive():
+        worker.process.kill()
+    worker.process.join()
+    worker.conn.close()
+
+
+def _lost(worker: _Worker, queue, reason: str) -> Iterator:
+    """What to do with a batch whose worker died or overran: blame one file, retry the rest."""
+    _stop(worker)
+    details = {"seconds": int(READ_SECONDS)} if reason == "reader_timeout" else {}
+    error = file_reasons.unreadable(reason, **details)
+    if worker.reading is not None:
+        culprit = worker.reading
+        yield [{"index": culprit, "error": error}], {"read": 0.0, "validate": 0.0}
+        rest = [job for job in worker.batch if job[0] != culprit]
+        if rest:
+            queue.append(rest)
+    elif len(worker.batch) == 1:  # died validating (or starting) one file: that file
+        yield [{"index": worker.batch[0][0], "error": error}], {"read": 0.0, "validate": 0.0}
+    else:  # died validating many: read them one by one to find the one at fault
+        queue.extend([job] for job in worker.batch)
+
+
+def _worker_main(conn, inherited: list, parent: int) -> None:
+    """A worker process: read batches until the parent closes the pipe."""
+    import signal
+
+    _die_with_parent(parent)
+    for other in inherited:
+        other.close()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
+    _silence_native_errors()
+    while True:
+        try:
+            batch = conn.recv()
+        except (EOFError, OSError):
+            return
+        results, timings = read_batch(
+            batch,
+            on_read=lambda index: conn.send(("reading", index)),
+            on_validate=lambda: conn.send(("validating",)),
+        )
+        conn.send(("done", results, timings))
+
+
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to kill this process when its parent dies; exit if that already happened."""
+    import ctypes
+    import signal
+
+    pr_set_pdeathsig = 1
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _silence_native_errors() -> None:
+    """A native reader that aborts prints to stderr ("memory allocation of ... failed");
+    the file's reason says what happened, so the worker's stderr goes nowhere."""
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+
+
 # ----------------------------------------------------------------- one batch (worker side)
 
 
-def read_batch(jobs: list[tuple[int, str, str]]) -> tuple[list[dict[str, Any]], dict[str, float]]:
+def read_batch(
+    jobs: list[tuple[int, str, str]],
+    on_read: Callable[[int], None] | None = None,
+    on_validate: Callable[[], None] | None = None,
+) -> tuple[list[dict[str, Any]], dict[str, float]]:
     """Read and validate a batch of workbooks; return only what the roll-up keeps.
 
     Runs in a worker process: the result is small (no grids, no DataFrames),
-    so sending it back costs little.
+    so sending it back costs little. ``on_read(index)`` is called before each
+    file is read and ``on_validate()`` before the batch is validated, so the
+    parent knows which file was at fault if this process dies.
     """
     started = time.perf_counter()
     plans: list[tuple[int, Plan]] = []
     results: list[dict[str, Any]] = []
     for index, name, path in jobs:
+        if on_read:
+            on_read(index)
         try:
-            plan = read_plan(path)
-            plan.source = name
+            book = open_workbook(path)
+            if is_rollup_workbook(book):
+                results.append({"index": index, "skipped": file_reasons.skipped("sheetkit_output")})
+                continue
+            plan = plan_from_workbook(book, source=name)
             plans.append((index, plan))
         except ReadError as err:
             results.append({"index": index, "error": str(err)})
-        except Exception as err:  # a damaged file can break a reader in unexpected ways
-            results.append({"index": index, "error": _unexpected(err)})
+        except Exception:  # a damaged file can break a reader in unexpected ways
+            results.append({"index": index, "error": UNEXPECTED})
     read_done = time.perf_counter()
+    if on_validate:
+        on_validate()
     for (index, plan), findings in zip(plans, _validate([p for _, p in plans]), strict=True):
         if isinstance(findings, Exception):
-            results.append({"index": index, "error": _unexpected(findings)})
+            results.append({"index": index, "error": UNEXPECTED})
         else:
             results.append(reduce_plan(index, plan, findings))
     timings = {"read": read_done - started, "validate": time.perf_counter() - read_done}
     return results, timings
 
 
-def _unexpected(err: Exception) -> str:
-    return file_reasons.unreadable("unexpected", detail=f"{type(err).__name__}: {err}")
+# Every roll-up workbook sheetkit writes (the summary, tong-hop.xlsm) carries this
+# document title (writing/summary.py, writing/templates.py).
+ROLLUP_TITLE = "Tổng hợp kế hoạch cải tiến chất lượng giáo dục"
+
+
+def is_rollup_workbook(book: Workbook) -> bool:
+    """A summary or district workbook sheetkit wrote, found among the plans: not a plan.
+
+    Known by its content, whatever its name: no Kế hoạch sheet, and our roll-up
+    title, the district workbook's own sheet, or the summary's sheets. Marked
+    and rendered copies of a plan still hold the school's plan and are read
+    as plans (the duplicate rule keeps one of them).
+    """
+    if book.find_sheet(contract.SHEET_PLAN) is not None:
+        return False
+    if book.title == ROLLUP_TITLE or book.find_sheet(contract.SHEET_DISTRICT):
+        return True
+    return sum(book.find_sheet(s) is not None for s in contract.SUMMARY_SHEETS) >= 3
+
+
+# A file that broke sheetkit itself: the reason says so, without the exception.
+UNEXPECTED = file_reasons.unreadable("unexpected")
 
 
 def _validate(plans: list[Plan]) -> list[list[Finding] | Exception]:
@@ -356,6 +576,8 @@ def _assemble(
             reason = c.problem
         elif "error" in result:
             status, reason = "unreadable", result["error"]
+        elif "skipped" in result:
+            status, reason = "skipped", result["skipped"]
         else:
             status, reason = "read", ""
         files.append(
@@ -468,10 +690,13 @@ def _duplicates(
                 continue
             other = plans[i]["school"]
             same_code = _code(school) and _code(other) == _code(school)
+            label = other["school_name"] or school["school_name"]
+            if not label:
+                label = file_reasons.DUPLICATE_NO_NAME.format(code=school["school_code"])
             dropped[i] = (
                 kept,
                 file_reasons.DUPLICATE.format(
-                    school=other["school_name"] or school["school_name"],
+                    school=label,
                     basis=file_reasons.DUPLICATE_BASIS["code" if same_code else "name"],
                     kept=candidates[kept].name,
                     year=school["school_year"] or file_reasons.DUPLICATE_NO_YEAR,
@@ -484,7 +709,9 @@ def _items_frame(chunks: list[pd.DataFrame], kept_ids: list[int], schools) -> pd
     chunks = [c for c in chunks if len(c)]
     if chunks:
         items = pd.concat(chunks, ignore_index=True)
-        items = items[items["school_id"].isin(kept_ids)].reset_index(drop=True)
+        items = items[items["school_id"].isin(kept_ids)]
+        # Batches finish in any order; the table follows the files' order.
+        items = items.sort_values("school_id", kind="stable").reset_index(drop=True)
     else:
         items = pd.DataFrame(columns=["school_id", *item_fields()])
     for key in ("item", "row"):

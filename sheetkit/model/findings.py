@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
+import re
 from dataclasses import dataclass, fields
 from typing import Any
 
+from ..reading.text import show_controls
 from ..validators.rules import BY_ID
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -94,19 +97,33 @@ def structure_finding(
     )
 
 
+# Whole numbers up to this are shown as integers; beyond, as Python writes floats (1e+308).
+MAX_SHOWN_INTEGER = 1e15
+
+
 def display_value(value: Any) -> Any:
-    """A cell value as JSON and people can read it."""
-    if value is None:
-        return None
+    """A cell value as JSON and people can read it; what JSON cannot hold is shown as text."""
+    if value is None or isinstance(value, (str, bool, int)):
+        return value
     if isinstance(value, float):
         if value != value:  # NaN
             return None
-        return int(value) if value.is_integer() else value
+        if value in (math.inf, -math.inf):
+            return "∞" if value > 0 else "-∞"
+        return int(value) if value.is_integer() and abs(value) < MAX_SHOWN_INTEGER else value
     if isinstance(value, (dt.date, dt.datetime)):
         return value.strftime("%d/%m/%Y")
+    if isinstance(value, dt.time):  # a time-only cell
+        return value.strftime("%H:%M:%S")
+    if isinstance(value, dt.timedelta):  # a duration cell
+        return str(value)
     if hasattr(value, "item"):  # numpy scalars
         return display_value(value.item())
-    return value
+    return str(value)
+
+
+# Control characters JSON leaves as they are (DEL, C1): escaped so no terminal runs them.
+_JSON_RAW_CONTROLS = re.compile("[\x7f-\x9f]")
 
 
 def to_json(file: str, report: Report, extra: dict[str, Any] | None = None) -> str:
@@ -117,7 +134,8 @@ def to_json(file: str, report: Report, extra: dict[str, Any] | None = None) -> s
         "summary": {"errors": report.errors, "warnings": report.warnings, "notes": report.infos},
         **(extra or {}),
     }
-    return json.dumps(doc, ensure_ascii=False, indent=2)
+    text = json.dumps(doc, ensure_ascii=False, indent=2)
+    return _JSON_RAW_CONTROLS.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
 
 
 REPEAT_THRESHOLD = 5
@@ -184,4 +202,5 @@ def to_text(
             + (f", {report.infos} lưu ý" if report.infos else "")
             + (". Hãy sửa các lỗi trước khi gửi." if report.errors else ".")
         )
-    return "\n".join(lines)
+    # What a cell held is shown, never run: an escape sequence from a cell is written out.
+    return "\n".join(show_controls(line).replace("\r", " ") for line in lines)

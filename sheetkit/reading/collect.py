@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 
 from ..validators import files as reasons
 from .sources import MAX_FILE_BYTES, READABLE_SUFFIXES
+from .text import show_controls, shown_path
 
 # A province's archive of several thousand plans unpacks to a few hundred MB.
 MAX_ARCHIVE_BYTES = 2 * 1024 * 1024 * 1024
@@ -67,33 +68,52 @@ def collect(paths: list[str | os.PathLike[str]], workdir: Path, exclude=()) -> l
     for given in paths:
         path = Path(given)
         if not path.exists():
-            found.append(_refused(str(given), "path_not_found"))
+            found.append(_refused(shown_path(given), "path_not_found"))
         elif path.is_dir():
-            for file in _walk(path):
-                if _resolved(file) not in excluded:
-                    # Named from the chosen folder: "quan-10/th-hoa-sen.xlsx".
-                    name = (Path(path.resolve().name) / file.relative_to(path)).as_posix()
+            top = Path(_resolved(path)).name or path.name
+            for file, problem in _walk(path):
+                # Named from the chosen folder: "quan-10/th-hoa-sen.xlsx".
+                name = shown_path((Path(top) / file.relative_to(path)).as_posix())
+                if problem:
+                    found.append(problem(name))
+                elif _resolved(file) not in excluded:
                     found.extend(_candidates(file, name, workdir, counter))
         elif _resolved(path) not in excluded:
-            found.extend(_candidates(path, str(given), workdir, counter, explicit=True))
+            found.extend(_candidates(path, shown_path(given), workdir, counter, explicit=True))
     return found
 
 
 def _resolved(path) -> str:
     try:
         return str(Path(path).resolve())
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop before Python 3.13
         return str(path)
 
 
 def _walk(folder: Path):
-    """Files under ``folder``, sorted, without descending into hidden or system folders."""
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(
-            d for d in dirs if not d.startswith(".") and d.lower() not in SKIPPED_FOLDERS
-        )
+    """(path, None) for each file under ``folder``, sorted, without descending into hidden
+    or system folders; (path, problem) for a folder that is not searched and should be."""
+    problems: list[Path] = []
+    for root, dirs, files in os.walk(folder, onerror=lambda err: problems.append(err.filename)):
+        here = Path(root)
+        searched = [d for d in dirs if not d.startswith(".") and d.lower() not in SKIPPED_FOLDERS]
+        dirs[:] = sorted(d for d in searched if not (here / d).is_symlink())
+        for name in sorted(d for d in searched if (here / d).is_symlink()):
+            yield here / name, _linked_folder
         for name in sorted(files):
-            yield Path(root) / name
+            yield here / name, None
+        while problems:
+            yield Path(problems.pop()), _closed_folder
+    while problems:  # the chosen folder itself could not be listed
+        yield Path(problems.pop()), _closed_folder
+
+
+def _linked_folder(name: str) -> Candidate:
+    return Candidate(name, None, problem=reasons.skipped("linked_folder"))
+
+
+def _closed_folder(name: str) -> Candidate:
+    return _refused(name, "folder_unreadable")
 
 
 def _candidates(path: Path, name: str, workdir: Path, counter, explicit=False):
@@ -132,7 +152,7 @@ def _member_name(info: zipfile.ZipInfo) -> str:
 def _archive(path: Path, name: str, workdir: Path, counter):
     try:
         with zipfile.ZipFile(path) as archive:
-            members = [m for m in archive.infolist() if not m.is_dir()]
+            members = [m for m in archive.infolist() if not m.filename.endswith("/")]
             if len(members) > MAX_ARCHIVE_MEMBERS:
                 yield _refused(name, "archive_too_many", count=len(members))
                 return
@@ -141,11 +161,10 @@ def _archive(path: Path, name: str, workdir: Path, counter):
                 yield _refused(name, "archive_too_large", megabytes=declared // 2**20)
                 return
             for member in sorted(members, key=_member_name):
-                yield from _member(
-                    archive, member, f"{name}/{_member_name(member)}", workdir, counter
-                )
-    except (zipfile.BadZipFile, OSError, EOFError) as err:
-        yield _refused(name, "archive_damaged", detail=type(err).__name__)
+                shown = show_controls(f"{name}/{_member_name(member)}")
+                yield from _member(archive, member, shown, workdir, counter)
+    except Exception:  # a damaged archive breaks zipfile in many ways (struct, zlib, lzma...)
+        yield _refused(name, "archive_damaged")
 
 
 def _member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str, workdir, counter):
@@ -164,17 +183,19 @@ def _member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str, workdi
     if member.file_size > MAX_FILE_BYTES:
         yield _refused(name, "member_too_large")
         return
+    # Members are written under numbered names in our own folder, never under the
+    # names they carry: "../../x.xlsx" cannot leave the folder.
     target = workdir / f"{next(counter):06d}{suffix}"
+    if member.flag_bits & 0x1:
+        yield _refused(name, "member_encrypted")
+        return
     try:
         _extract(archive, member, target)
-    except RuntimeError as err:  # an encrypted member
-        if "encrypted" in str(err).lower():
-            yield _refused(name, "member_encrypted")
-        else:
-            yield _refused(name, "member_unextractable", detail=err)
+    except NotImplementedError:  # a compression method zipfile does not know
+        yield _refused(name, "member_unextractable")
         return
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as err:
-        yield _refused(name, "member_damaged", detail=type(err).__name__)
+    except Exception:  # CRC, zlib, lzma, a header that lies...
+        yield _refused(name, "member_damaged")
         return
     modified = _zip_time(member)
     yield Candidate(name, target, modified)

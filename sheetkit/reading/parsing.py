@@ -201,10 +201,14 @@ def parse_criterion(value: object, known_codes: set[str] | None = None) -> str |
 
 
 def _criterion_from_number(number: float, known_codes: set[str] | None) -> str:
+    if not 1 <= number < 1000:  # 1e308, infinity, 1e-300: no criterion code reads so
+        raise ParseError("không hiểu mã tiêu chí (mã có dạng 1.2 hoặc 1.10)")
     if number.is_integer():
         raise ParseError("đây là số tiêu chuẩn, chưa có số tiêu chí (ví dụ 1.2)")
     text = f"{number:.4f}".rstrip("0")
     major, minor = text.split(".")
+    if not minor:  # 1.00001: a whole number to four places
+        raise ParseError("đây là số tiêu chuẩn, chưa có số tiêu chí (ví dụ 1.2)")
     code = f"{int(major)}.{int(minor)}"
     if len(minor) == 1:
         longer = f"{int(major)}.{int(minor)}0"
@@ -317,7 +321,7 @@ def parse_budget(value: object) -> Budget | None:
             raise ParseError("kinh phí không được âm")
         if value == 0:
             return Budget("none", 0.0, "Không")
-        return Budget("amount", float(value), format_amount(value))
+        return _amount(float(value))
     raw = clean(value)
     folded = fold(raw).strip(" .;")
     if folded in _NONE_PHRASES:
@@ -328,7 +332,7 @@ def parse_budget(value: object) -> Budget | None:
         if not rest or _phrase(rest) or rest in {"nam", "/nam", "moi nam", "/ nam"}:
             if amount == 0:
                 return Budget("none", 0.0, "Không")
-            return Budget("amount", amount, format_amount(amount))
+            return _amount(amount)
     phrase = _phrase(folded)
     if phrase:
         return Budget("phrase", None, raw)
@@ -336,6 +340,17 @@ def parse_budget(value: object) -> Budget | None:
         "không hiểu kinh phí; ghi số tiền (ví dụ 10.000.000 hoặc 10 triệu) "
         "hoặc một cụm như 'Không', 'Theo quy chế chi tiêu nội bộ', 'Xã hội hóa'"
     )
+
+
+# More than any school could budget for one item (1 triệu tỷ đồng); beyond it (1e308,
+# infinity) a number is a typing slip, and sums of it would overflow.
+MAX_BUDGET = 1e15
+
+
+def _amount(amount: float) -> Budget:
+    if not amount <= MAX_BUDGET:
+        raise ParseError("số tiền quá lớn để là kinh phí của một việc; hãy kiểm tra lại số tiền")
+    return Budget("amount", amount, format_amount(amount))
 
 
 def _amount_prefix(text: str) -> tuple[float | None, str]:

@@ -27,7 +27,15 @@ from ..model.plan import InfoValue, Plan
 from . import parsing
 from .parsing import ParseError, is_blank
 from .sources import Grid, Workbook, column_letter, open_workbook
-from .text import clean, clean_lines, folded_key, label_key, legacy_encoding, to_unicode
+from .text import (
+    clean,
+    clean_lines,
+    folded_key,
+    has_controls,
+    label_key,
+    legacy_encoding,
+    to_unicode,
+)
 
 HEADER_SEARCH_ROWS = 40
 # Longer than any label or alias with room for notes like "(*)": such a cell is
@@ -325,13 +333,18 @@ def _read_info(grid: Grid, fields, value_parsers, legacy: list) -> dict[str, Inf
 
 
 def _note_legacy(legacy: list, sheet: str, row: int, key: str, value: object) -> object:
-    """The cell's value, converted to Unicode (and noted) when typed in TCVN3 or VNI."""
+    """The cell's value, converted to Unicode (and noted) when typed in TCVN3 or VNI.
+
+    A cell holding control characters (dropped by ``clean``) is noted too, for
+    the rule text.control_characters.
+    """
     if isinstance(value, str):
+        cell = {"sheet": sheet, "row": row, "column": key, "value": value}
+        if has_controls(value):
+            legacy.append({**cell, "encoding": None, "control": True})
         encoding = legacy_encoding(value)
         if encoding:
-            legacy.append(
-                {"sheet": sheet, "row": row, "column": key, "value": value, "encoding": encoding}
-            )
+            legacy.append({**cell, "encoding": encoding, "control": None})
             return to_unicode(value, encoding)
     return value
 

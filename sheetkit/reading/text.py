@@ -7,6 +7,7 @@ through these functions so that the rules agree on what "the same" means.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 
@@ -20,14 +21,57 @@ def nfc(text: str) -> str:
 
 _UNTIDY_SPACE = re.compile(r"\s\s|[^\S ]|^ | $")
 
+# Characters no output can carry: C0 controls but tab, line feed and carriage
+# return; DEL and the C1 block; the two non-characters and the lone surrogates
+# XML refuses. Text pasted from Word or a PDF brings them (Word's cell marks,
+# page breaks); a terminal runs the escape sequences among them.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+# Word's line break (Shift+Enter) and page break stay line breaks.
+_CONTROL_LINES = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
+
+
+def has_controls(text: str) -> bool:
+    """True when ``text`` holds a character that ``strip_controls`` replaces."""
+    return _CONTROL.search(text) is not None
+
+
+def strip_controls(text: str) -> str:
+    """``text`` without control characters (vertical tab and form feed become line breaks)."""
+    if not has_controls(text):
+        return text
+    return _CONTROL.sub("", text.translate(_CONTROL_LINES))
+
+
+def show_controls(text: str) -> str:
+    """``text`` with every control character written out (``\\x1b``), for a terminal or a cell."""
+    if not has_controls(text):
+        return text
+    return _CONTROL.sub(
+        lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 256 else f"\\u{ord(m[0]):04x}", text
+    )
+
+
+def shown_path(name: object) -> str:
+    """A file name as people can read it: bytes that are not UTF-8 (a name written by an
+    old Windows program) read as Windows-1252, control characters written out."""
+    text = os.fspath(name) if isinstance(name, os.PathLike) else str(name)
+    if re.search("[\udc80-\udcff]", text):
+        raw = text.encode("utf-8", "surrogateescape")
+        try:
+            text = raw.decode("cp1252")
+        except UnicodeDecodeError:
+            text = raw.decode("latin-1")
+    return show_controls(text)
+
 
 def clean(value: object) -> str:
-    """A cell value as display text: NFC, single spaces, no surrounding blanks."""
+    """A cell value as display text: NFC, single spaces, no surrounding blanks, no controls."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = value if isinstance(value, str) else str(value)
+    text = strip_controls(text)
     # Most cells are already tidy NFC text; checking is cheaper than rebuilding them.
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
@@ -42,6 +86,8 @@ def clean_lines(value: object) -> str:
     A solution written as "+ first step" / "+ second step" must print as a list,
     not one run-on line. Blank lines are kept once, spaces within a line folded.
     """
+    if isinstance(value, str):
+        value = strip_controls(value)
     if not isinstance(value, str) or "\n" not in value and "\r" not in value:
         return clean(value)
     lines = [clean(line) for line in value.replace("\r\n", "\n").replace("\r", "\n").split("\n")]

@@ -15,7 +15,8 @@ from typing import Any
 
 from ..model.contract import SHEET_FINDINGS
 from ..model.findings import SEVERITY_LABEL, SEVERITY_ORDER, Finding, Report, display_value
-from .files import atomic_path, open_for_copy
+from ..reading.text import show_controls, shown_path
+from .files import atomic_path, open_for_copy, set_text
 from .layout import row_height
 
 FILLS = {"error": "FFFFC7CE", "warning": "FFFFEB9C", "info": "FFDDEBF7"}
@@ -47,7 +48,7 @@ def cell_marks(
     for key, group in by_cell.items():
         worst = min(group, key=lambda f: SEVERITY_ORDER[f.severity])
         text = "\n".join(f"{SEVERITY_LABEL[f.severity]}: {f.message}" for f in group)
-        marks[key] = (worst.severity, text[:2000])
+        marks[key] = (worst.severity, show_controls(text[:2000]))
     return marks
 
 
@@ -58,16 +59,6 @@ def listed_cells(grid: list[list[Any]]) -> list[tuple[str, str]]:
         for row in grid[FIRST_FINDING_ROW - 1 :]
         if len(row) > 2 and row[1] and row[2]
     ]
-
-
-def set_text(cell, value: Any) -> None:
-    """Write a value as inert text: a school name "=HYPERLINK(...)" stays text."""
-    if value is None:
-        cell.value = None
-        return
-    cell.value = value if isinstance(value, (int, float)) else str(value)
-    if isinstance(cell.value, str):
-        cell.data_type = "s"
 
 
 def annotate_workbook(
@@ -81,7 +72,7 @@ def annotate_workbook(
     source, output = Path(source), Path(output)
     _clear_old_marks(wb)
     mark_cells(wb, findings, sheet_names or {})
-    write_findings_sheet(wb, findings, source.name)
+    write_findings_sheet(wb, findings, shown_path(source.name))
     with atomic_path(output) as tmp:
         wb.save(tmp)
     return output
@@ -94,12 +85,13 @@ def _clear_old_marks(wb) -> None:
         del wb[SHEET_FINDINGS]
     ours = set(FILLS.values())
     for ws in wb.worksheets:
-        for row in ws.iter_rows():
-            for cell in row:
-                if cell.comment is not None and cell.comment.author == AUTHOR:
-                    cell.comment = None
-                    if cell.fill is not None and cell.fill.fgColor.rgb in ours:
-                        cell.fill = PatternFill(fill_type=None)
+        # Only the cells that exist: iter_rows() would visit every empty cell up to
+        # the farthest one, a billion for a sheet with a stray cell at XFD1048576.
+        for cell in list(ws._cells.values()):
+            if cell.comment is not None and cell.comment.author == AUTHOR:
+                cell.comment = None
+                if cell.fill is not None and cell.fill.fgColor.rgb in ours:
+                    cell.fill = PatternFill(fill_type=None)
 
 
 def mark_cells(wb, findings: list[Finding], sheet_names: dict[str, str]) -> None:
