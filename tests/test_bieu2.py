@@ -271,3 +271,21 @@ def test_render_a_tt57_plan_from_the_command_line(tmp_path, capsys):
     xml = zipfile.ZipFile(tmp_path / "ke-hoach.docx").read("word/document.xml").decode()
     assert "KẾ HOẠCH CẢI TIẾN CHẤT LƯỢNG" in xml
     render_xlsx(THCS, render_plan(read_plan(THCS)), tmp_path / "again.xlsx")
+
+
+@pytest.mark.parametrize("family", ["2018", "tt57"])
+def test_a_plan_without_any_row_renders_as_a_draft(family, good_plan, tmp_path):
+    """An empty plan (the template as sent) crashed the sheet's column widths."""
+    if family == "tt57":
+        data = copy.deepcopy(SPECS["thcs"])
+        data["items"], data["issues"], template = [], [], "thcs"
+    else:
+        data = copy.deepcopy(good_plan)
+        data["items"], template = [], "tieu-hoc"
+    source = build_template(template, tmp_path / "trong.xlsx", data)
+    for suffix in (".xlsx", ".docx"):
+        out = tmp_path / f"ban-in{suffix}"
+        assert main(["render", "--draft", str(source), "-o", str(out)]) == 0
+    layout = sheet_layout(render_plan(read_plan(source), draft=True))
+    texts = [text for text, _, _ in layout.cells.values()]
+    assert layout.last_row > 0 and ("(chưa có)" in texts or family == "2018")

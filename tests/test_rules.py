@@ -233,3 +233,15 @@ def test_bad_data_never_raises(findings_of, good_plan):
             item[key] = "#REF!"
     findings = findings_of(good_plan)
     assert any(f.severity == "error" for f in findings)
+
+
+def test_a_half_filled_row_names_its_row_when_it_has_no_criterion(findings_of, good_plan):
+    """A row with neither criterion nor target crashed check (the message needs {criterion})."""
+    _item(good_plan).update(criterion=None, target=None)
+    findings = findings_of(good_plan)
+    target = next(f for f in findings if f.rule == "item.target_missing")
+    assert target.criterion is None
+    assert target.message.startswith(
+        f"Chưa chọn mức cần đạt cho tiêu chí (chưa ghi mã tiêu chí, dòng {target.row})."
+    )
+    assert all(f.message and "  " not in f.message for f in findings)

@@ -287,6 +287,9 @@ def _finding(rule, row: dict[str, Any], plan: Plan) -> Finding:
     # {error}: why the reader could not understand the cell (the parser's own words).
     values.setdefault("error", values.get(f"{column_key}_error", ""))
     excel_row = _row_of(cell) if plan_wide else int(row["row"])
+    criterion = values.get("criterion") or None
+    if criterion is None and excel_row:  # a half-filled row: say which row, not "tiêu chí ."
+        values["criterion"] = f"(chưa ghi mã tiêu chí, dòng {excel_row})"
     item = values.get("item")
     return Finding(
         severity=rule.severity,
@@ -296,7 +299,7 @@ def _finding(rule, row: dict[str, Any], plan: Plan) -> Finding:
         row=excel_row,
         column=contract.headers(sheet, plan.layout).get(column_key, column_key),
         item=int(item) if item != "" and item is not None else None,
-        criterion=values.get("criterion") or None,
+        criterion=criterion,
         value=None if raw == "" else display_value(raw),
         message=rule.message_for(values),
     )

@@ -218,7 +218,7 @@ def column_widths(
     """
     groups: dict[int, Group] = {}
     items = doc.items
-    every = -(-len(items) // SAMPLE_ROWS)  # evenly spread: the widths need the shape, not each row
+    every = max(1, -(-len(items) // SAMPLE_ROWS))  # evenly spread: the shape, not each row
     for row in items[::every]:
         group = groups.setdefault(row.group, Group(row.cells.get("criterion", ""), []))
         group.rows.append(row.cells)
