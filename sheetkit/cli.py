@@ -213,6 +213,17 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--draft", action="store_true", help="tạo bản nháp (có dấu BẢN NHÁP) dù kế hoạch còn lỗi"
     )
+    p.add_argument(
+        "--review",
+        action="store_true",
+        help="tạo báo cáo rà soát tiến độ (kế hoạch Thông tư 57) thay cho bản kế hoạch",
+    )
+    p.add_argument(
+        "--at",
+        metavar="NĂM-THÁNG",
+        type=_month,
+        help="với --review: tháng rà soát, ví dụ 2027-01 (mặc định: tháng hiện tại)",
+    )
     p = sub.add_parser(
         "fix", help="ghi bản sao có chữ gõ bằng bảng mã cũ (TCVN3, VNI) đã chuyển sang Unicode"
     )
@@ -382,7 +393,12 @@ def cmd_render(args) -> int:
     from .jobs import render_file
     from .model.findings import to_text
     from .writing.document import RenderRefused
+    from .writing.files import UsageError
 
+    if args.review:
+        return _review_report(args)
+    if args.at is not None:
+        raise UsageError("--at chỉ dùng cùng --review (tháng rà soát)")
     try:
         rendered = render_file(args.file, args.output, draft=args.draft)
     except RenderRefused as refused:
@@ -395,6 +411,21 @@ def cmd_render(args) -> int:
     note = f" ({warnings} cảnh báo: xem sheetkit check)" if warnings else ""
     items = len(rendered.document.items)
     print(f"Đã tạo {kind} ({items} việc cải tiến){note} → {_shown(args.output)}")
+    return EXIT_OK
+
+
+def _review_report(args) -> int:
+    from .jobs import review_report_file
+    from .writing.files import UsageError
+
+    if args.draft:
+        raise UsageError("báo cáo rà soát không có bản nháp: bỏ --draft")
+    reported = review_report_file(args.file, args.output, at=args.at)
+    review = reported.review
+    print(
+        f"Đã tạo báo cáo rà soát tháng {review.label} ({review.overall.line()}) "
+        f"→ {_shown(args.output)}"
+    )
     return EXIT_OK
 
 

@@ -122,6 +122,36 @@ def review_file(
     return checked, review_plan(checked.plan, at)
 
 
+@dataclass
+class Reported:
+    """A review report written: the checked plan, the review, the document, where it went."""
+
+    checked: Checked
+    review: object  # checking.review.Review
+    document: Document
+    output: Path
+
+
+def review_report_file(path: PathLike, output: PathLike, *, at: int | None = None) -> Reported:
+    """Write the Báo cáo rà soát of a Thông tư 57 plan at month ``at`` (.docx or a sheet).
+
+    Written whatever the plan's findings (the report is about where the plan
+    stands); ``UsageError`` for a 2018 plan or an output it cannot write.
+    """
+    from .writing.review_report import SHEET_REPORT, review_document
+
+    check_render_target(path, output)
+    checked, review = review_file(path, at=at)
+    document = review_document(checked.plan, review)
+    if Path(output).suffix.lower() == ".docx":
+        _render_word(path, document, output)
+    else:
+        from .writing.plan_sheet import render_xlsx
+
+        render_xlsx(path, document, output, sheet=SHEET_REPORT)
+    return Reported(checked, review, document, Path(output))
+
+
 def next_file(path: PathLike, output: PathLike) -> object:
     """Write next school year's Thông tư 57 workbook from a plan file (TT57 or 2018).
 

@@ -70,6 +70,13 @@ class Table:
     rows: list[TableRow]
     numbered: bool = False  # a row (1) (2) ... under the header (table V)
     note: str = ""
+    figures: tuple[int, ...] = ()  # columns of numbers, centred like TT
+
+    def centred(self) -> set[int]:
+        """The columns whose cells are centred: TT and the figures."""
+        return {n for n, (label, _, _) in enumerate(self.columns) if label == "TT"} | set(
+            self.figures
+        )
 
 
 @dataclass
@@ -114,7 +121,7 @@ def _where(plan: Plan) -> str:
     return ", ".join(v for v in (plan.value("commune"), plan.value("province")) if v)
 
 
-def _standard_name(plan: Plan, number: int | None) -> str:
+def standard_name(plan: Plan, number: int | None) -> str:
     if number is None:
         return ""
     circular = plan.circular or catalog.for_school_level("THCS", catalog.FAMILY_TT57)
@@ -128,7 +135,7 @@ def _issues(plan: Plan) -> Table:
             "item",
             [
                 str(r.get("tt") or ""),
-                _standard_name(plan, r.get("standard")),
+                standard_name(plan, r.get("standard")),
                 ", ".join(r.get("criteria") or ()) or clean(r.get("criteria_raw")),
                 r.get("situation") or "",
                 r.get("shortcoming") or "",
@@ -180,7 +187,7 @@ def _plan(plan: Plan) -> Table:
         issue = record.get("issue")
         if issue != current:
             current = issue
-            rows.append(TableRow("group", text=_issue_heading(plan, issue, issues.get(issue))))
+            rows.append(TableRow("group", text=issue_heading(plan, issue, issues.get(issue))))
         content = record.get("content") or ""
         if record.get("criterion"):
             content = f"{content}\n(Tiêu chí {record['criterion']})" if content else ""
@@ -209,7 +216,7 @@ def _plan(plan: Plan) -> Table:
     )
 
 
-def _issue_heading(plan: Plan, number: int | None, issue: dict | None) -> str:
+def issue_heading(plan: Plan, number: int | None, issue: dict | None) -> str:
     if number is None:
         return "Chưa ghi vấn đề trọng tâm"
     if issue is None:
@@ -227,6 +234,11 @@ def _issue_heading(plan: Plan, number: int | None, issue: dict | None) -> str:
 
 
 def _reviews(plan: Plan) -> Table:
+    return Table("reviews", REVIEW_COLUMNS, review_rows(plan))
+
+
+def review_rows(plan: Plan) -> list[TableRow]:
+    """Table VI as the school wrote it in Theo dõi (the date after the review's name)."""
     rows = []
     for r in plan.review_records:
         when = r.get("when") or ""
@@ -244,7 +256,7 @@ def _reviews(plan: Plan) -> Table:
                 ],
             )
         )
-    return Table("reviews", REVIEW_COLUMNS, rows)
+    return rows
 
 
 def subtitle(plan: Plan) -> str:

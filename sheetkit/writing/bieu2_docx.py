@@ -100,13 +100,14 @@ def _table(table: Table, grid: list[int], points: list[float]) -> str:
             WORD.count(text, sum(points[first : last + 1]), TABLE_SIZE)
             for text, (_, first, last) in zip(row.cells, spans, strict=True)
         )
+        centred = table.centred()
         cells = [
             _cell(
-                _lines(text, align="center" if first == 0 else "left"),
+                _lines(text, align="center" if n in centred else "left"),
                 sum(grid[first : last + 1]),
                 span=last - first + 1,
             )
-            for text, (_, first, last) in zip(row.cells, spans, strict=True)
+            for n, (text, (_, first, last)) in enumerate(zip(row.cells, spans, strict=True))
         ]
         parts.append(_row(cells, whole=tallest <= UNBROKEN_LINES))
     if not table.rows:

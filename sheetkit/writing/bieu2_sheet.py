@@ -40,6 +40,7 @@ TOTAL_UNITS = 150  # the ten columns' width: printed at about 85% on A4 landscap
 BODY_SIZE = STYLES["paragraph"]["size"]
 KEPT_LINES = 2  # lines of section VIII kept on the page of the signature
 EMPTY = "(chưa có)"
+GAP = 6.0  # points above a section heading
 
 
 def bieu2_layout(doc: Document) -> SheetLayout:
@@ -184,8 +185,10 @@ class _Bieu2Builder(_Builder):
             need += self.first_need(paragraphs[0])
         elif section.table is not None:
             need += self.table_start_need(section.table)
-        if need > self.room() and not self.page_is_empty():
+        if need + GAP > self.room() and not self.page_is_empty():
             self.new_page()
+        if not self.page_is_empty():
+            self.add(GAP, GAP, True, "gap")  # air between a table and the next heading
         self.place(heading, self.span_writer("section", ""), True, "heading")
         kept = paragraphs[-KEPT_LINES:] if tail else []
         for n, cells in enumerate(paragraphs):
@@ -295,7 +298,7 @@ class _Bieu2Builder(_Builder):
             self.place(note, self.span_writer("note", ""), True, "note")
 
     def item_writer(self, table: Table, spans: list[tuple[int, int]]) -> PieceWriter:
-        centred = {n for n, (label, _, _) in enumerate(table.columns) if label == "TT"}
+        centred = table.centred()
 
         def write(row: int, texts: list[str], first: bool, last: bool) -> None:
             edges = ("t" if first else "") + ("b" if last else "") + "lr"

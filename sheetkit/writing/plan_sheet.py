@@ -648,20 +648,20 @@ class _Builder:
 # ----------------------------------------------------------------- openpyxl
 
 
-def write_plan_sheet(wb, layout: SheetLayout) -> Any:
-    """(Re)create the Bản kế hoạch sheet in an openpyxl workbook and make it the active one."""
+def write_plan_sheet(wb, layout: SheetLayout, name: str = SHEET_RENDERED) -> Any:
+    """(Re)create the Bản kế hoạch sheet (or ``name``) in an openpyxl workbook, made active."""
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.merge import MergedCellRange
     from openpyxl.worksheet.pagebreak import Break
     from openpyxl.worksheet.properties import PageSetupProperties
 
-    if SHEET_RENDERED in wb.sheetnames:
-        del wb[SHEET_RENDERED]
-    ws = wb.create_sheet(SHEET_RENDERED)
+    if name in wb.sheetnames:
+        del wb[name]
+    ws = wb.create_sheet(name)
     for sheet in wb.worksheets:  # one selected tab, or Excel groups the sheets
         sheet.sheet_view.tabSelected = False
-    wb.active = wb.sheetnames.index(SHEET_RENDERED)
+    wb.active = wb.sheetnames.index(name)
     ws.sheet_view.tabSelected = True
     ws.sheet_view.showGridLines = False
 
@@ -759,12 +759,16 @@ class _FittedRow(RowDimension):
 
 
 def render_xlsx(
-    source: str | os.PathLike[str], doc: Document, output: str | os.PathLike[str]
+    source: str | os.PathLike[str],
+    doc: Document,
+    output: str | os.PathLike[str],
+    sheet: str = SHEET_RENDERED,
 ) -> Path:
     """A copy of the school's workbook with the Bản kế hoạch sheet; the input is not touched.
 
     .xls and .ods inputs, which openpyxl cannot open, give a new workbook
-    holding only the Bản kế hoạch sheet.
+    holding only the Bản kế hoạch sheet. ``sheet``: another name for it (the
+    review report's Báo cáo rà soát).
     """
     from openpyxl import Workbook
 
@@ -777,7 +781,7 @@ def render_xlsx(
     else:
         wb = Workbook()
         wb.remove(wb.active)
-    write_plan_sheet(wb, layout)
+    write_plan_sheet(wb, layout, sheet)
     with atomic_path(output) as tmp:
         wb.save(tmp)
     return output
