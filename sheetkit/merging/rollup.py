@@ -501,7 +501,7 @@ def reduce_plan(index: int, plan: Plan, findings: list[Finding]) -> dict[str, An
     # A TT57 plan's rows have their own columns (merging/tt57.py), its targets are in Tự đánh giá.
     records = [] if plan.is_tt57 else plan.item_records
     if plan.is_tt57:
-        targets = tt57.targets(plan)
+        targets = plan.target_levels()
     for record in records:
         code = record.get("criterion")
         known = circular.get(code) if circular and isinstance(code, str) else None

@@ -131,16 +131,6 @@ def managing_body(plan: Plan) -> str:
     return short
 
 
-def targets(plan: Plan) -> dict[str, int]:
-    """Mức cần đạt per criterion from Tự đánh giá (a TT57 plan row has no level of its own)."""
-    found: dict[str, int] = {}
-    for record in plan.assessment_records:
-        code, target = record.get("criterion"), record.get("target")
-        if isinstance(code, str) and target is not None:
-            found.setdefault(code, target)
-    return found
-
-
 # ----------------------------------------------------------------- the tables (parent side)
 
 

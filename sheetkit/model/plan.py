@@ -113,9 +113,16 @@ class Plan:
 
     def current_levels(self) -> dict[str, int]:
         """Mức hiện tại per criterion code, from the first Tự đánh giá row that has one."""
+        return self._assessed("current")
+
+    def target_levels(self) -> dict[str, int]:
+        """Mức cần đạt per criterion code written in Tự đánh giá (how TT57 plans give it)."""
+        return self._assessed("target")
+
+    def _assessed(self, key: str) -> dict[str, int]:
         levels: dict[str, int] = {}
         for record in self.assessment_records:
-            code, level = record.get("criterion"), record.get("current")
+            code, level = record.get("criterion"), record.get(key)
             if isinstance(code, str) and level is not None:
                 levels.setdefault(code, level)
         return levels

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 
 from ..model import catalog, places
 from ..model.plan import Plan
-from ..reading.parsing import month_label, school_year_label
+from ..reading.parsing import school_year_label
 from ..reading.text import clean
+from .document import time_text
 
 ISSUES_NOTE = (
     "Lưu ý: Chỉ lựa chọn các vấn đề trọng tâm, có tác động trực tiếp đến chất lượng giáo dục "
@@ -145,21 +146,6 @@ def _issues(plan: Plan) -> Table:
         for r in plan.issue_records
     ]
     return Table("issues", ISSUE_COLUMNS, rows, note=ISSUES_NOTE)
-
-
-def _month(record: dict, key: str) -> str:
-    value = record.get(key)
-    if value is not None:
-        return f"Tháng {month_label(value)}"
-    return clean(record.get(f"{key}_raw"))
-
-
-def time_text(record: dict) -> str:
-    """ "Tháng 9/2026 – Tháng 12/2026", or one month when both are the same."""
-    start, end = _month(record, "start"), _month(record, "end")
-    if start and end and start != end:
-        return f"{start} – {end}"
-    return start or end
 
 
 _AMOUNT = re.compile(r"(\d[\d.,]*)[ \t]+(đồng|triệu|tỷ|nghìn)")  # not across a line break
