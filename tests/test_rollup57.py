@@ -227,3 +227,27 @@ def test_tables_for_analysts_hold_the_tt57_rows(rollup, tmp_path):
     items = pd.read_csv(tmp_path / "tt57-items.csv")
     assert len(items) == 38 and set(items["state"]) == set(tt57.STATE_LABELS.values())
     assert len(pd.read_csv(tmp_path / "items.csv")) == 0  # the 2018 table: no 2018 plan here
+
+
+def test_school_text_in_tt57_sheets_and_tables_stays_text(tmp_path):
+    """A formula typed by a school is text in every TT57 sheet and neutralised in the CSV."""
+    import pandas as pd
+
+    hostile = copy.deepcopy(SPECS["thcs"])
+    hostile["info"]["school_name"] = '=HYPERLINK("http://x.invalid","Bấm")'
+    hostile["issues"][0]["shortcoming"] = "=1+1"
+    hostile["items"][0]["content"] = "@SUM(A1:A9)"
+    folder = tmp_path / "in"
+    folder.mkdir()
+    build_template("thcs", folder / "a.xlsx", hostile)
+    rollup = merge([folder], at=FEBRUARY_2027)
+    wb = load_workbook(write_summary(rollup, tmp_path / "tong-hop.xlsx"))
+    cells = [c for ws in wb for row in ws.iter_rows() for c in row if c.value is not None]
+    assert all(c.data_type != "f" for c in cells)
+    texts = {c.value for c in cells}
+    assert {'=HYPERLINK("http://x.invalid","Bấm")', "=1+1", "@SUM(A1:A9)"} <= texts
+    write_tables(rollup, tmp_path / "csv")
+    issues = pd.read_csv(tmp_path / "csv" / "tt57-issues.csv")
+    items = pd.read_csv(tmp_path / "csv" / "tt57-items.csv")
+    assert issues["school_name"].iloc[0] == '\'=HYPERLINK("http://x.invalid","Bấm")'
+    assert "'=1+1" in set(issues["shortcoming"]) and "'@SUM(A1:A9)" in set(items["content"])
