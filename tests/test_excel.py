@@ -140,6 +140,18 @@ def test_render_with_errors_asks_before_a_draft(open_plan, good_plan):
     assert "bản nháp" in book.app.alerts[-1]["prompt"]
 
 
+def test_render_of_a_plan_too_large_says_why(open_plan, good_plan, monkeypatch):
+    from sheetkit.writing import plan_sheet
+
+    monkeypatch.setattr(plan_sheet, "MAX_ITEMS", 1)  # the good plan has more items than that
+    book = open_plan(good_plan)
+    excel.render(book)
+    assert "Bản kế hoạch" not in [s.name for s in book.sheets]
+    prompt = book.app.alerts[-1]["prompt"]
+    assert "quá giới hạn của bản in: 1 việc" in prompt and "không mong đợi" not in prompt
+    assert "tách thành nhiều kế hoạch nhỏ hơn" in prompt
+
+
 @pytest.fixture
 def district(tmp_path):
     path = build_template("tong-hop", tmp_path / "tong-hop.xlsm")

@@ -1184,6 +1184,16 @@ RULES: tuple[Rule, ...] = (
         ok=lambda t: t.recorded,
         value="point_name",
     ),
+    # ------------------------------------------------------------ the printed plan
+    Rule(
+        "render.too_large",
+        ERROR,
+        "render",
+        PLAN_SHEET,
+        None,
+        "Kế hoạch có {items} việc cải tiến ({characters} ký tự), quá giới hạn của bản in: "
+        "{max_items} việc, {max_characters} ký tự.",
+    ),
     # ------------------------------------------------------------ files of a roll-up
     Rule(
         "file.unreadable",

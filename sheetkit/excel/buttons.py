@@ -303,7 +303,7 @@ def review(book, at: int | None = None):
 def render(book) -> Path | None:
     """Tạo bản kế hoạch: the Bản kế hoạch sheet after Kế hoạch; a draft only if asked."""
     from ..writing.document import RenderRefused
-    from ..writing.plan_sheet import sheet_layout, write_plan_sheet
+    from ..writing.plan_sheet import PlanTooLarge, check_size, sheet_layout, write_plan_sheet
 
     with busy(book, "sheetkit: đang đọc kế hoạch..."):
         checked = check_live(book)
@@ -322,6 +322,11 @@ def render(book) -> Path | None:
             return None
         draft = True
         doc = jobs.render_checked(checked, draft=True)
+    try:
+        check_size(doc)  # a plan far too large is refused with its counts, not an error box
+    except PlanTooLarge as refused:
+        alert(book, f"{refused.report.findings[0].message}\n\n{refused}", critical=True)
+        return None
     with busy(book, "sheetkit: đang tạo bản kế hoạch..."):
         delete_sheets(book, [SHEET_RENDERED])
         names = _sheet_names(book)

@@ -30,8 +30,9 @@ from typing import Any
 
 from openpyxl.worksheet.dimensions import RowDimension
 
-from ..model.contract import SHEET_PLAN, SHEET_RENDERED
+from ..model.contract import SHEET_RENDERED
 from ..model.findings import Finding
+from ..validators.rules import BY_ID
 from .document import (
     CENTERED,
     COLUMN_KEYS,
@@ -117,12 +118,17 @@ class PlanTooLarge(RenderRefused):
     """
 
     def __init__(self, items: int, text: int):
-        message = (
-            f"Kế hoạch có {_number(items)} việc cải tiến ({_number(text)} ký tự), quá giới hạn "
-            f"của bản in: {_number(MAX_ITEMS)} việc, {_number(MAX_TEXT)} ký tự."
+        rule = BY_ID["render.too_large"]
+        message = rule.message_for(
+            {
+                "items": _number(items),
+                "characters": _number(text),
+                "max_items": _number(MAX_ITEMS),
+                "max_characters": _number(MAX_TEXT),
+            }
         )
         finding = Finding(
-            "error", "render.too_large", SHEET_PLAN, None, None, None, None, None, None, message
+            rule.severity, rule.id, rule.sheet, None, None, None, None, None, None, message
         )
         super().__init__([finding])
         self.args = (
