@@ -147,6 +147,9 @@ def test_annotate_writes_a_marked_copy_and_never_touches_the_input(build, good_p
 
     wb = load_workbook(out)
     assert wb.sheetnames[0] == "Kết quả kiểm tra"
+    # It opens on the report, the only selected tab (two selected tabs open grouped in Excel).
+    assert wb.active.title == "Kết quả kiểm tra"
+    assert [ws.title for ws in wb.worksheets if ws.sheet_view.tabSelected] == ["Kết quả kiểm tra"]
     report = wb["Kết quả kiểm tra"]
     rows = [[c.value for c in row] for row in report.iter_rows(min_row=6)]
     cells = {row[2] for row in rows}

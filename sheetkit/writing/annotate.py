@@ -16,7 +16,7 @@ from typing import Any
 from ..model.contract import SHEET_FINDINGS
 from ..model.findings import SEVERITY_LABEL, SEVERITY_ORDER, Finding, Report, display_value
 from ..reading.text import show_controls, shown_path
-from .files import atomic_path, open_for_copy, set_text
+from .files import atomic_path, open_for_copy, set_text, show_only
 from .layout import row_height
 
 FILLS = {"error": "FFFFC7CE", "warning": "FFFFEB9C", "info": "FFDDEBF7"}
@@ -173,4 +173,4 @@ def write_findings_sheet(
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    wb.active = 0
+    show_only(wb, ws.title)

@@ -96,6 +96,18 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
             tmp_path.unlink()
 
 
+def show_only(wb, name: str) -> None:
+    """Make sheet ``name`` of an openpyxl workbook the one it opens on, and the only selected tab.
+
+    A copy keeps the school's selected tab; two selected tabs open grouped in
+    Excel, where typing in one sheet writes into the other too.
+    """
+    for sheet in wb.worksheets:
+        sheet.sheet_view.tabSelected = False
+    wb.active = wb.sheetnames.index(name)
+    wb[name].sheet_view.tabSelected = True
+
+
 def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
     """True when two paths name one file (so an output would overwrite its input)."""
     try:

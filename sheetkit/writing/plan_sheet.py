@@ -44,7 +44,7 @@ from .document import (
     RenderRefused,
     Row,
 )
-from .files import atomic_path, open_for_copy, same_file
+from .files import atomic_path, open_for_copy, same_file, show_only
 from .layout import (
     EXCEL,
     LIBREOFFICE,
@@ -665,10 +665,7 @@ def write_plan_sheet(wb, layout: SheetLayout, name: str = SHEET_RENDERED) -> Any
     if name in wb.sheetnames:
         del wb[name]
     ws = wb.create_sheet(name)
-    for sheet in wb.worksheets:  # one selected tab, or Excel groups the sheets
-        sheet.sheet_view.tabSelected = False
-    wb.active = wb.sheetnames.index(name)
-    ws.sheet_view.tabSelected = True
+    show_only(wb, name)
     ws.sheet_view.showGridLines = False
 
     for col, width in enumerate(layout.widths, start=1):
