@@ -67,6 +67,12 @@ def test_levels_and_compulsory_criteria(rollup):
     assert list(schools["level_after_label"]) == ["Mức 1"] * 4
     copy_row = _school(rollup, COPY_NAME)
     assert copy_row["compulsory_below"] == "1.3" and copy_row["level_now"] == 0
+    # After its plan (1.3, 2.2, 3.2, 4.1 to Mức 2): compulsory 1.4 and 4.2 are still at Mức 1,
+    # and of the seven others only 1.2 and 4.3 are at Mức 2.
+    assert copy_row["gap_after"] == (
+        "Để đạt Mức 2 còn cần: tiêu chí bắt buộc 1.4, 4.2 đạt Mức 2; "
+        "thêm 3 tiêu chí không bắt buộc đạt Mức 2."
+    )
     assert tt57.compulsory_gaps(rollup.tt57) == [("1.3", 1)]
     assert tt57.level_counts(rollup.tt57) == [
         ("Không đạt Mức 1", 1, 0),

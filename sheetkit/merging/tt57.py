@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..checking.tt57 import school_level_of
+from ..checking.tt57 import gap_text, school_level_of
 from ..model import catalog
 from ..model.plan import Plan
 from ..reading.parsing import month_label
@@ -33,6 +33,7 @@ SCHOOL_FACTS = (
     "level_after",
     "compulsory_below",
     "missing_levels",
+    "gap_after",
 )
 ISSUE_FIELDS = ("tt", "standard", "criteria", "situation", "shortcoming", "cause")
 ITEM_FIELDS = (
@@ -72,9 +73,8 @@ def reduce(plan: Plan) -> dict[str, Any]:
         "compulsory_below": ", ".join(below),
         "missing_levels": len(now.missing_levels)
         if now
-        else len(circular.codes)
-        if circular
-        else 0,
+        else len(circular.codes if circular else []),
+        "gap_after": gap_text(after) if after else "",
     }
     issues = [
         (
@@ -243,6 +243,7 @@ SCHOOL_TABLE_KEYS = (
     "compulsory_below",
     "compulsory_below_count",
     "missing_levels",
+    "gap_after",
     "issues",
     "items",
     *STATES,

@@ -141,6 +141,7 @@ TT57_SCHOOL_TABLE = (
     ("level_now_label", Column("Mức đạt hiện tại", 14, wrap=True)),
     ("level_after_label", Column("Mức đạt sau kế hoạch", 14, wrap=True)),
     ("compulsory_below", Column("Tiêu chí bắt buộc chưa đạt Mức 1", 16, wrap=True)),
+    ("gap_after", Column("Sau kế hoạch còn thiếu", 34, wrap=True)),
     ("issues", Column("Số vấn đề trọng tâm", 10, "int")),
     ("items", Column("Số việc", 8, "int")),
     ("done", Column("Hoàn thành", 10, "int")),
