@@ -671,19 +671,23 @@ class _Builder:
         size = STYLES["paragraph"]["size"]
         heading = Cells([title], [full], size, bold=True)
         texts = [Cells([text], [full], size) for text in paragraphs]
+        kept = texts[-KEPT_LINES:] if tail else []
+        together = sum(c.printed(0, c.count) for c in kept) + tail
+        if together > self.layout.page_height:
+            kept = []  # more than a page: the lines go on as they come
         need = heading.printed(0, heading.count)
-        need += self.cells_need(texts[0]) if texts else then
+        if texts:  # the first paragraph, or all that goes with the signature
+            need += together if kept and texts[0] is kept[0] else self.cells_need(texts[0])
+        else:
+            need += then
         if need + GAP > self.room() and not self.page_is_empty():
             self.new_page()
         if not self.page_is_empty():
             self.add(GAP, GAP, True, "gap")  # air between a table and the next heading
         self.place(heading, self.span_writer("section", ""), True, "heading")
-        kept = texts[-KEPT_LINES:] if tail else []
         for n, cells in enumerate(texts):
-            if kept and cells is kept[0]:
-                together = sum(c.printed(0, c.count) for c in kept) + tail
-                fits = together <= self.layout.page_height
-                if fits and together > self.room() and not self.page_is_empty():
+            if kept and cells is kept[0] and n:
+                if together > self.room() and not self.page_is_empty():
                     self.new_page()
             last = n == len(texts) - 1
             self.place(
