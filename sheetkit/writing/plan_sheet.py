@@ -686,9 +686,9 @@ class _Builder:
             self.add(GAP, GAP, True, "gap")  # air between a table and the next heading
         self.place(heading, self.span_writer("section", ""), True, "heading")
         for n, cells in enumerate(texts):
-            if kept and cells is kept[0] and n:
-                if together > self.room() and not self.page_is_empty():
-                    self.new_page()
+            first_kept = kept and cells is kept[0] and n  # (at n == 0 the heading saw to it)
+            if first_kept and together > self.room() and not self.page_is_empty():
+                self.new_page()
             last = n == len(texts) - 1
             self.place(
                 cells, self.span_writer("paragraph", ""), True, "paragraph", tail if last else 0.0
