@@ -134,6 +134,38 @@ def findings_of(build):
     return _findings
 
 
+# The Thông tin lines of a 2018 plan printed around its table (pre-filled by the templates).
+SECTION_KEYS = ("legal_bases", "purpose", "organisation")
+
+
+def without_sections(data: dict) -> dict:
+    """2018 plan data whose section cells were emptied: the table alone is printed."""
+    data = copy.deepcopy(data)
+    data["info"].update(dict.fromkeys(SECTION_KEYS))
+    return data
+
+
+def old_workbook(path: Path) -> Path:
+    """A 2018 workbook as the templates made it before they had the section lines.
+
+    The lines are the last of Thông tin; they are deleted, so every other cell
+    stays where it was.
+    """
+    from openpyxl import load_workbook
+
+    from sheetkit.model.contract import INFO_FIELDS
+
+    wb = load_workbook(path)
+    ws = wb["Thông tin"]
+    labels = {f.label for f in INFO_FIELDS if f.key in SECTION_KEYS}
+    rows = [c.row for c in ws["A"] if c.value in labels]
+    assert len(rows) == len(SECTION_KEYS) and rows[-1] == ws.max_row
+    ws.delete_rows(rows[0], len(rows))
+    out = path.with_name(f"{path.stem}-cu.xlsx")
+    wb.save(out)
+    return out
+
+
 def rules_of(findings) -> set[str]:
     return {f.rule for f in findings}
 

@@ -289,3 +289,18 @@ def test_a_plan_without_any_row_renders_as_a_draft(family, good_plan, tmp_path):
     layout = sheet_layout(render_plan(read_plan(source), draft=True))
     texts = [text for text, _, _ in layout.cells.values()]
     assert layout.last_row > 0 and ("(chưa có)" in texts or family == "2018")
+
+
+def test_a_short_last_section_keeps_its_heading_on_the_page_of_the_signature(doc):
+    """Section VIII of one line goes with the signature, its heading with it."""
+    for n in range(0, 60, 3):
+        variant = copy.deepcopy(doc)
+        variant.sections[1].paragraphs = [f"{k}. Căn cứ văn bản số {k};" for k in range(n + 1)]
+        variant.sections[-1].paragraphs = ["Rà soát, đánh giá tối thiểu 02 lần trong năm học./."]
+        layout = sheet_layout(variant)
+        for row in layout.breaks:
+            assert layout.kinds.get(row) not in ("heading", "gap", "header", "group"), (n, row)
+        signature = min(r for r, kind in layout.kinds.items() if kind == "signature")
+        assert layout.kinds[signature - 1] == "paragraph"
+        assert layout.kinds[signature - 2] == "heading"
+        assert max([0, *layout.breaks]) < signature - 2

@@ -6,6 +6,7 @@ from conftest import EXAMPLES
 from sheetkit.checking.validation import check_plan
 from sheetkit.cli import main
 from sheetkit.reading.reader import read_plan
+from sheetkit.writing.template_tt57 import SECTION_TEXTS
 
 THCS = EXAMPLES / "ke-hoach-thcs-hoa-thanh-2026-2027.xlsx"
 OLD = EXAMPLES / "ke-hoach-th-nguyen-thai-binh-2024-2029.xlsx"
@@ -49,6 +50,10 @@ def test_a_2018_plan_moves_to_thong_tu_57(tmp_path, capsys):
     assert len(after.item_records) == len(before.item_records)
     assert all("Thông tư 17/2018" in r["note"] for r in after.item_records)
     assert all(r["current"] is None for r in after.assessment_records)  # levels to redo
+    # The 2018 plan's own sections stay behind: Biểu 2's text stands in the new plan.
+    assert before.value("purpose") and before.value("organisation")
+    assert after.value("purpose") == SECTION_TEXTS["purpose"]
+    assert after.value("organisation") == SECTION_TEXTS["organisation"]
     rules = {f.rule for f in check_plan(after)}
     assert "tt57.issue.standard_missing" in rules  # what the school must map is reported
 

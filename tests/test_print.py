@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from conftest import example_files
+from conftest import example_files, old_workbook, without_sections
 from sheetkit.cli import main
 from sheetkit.model.contract import SHEET_RENDERED
 from sheetkit.reading.reader import read_plan
@@ -25,7 +25,7 @@ from sheetkit.writing.layout import (
     wrap_points,
 )
 from sheetkit.writing.plan_docx import CELL_MARGIN_PT, UNBROKEN_LINES, WORD, render_docx
-from sheetkit.writing.plan_sheet import column_widths, render_xlsx, sheet_layout
+from sheetkit.writing.plan_sheet import KEPT_LINES, column_widths, render_xlsx, sheet_layout
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 STEP = (
@@ -69,8 +69,16 @@ def _pages(layout) -> list[list[int]]:
 
 
 def _sheet_cases(build, good_plan):
+    """2018 plans with their sections (the examples, a long plan) and without (emptied, old)."""
     yield from example_files("2018")  # (Biểu 2 of Thông tư 57: test_bieu2.py)
     yield build(long_plan(good_plan))
+    yield build(without_sections(long_plan(good_plan)))
+    yield old_workbook(build(long_plan(good_plan)))
+
+
+def _repeat(layout) -> float:
+    """The header row the sheet's print titles add to every page after the first (if any)."""
+    return layout.print_heights[layout.header_row] if layout.header_row else 0.0
 
 
 # ----------------------------------------------------------------- the sheet's pages
@@ -85,21 +93,32 @@ def test_sheet_pages_keep_the_plan_together(build, good_plan, tmp_path):
         breaks = sorted(b.id for b in ws.row_breaks.brk)
         assert breaks == layout.breaks, source.name
         assert all(b.man for b in ws.row_breaks.brk)
-        total = next(r for r, kind in layout.kinds.items() if kind == "total")
-        signature = [r for r, kind in layout.kinds.items() if kind == "signature"]
+        kinds = layout.kinds
+        total = next(r for r, kind in kinds.items() if kind == "total")
+        signature = [r for r, kind in kinds.items() if kind == "signature"]
+        # The signature block ends the sheet, right after the total or the last section's end.
+        assert signature == list(range(signature[0], layout.last_row + 1))
+        end = total if not doc.closing else signature[0] - KEPT_LINES
+        if doc.closing:
+            assert [kinds[r] for r in range(end, signature[0])] == ["paragraph"] * KEPT_LINES
+            assert set(kinds[r] for r in range(total + 1, end)) <= {"gap", "heading", "paragraph"}
+        else:
+            assert signature[0] == total + 1
         for row in breaks:  # ``row`` ends a page
-            assert layout.kinds.get(row) != "standard", (
-                f"{source.name}: Tiêu chuẩn row {row} ends a page"
+            assert kinds.get(row) not in ("standard", "heading", "header", "gap"), (
+                f"{source.name}: a {kinds.get(row)} row ({row}) ends a page"
             )
-            assert row != total - 1, f"{source.name}: the total row starts a page alone"
-            assert not total <= row < signature[-1], f"{source.name}: the end is split at {row}"
-        assert signature == list(range(total + 1, layout.last_row + 1))
+            starts = row + 1 + (kinds.get(row + 1) == "header")  # after a repeated header
+            assert starts != total, f"{source.name}: the total row starts a page alone"
+            assert not end <= row < signature[-1], f"{source.name}: the end is split at {row}"
+            if kinds.get(row) in ("item", "standard") and not layout.header_row:
+                assert kinds.get(row + 1) == "header", f"{source.name}: no header after {row}"
         # Every page holds what it is given, in Excel's heights (the taller) and as written.
         pages = _pages(layout)
         printable = (210 - 20 - 20) * 72 / 25.4 * 100 / layout.scale
         assert layout.page_height <= printable
         for n, rows in enumerate(pages):
-            repeat = layout.print_heights[layout.header_row] if n else 0
+            repeat = _repeat(layout) if n else 0
             printed = repeat + sum(layout.print_heights[r] for r in rows)
             written = repeat + sum(ws.row_dimensions[r].height or 15 for r in rows)
             assert written <= printed <= layout.page_height, (source.name, n)
@@ -107,30 +126,43 @@ def test_sheet_pages_keep_the_plan_together(build, good_plan, tmp_path):
                 assert printed >= 0.5 * layout.page_height, (source.name, n, printed)
 
 
-def test_long_plan_items_continue_on_the_next_page(build, good_plan):
-    doc = render_plan(read_plan(build(long_plan(good_plan))))
+def _with(sections: bool, data: dict) -> dict:
+    return data if sections else without_sections(data)
+
+
+@pytest.mark.parametrize("sections", [True, False], ids=["sections", "table-only"])
+def test_long_plan_items_continue_on_the_next_page(build, good_plan, sections):
+    doc = render_plan(read_plan(build(_with(sections, long_plan(good_plan)))))
     layout = sheet_layout(doc)
     assert len(layout.breaks) >= 5
     items = [r for r, kind in layout.kinds.items() if kind == "item"]
     continued = [r for r in items if layout.cells[(r, 1)][0] == ""]  # no TT: a continuation
     assert continued, "long items run on over a page break"
     for row in continued:
-        assert row - 1 in layout.breaks or layout.cells[(row - 1, 1)][0] == ""
+        above = row - 1 - (layout.kinds.get(row - 1) == "header")  # the header written again
+        assert above in layout.breaks or layout.cells[(row - 1, 1)][0] == ""
         # At least three lines of the item on each side of a break.
         assert layout.print_heights[row] >= EXCEL.height(plan_sheet.PIECE_LINES)
 
 
-def test_an_item_longer_than_a_row_fills_its_pages(build, good_plan):
+@pytest.mark.parametrize("sections", [True, False], ids=["sections", "table-only"])
+def test_an_item_longer_than_a_row_fills_its_pages(build, good_plan, sections):
     """Past 409 points an item goes on in a new row, on the same page while there is room."""
     good_plan["items"][0]["solution"] = "\n".join([STEP] * 120)
-    doc = render_plan(read_plan(build(good_plan)))
+    doc = render_plan(read_plan(build(_with(sections, good_plan))))
     layout = sheet_layout(doc)
     rows = [r for r, kind in layout.kinds.items() if kind == "item"]
     assert max(layout.print_heights[r] for r in rows) <= plan_sheet.MAX_ROW_POINTS
     pages = _pages(layout)
     assert len(pages) > 3
-    for n, page in enumerate(pages[1:-1], start=1):  # pages holding the item's middle
-        used = layout.print_heights[layout.header_row] + sum(layout.print_heights[r] for r in page)
+    middle = [  # pages after the first the item goes on from: the next starts with its rest
+        page
+        for page, after in zip(pages[1:], pages[2:], strict=False)
+        if layout.cells[(after[0] + (layout.kinds.get(after[0]) == "header"), 1)][0] == ""
+    ]
+    assert len(middle) >= len(pages) - 4
+    for n, page in enumerate(middle):
+        used = _repeat(layout) + sum(layout.print_heights[r] for r in page)
         assert used >= layout.page_height - EXCEL.height(plan_sheet.PIECE_LINES), n
 
 
@@ -208,8 +240,11 @@ def test_columns_take_the_width_their_text_needs(build, good_plan):
 def test_header_labels_take_at_most_three_lines(build, good_plan):
     doc = render_plan(read_plan(build(long_plan(good_plan))))
     layout = sheet_layout(doc)
+    headers = [r for r, kind in layout.kinds.items() if kind == "header"]
+    assert len(headers) > 1  # written again on each page the table goes on to
     for col, width in enumerate(layout.widths, start=1):
-        label = layout.cells[(layout.header_row, col)][0]
+        label = layout.cells[(headers[0], col)][0]
+        assert all(layout.cells[(r, col)][0] == label for r in headers)
         assert EXCEL.count(label, width, bold=True) <= plan_sheet.HEADER_LINES
         assert all(EXCEL.count(word, width, bold=True) == 1 for word in label.split())
 
@@ -235,21 +270,33 @@ def _keeps(tr) -> bool:
     return all(p.find(f"{W}pPr/{W}keepNext") is not None for p in paragraphs)
 
 
-def test_docx_rows_stay_together_where_they_must(build, good_plan, tmp_path):
+@pytest.mark.parametrize("sections", [True, False], ids=["sections", "table-only"])
+def test_docx_rows_stay_together_where_they_must(build, good_plan, tmp_path, sections):
     plan = long_plan(good_plan, count=12)
     plan["items"][-1].update(solution="Mua sách", result="Đạt", shortcoming=None, support=None)
-    doc = render_plan(read_plan(build(plan)))
-    rows = _plan_rows(render_docx(doc, tmp_path / "ke-hoach.docx"))
-    assert len(rows) == 1 + len(doc.rows) + 1
-    header, body, signature = rows[0], rows[1:-1], rows[-1]
+    doc = render_plan(read_plan(build(_with(sections, plan))))
+    out = render_docx(doc, tmp_path / "ke-hoach.docx")
+    rows = _plan_rows(out)
+    if sections:  # the signature goes with the end of Tổ chức thực hiện, in a table of its own
+        from docx import Document as Word
+
+        assert len(rows) == 1 + len(doc.rows)
+        header, body = rows[0], rows[1:]
+        signature = Word(str(out)).tables[-1]._tbl.findall(f"{W}tr")[-1]
+    else:
+        assert len(rows) == 1 + len(doc.rows) + 1
+        header, body, signature = rows[0], rows[1:-1], rows[-1]
     whole = f"{W}trPr/{W}cantSplit"
     assert header.find(f"{W}trPr/{W}tblHeader") is not None and header.find(whole) is not None
+    assert _keeps(header) == sections  # under its heading, the header goes with the first rows
     widths = column_widths(doc, WORD, (297 - 30 - 15) * 72 / 25.4, 2)
     last_item = max(n for n, row in enumerate(doc.rows) if row.kind == "item")
     unbroken = 0
     for n, (entry, tr) in enumerate(zip(doc.rows, body, strict=True)):
-        if entry.kind in ("standard", "total"):  # kept with the row after them, unbroken
+        if entry.kind == "standard":  # kept with the row after it, unbroken
             assert tr.find(whole) is not None and _keeps(tr), entry
+        elif entry.kind == "total":  # kept with the signature when it follows in the table
+            assert tr.find(whole) is not None and _keeps(tr) == (not sections), entry
         else:
             starts = n == 0 or doc.rows[n - 1].group != entry.group
             keys = [k for k in COLUMN_KEYS if k != "criterion" or starts]

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from conftest import EXAMPLES, example_files
+from conftest import EXAMPLES, example_files, without_sections
 from sheetkit.cli import main
 from sheetkit.model import catalog
 from sheetkit.model.contract import SHEET_PLAN, SHEET_RENDERED
@@ -180,8 +180,9 @@ def _sheet_text(ws) -> str:
     return "\n".join(str(c.value) for row in ws.iter_rows() for c in row if c.value is not None)
 
 
-def test_sheet_in_a_copy_with_print_setup(build, good_plan, tmp_path):
-    source = build(good_plan)
+@pytest.mark.parametrize("sections", [True, False], ids=["sections", "table-only"])
+def test_sheet_in_a_copy_with_print_setup(build, good_plan, tmp_path, sections):
+    source = build(good_plan if sections else without_sections(good_plan))
     before = _digest(source)
     out = tmp_path / "ban-ke-hoach.xlsx"
     doc = render_plan(read_plan(source))
@@ -199,7 +200,12 @@ def test_sheet_in_a_copy_with_print_setup(build, good_plan, tmp_path):
     assert not ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws.page_setup.scale == layout.scale < 100
     assert sum(layout.widths) * LIBREOFFICE.unit * layout.scale / 100 <= (297 - 45) * 72 / 25.4
-    assert ws.print_title_rows == f"${layout.header_row}:${layout.header_row}"
+    if sections:  # no print titles: they would top the pages of the sections too
+        assert ws.print_title_rows is None and layout.header_row == 0
+        header = min(r for r, kind in layout.kinds.items() if kind == "header")
+    else:
+        assert ws.print_title_rows == f"${layout.header_row}:${layout.header_row}"
+        header = layout.header_row
     assert round(ws.page_margins.left * 25.4) == 30 and round(ws.page_margins.right * 25.4) == 15
     assert ws.oddHeader.center.text == "&P" and ws.HeaderFooter.differentFirst
     merged = {str(r) for r in ws.merged_cells.ranges}
@@ -207,7 +213,6 @@ def test_sheet_in_a_copy_with_print_setup(build, good_plan, tmp_path):
     assert ws["A2"].value == "TRƯỜNG TIỂU HỌC KIM ĐỒNG" and ws["A2"].font.b
     assert ws["E1"].value == NATION and ws["E2"].value == MOTTO
     assert ws["E4"].font.i
-    header = layout.header_row
     assert [ws.cell(header, c).value for c in range(1, 10)] == [label for _, label, _ in COLUMNS]
     standard_rows = [r for r in range(header, ws.max_row + 1) if ws.cell(r, 1).value == "I"]
     assert f"B{standard_rows[0]}:I{standard_rows[0]}" in merged
@@ -220,24 +225,25 @@ def test_sheet_in_a_copy_with_print_setup(build, good_plan, tmp_path):
     assert "10.000.000\u00a0đồng" in text and "Nguyễn Văn A" in text and "Lưu: VT." in text
 
 
-def test_long_solution_is_never_cut(build, good_plan, tmp_path):
+@pytest.mark.parametrize("sections", [True, False], ids=["sections", "table-only"])
+def test_long_solution_is_never_cut(build, good_plan, tmp_path, sections):
     solution = (LONG * 30).strip()  # about 5,000 characters, more than one row can hold
     assert len(solution) > 4000
     good_plan["items"][0]["solution"] = solution
     good_plan["items"][1]["solution"] = LONG.strip()
-    source = build(good_plan)
+    source = build(good_plan if sections else without_sections(good_plan))
     doc = render_plan(read_plan(source))
     out = render_xlsx(source, doc, tmp_path / "out.xlsx")
     ws = load_workbook(out)[SHEET_RENDERED]
     layout = sheet_layout(doc)
-    rows = range(layout.header_row + 1, ws.max_row + 1)
+    rows = [r for r, kind in layout.kinds.items() if kind == "item"]
     pieces = [ws.cell(r, 4).value for r in rows if ws.cell(r, 4).value]
     joined = " ".join(p for p in pieces if p != LONG.strip())
     assert _squash(joined) == _squash(solution)
     parts = [r for r in rows if ws.cell(r, 4).value not in (None, LONG.strip())]
     assert len(parts) > 1  # continued over rows, each short enough to print
     width = layout.widths[3]
-    for r in rows:
+    for r in range(rows[0], ws.max_row + 1):
         assert (ws.row_dimensions[r].height or 0) <= MAX_ROW_POINTS
         assert layout.print_heights[r] <= layout.page_height
     for r in parts:
@@ -287,13 +293,14 @@ def test_draft_is_marked_on_the_sheet_and_every_page(build, good_plan, tmp_path)
 # ----------------------------------------------------------------- Word
 
 
-def test_docx_structure_and_exact_text(build, good_plan, tmp_path):
+@pytest.mark.parametrize("sections", [True, False], ids=["sections", "table-only"])
+def test_docx_structure_and_exact_text(build, good_plan, tmp_path, sections):
     from docx import Document as Word
     from docx.enum.section import WD_ORIENT
 
     decomposed = unicodedata.normalize("NFD", "Bổ sung sách cho thư viện")
     good_plan["items"][0]["solution"] = f"{decomposed}\n+ Mua 300 đầu sách"
-    source = build(good_plan)
+    source = build(good_plan if sections else without_sections(good_plan))
     doc = render_plan(read_plan(source))
     out = render_docx(doc, tmp_path / "ke-hoach.docx")
     word = Word(str(out))
@@ -309,8 +316,9 @@ def test_docx_structure_and_exact_text(build, good_plan, tmp_path):
     assert header.cell(3, 1).text == doc.place_date
     paragraphs = [p.text for p in word.paragraphs]
     assert doc.title in paragraphs and doc.subtitle in paragraphs
-    # The header row, the document's rows, the signature block.
-    assert len(table.rows) == 1 + len(doc.rows) + 1
+    # The header row, the document's rows, the signature block (in a table of its own, with
+    # the last lines of Tổ chức thực hiện, when that section follows the table).
+    assert len(table.rows) == 1 + len(doc.rows) + (not sections)
     assert [c.text for c in table.rows[0].cells] == [label for _, label, _ in COLUMNS]
     assert table.rows[0]._tr.trPr.xml.count("tblHeader") == 1
     first_item = table.rows[2]
@@ -318,7 +326,8 @@ def test_docx_structure_and_exact_text(build, good_plan, tmp_path):
     assert first_item.cells[3].text == "Bổ sung sách cho thư viện\n+ Mua 300 đầu sách"
     assert unicodedata.is_normalized("NFC", first_item.cells[3].text)
     assert first_item.cells[1].text == doc.items[0].cells["criterion"]
-    assert table.rows[-2].cells[6].text == doc.rows[-1].cells["budget"]
+    total = table.rows[len(doc.rows)]
+    assert total.cells[6].text == doc.rows[-1].cells["budget"]
     fonts = {r.font.name for p in word.paragraphs for r in p.runs if r.text}
     fonts |= {
         r.font.name
@@ -330,8 +339,8 @@ def test_docx_structure_and_exact_text(build, good_plan, tmp_path):
         if r.text
     }
     assert fonts == {"Times New Roman"}
-    assert len(word.tables) == 2
-    signature = table.rows[-1].cells
+    assert len(word.tables) == 2 + sections
+    signature = word.tables[-1].rows[-1].cells
     assert signature[-1].paragraphs[0].text == "HIỆU TRƯỞNG"
     assert signature[-1].paragraphs[-1].text == "Nguyễn Văn A"
     assert signature[0].paragraphs[0].text == "Nơi nhận:"

@@ -133,6 +133,12 @@ class PlanField(Field):
 
 # ----------------------------------------------------------------- Thông tin
 
+
+def _section(key: str, label: str, aliases: tuple[str, ...], hint: str) -> Field:
+    """A Thông tin cell holding a section of the printed plan: lines of text, one per paragraph."""
+    return Field(key, label, aliases, parser="lines", style="input_long", hint=hint)
+
+
 INFO_FIELDS: tuple[Field, ...] = (
     Field(
         "school_name",
@@ -218,6 +224,28 @@ INFO_FIELDS: tuple[Field, ...] = (
         ("Cơ quan quản lý", "Đơn vị chủ quản"),
         hint="Ghi ở đầu bản kế hoạch, ví dụ: UBND phường Bến Thành. Để trống: "
         "Phòng GDĐT của Quận/huyện (Sở GDĐT với trường THPT)",
+    ),
+    # The text around the table of the printed plan, pre-filled by the template (optional:
+    # a workbook made before these lines prints the table alone).
+    _section(
+        "legal_bases",
+        "Căn cứ xây dựng kế hoạch",
+        ("Căn cứ", "I. Căn cứ xây dựng kế hoạch"),
+        "Mục I của bản kế hoạch, mỗi văn bản một dòng (Alt+Enter): sửa, bổ sung văn bản của "
+        "địa phương và kế hoạch năm học của trường",
+    ),
+    _section(
+        "purpose",
+        "Mục đích, yêu cầu",
+        ("II. Mục đích, yêu cầu",),
+        "Mục II của bản kế hoạch: nội dung mẫu, nhà trường sửa cho phù hợp",
+    ),
+    _section(
+        "organisation",
+        "Tổ chức thực hiện",
+        ("IV. Tổ chức thực hiện",),
+        "Mục IV, in sau bảng kế hoạch: nhiệm vụ của hiệu trưởng, Hội đồng tự đánh giá, các "
+        "tổ, bộ phận",
     ),
     # Since 01/7/2025 schools belong to a xã/phường: read when a 2018 workbook has the line.
     Field(
@@ -513,37 +541,29 @@ INFO_FIELDS_TT57: tuple[Field, ...] = (
         style="formula",
         hint="Không sửa: mẫu này theo Thông tư 57/2026/TT-BGDĐT",
     ),
-    Field(
+    _section(
         "legal_bases",
         "Căn cứ xây dựng kế hoạch",
         ("Căn cứ", "II. Căn cứ xây dựng kế hoạch"),
-        parser="lines",
-        style="input_long",
-        hint="Mục II của kế hoạch: sửa năm học và bổ sung văn bản của địa phương (nếu có)",
+        "Mục II của kế hoạch: sửa năm học và bổ sung văn bản của địa phương (nếu có)",
     ),
-    Field(
+    _section(
         "purpose",
         "Mục đích, yêu cầu",
         ("III. Mục đích, yêu cầu",),
-        parser="lines",
-        style="input_long",
-        hint="Mục III: nội dung theo mẫu Biểu 2, nhà trường có thể điều chỉnh",
+        "Mục III: nội dung theo mẫu Biểu 2, nhà trường có thể điều chỉnh",
     ),
-    Field(
+    _section(
         "organisation",
         "Tổ chức thực hiện",
         ("VII. Tổ chức thực hiện",),
-        parser="lines",
-        style="input_long",
-        hint="Mục VII: nhiệm vụ của người đứng đầu, Hội đồng tự đánh giá, các tổ, bộ phận",
+        "Mục VII: nhiệm vụ của người đứng đầu, Hội đồng tự đánh giá, các tổ, bộ phận",
     ),
-    Field(
+    _section(
         "reporting",
         "Cơ chế đánh giá và báo cáo",
         ("VIII. Cơ chế đánh giá và báo cáo",),
-        parser="lines",
-        style="input_long",
-        hint="Mục VIII: rà soát ít nhất 02 lần trong năm học",
+        "Mục VIII: rà soát ít nhất 02 lần trong năm học",
     ),
 )
 

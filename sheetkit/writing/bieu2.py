@@ -106,8 +106,13 @@ def sections(plan: Plan) -> list[Section]:
     ]
 
 
+def paragraphs(text: str | None) -> list[str]:
+    """A Thông tin cell's text as paragraphs: one a line, blank lines left out."""
+    return [line for line in (text or "").split("\n") if line.strip()]
+
+
 def _lines(text: str | None) -> list[str]:
-    return [line for line in (text or "").split("\n") if line.strip()] or ["……"]
+    return paragraphs(text) or ["……"]
 
 
 def _general(plan: Plan) -> list[str]:

@@ -8,7 +8,7 @@ table, so the signature never stands on a page without them.
 
 from __future__ import annotations
 
-from .bieu2 import Section, Table, column_widths
+from .bieu2 import Table, column_widths
 from .document import Document
 from .plan_docx import (
     CELL_MARGIN_PT,
@@ -21,13 +21,12 @@ from .plan_docx import (
     _lines,
     _para,
     _row,
-    _signature_row,
     _table_start,
+    closing_table,
+    element,
+    section_text,
 )
 from .plan_sheet import POINTS_PER_MM
-
-BODY_SIZE = 13
-KEPT_LINES = 2  # lines of section VIII kept on the page of the signature
 
 
 def write_sections(word, doc: Document, usable_mm: float) -> None:
@@ -37,35 +36,14 @@ def write_sections(word, doc: Document, usable_mm: float) -> None:
     grid = [round(p * TWIPS) for p in points]
     last = len(doc.sections) - 1
     for n, section in enumerate(doc.sections):
-        paragraphs = section.paragraphs
-        tail = paragraphs[-KEPT_LINES:] if n == last else []
-        body = paragraphs[: len(paragraphs) - len(tail)]
-        _insert(word, _element(_heading(section)))
-        for line in body:
-            _insert(word, _element(_para(line, BODY_SIZE, align="both", after=3)))
+        tail = section_text(word, section.title, section.paragraphs, n == last)
         if section.table is not None:
-            _insert(word, _element(_table(section.table, grid, points)))
+            _insert(word, element(_table(section.table, grid, points)))
             if section.table.note:
                 note = _para(section.table.note, 12, italic=True, before=3, after=3)
-                _insert(word, _element(note))
+                _insert(word, element(note))
         if n == last:
-            _insert(word, _element(_closing(tail, doc, grid)))
-
-
-def _heading(section: Section) -> str:
-    return _para(section.title, BODY_SIZE, bold=True, keep=True, before=8, after=4)
-
-
-_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
-
-
-def _element(xml: str):
-    """A paragraph's or table's XML as an element (a lone paragraph needs the namespace)."""
-    from docx.oxml import parse_xml
-
-    if xml.startswith("<w:p>"):
-        xml = f"<w:p {_NS}>" + xml[len("<w:p>") :]
-    return parse_xml(xml)
+            _insert(word, element(closing_table(tail, doc, grid)))
 
 
 def _table(table: Table, grid: list[int], points: list[float]) -> str:
@@ -113,20 +91,5 @@ def _table(table: Table, grid: list[int], points: list[float]) -> str:
     if not table.rows:
         empty = _cell([_para("(chưa có)", italic=True, align="center")], sum(grid), span=len(grid))
         parts.append(_row([empty], whole=True))
-    parts.append("</w:tbl>")
-    return "".join(parts)
-
-
-def _closing(tail: list[str], doc: Document, grid: list[int]) -> str:
-    """The last lines of section VIII and the signature block, in one borderless table."""
-    none = (
-        '<w:tcBorders><w:top w:val="nil"/><w:left w:val="nil"/><w:bottom w:val="nil"/>'
-        '<w:right w:val="nil"/></w:tcBorders>'
-    )
-    lines = [_para(line, BODY_SIZE, align="both", keep=True, after=3) for line in tail]
-    parts = [_table_start(grid).replace('w:val="single"', 'w:val="nil"')]
-    if lines:
-        parts.append(_row([_cell(lines, sum(grid), span=len(grid), borders=none)], whole=True))
-    parts.append(_signature_row(doc, grid))
     parts.append("</w:tbl>")
     return "".join(parts)

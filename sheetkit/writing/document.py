@@ -78,6 +78,12 @@ class Document:
     draft: str = ""  # the draft notice; "" for a final document
     # Biểu 2 of Thông tư 57: sections I-VIII (bieu2.Section) instead of the one table of ``rows``.
     sections: list[Any] = field(default_factory=list)
+    # A 2018 plan's sections from Thông tin (bieu2.Section, text only): those printed before
+    # the table, the table's own heading, those printed after it. All empty for a workbook
+    # without these lines: the table alone, as before.
+    opening: list[Any] = field(default_factory=list)
+    table_heading: str = ""
+    closing: list[Any] = field(default_factory=list)
 
     @property
     def items(self) -> list[Any]:
@@ -149,13 +155,51 @@ def render_plan(
             recipients=bieu2.recipients(plan, plan.managing_body()[1]),
             sections=bieu2.sections(plan),
         )
+    opening, table_heading, closing = text_sections(plan)
     return Document(
         **common,
         subtitle=subtitle(plan),
         rows=table_rows(plan),
         signer_title=SIGNER,
         recipients=recipients(plan),
+        opening=opening,
+        table_heading=table_heading,
+        closing=closing,
     )
+
+
+# The sections of a 2018 plan around its table: (Thông tin field, heading), in print order;
+# None stands for the table. Numbered in order among those the plan has.
+SECTIONS_2018 = (
+    ("legal_bases", "CĂN CỨ XÂY DỰNG KẾ HOẠCH"),
+    ("purpose", "MỤC ĐÍCH, YÊU CẦU"),
+    (None, "NỘI DUNG KẾ HOẠCH CẢI TIẾN CHẤT LƯỢNG GIÁO DỤC"),
+    ("organisation", "TỔ CHỨC THỰC HIỆN"),
+)
+
+
+def text_sections(plan: Plan) -> tuple[list[Any], str, list[Any]]:
+    """(sections before the table, the table's heading, sections after it) of a 2018 plan.
+
+    A section is printed when its Thông tin cell has text, one paragraph a
+    line; with none of them the table has no heading either.
+    """
+    from .bieu2 import Section, paragraphs
+
+    texts = {key: paragraphs(plan.value(key)) for key, _ in SECTIONS_2018 if key}
+    if not any(texts.values()):
+        return [], "", []
+    parts: tuple[list[Any], list[Any]] = ([], [])
+    heading, number = "", 0
+    for key, title in SECTIONS_2018:
+        if key is not None and not texts[key]:
+            continue
+        number += 1
+        if key is None:
+            heading = f"{roman(number)}. {title}"
+        else:
+            parts[bool(heading)].append(Section(roman(number), title, texts[key]))
+    return parts[0], heading, parts[1]
 
 
 # ----------------------------------------------------------------- header pieces

@@ -71,6 +71,8 @@ def next_year(plan: Plan) -> NextYear:
     else:
         issues, items, assessment = _from_2018(plan, year, result)
         info.pop("governing_body", None)  # the Phòng GDĐT of a district is gone since 2025
+        for key in ("purpose", "organisation"):  # Biểu 2 has its own text for these sections
+            info.pop(key, None)
         result.notes.append(
             "Kế hoạch cũ theo "
             + (plan.circular.short_name if plan.circular else "Thông tư 2018")

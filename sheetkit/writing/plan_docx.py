@@ -26,11 +26,19 @@ from xml.sax.saxutils import escape
 from .document import CENTERED, COLUMN_KEYS, COLUMNS, DRAFT_MARK, MOTTO, NATION, Document
 from .files import atomic_path
 from .layout import Metrics
-from .plan_sheet import MARGINS_MM, PAGE_MM, POINTS_PER_MM, check_size, column_widths
+from .plan_sheet import (
+    KEPT_LINES,
+    MARGINS_MM,
+    PAGE_MM,
+    POINTS_PER_MM,
+    check_size,
+    column_widths,
+)
 
 FONT = "Times New Roman"
 RED = (0xC0, 0x00, 0x00)
 TABLE_SIZE = 12
+BODY_SIZE = 13  # the sections' text
 CELL_MARGIN_PT = 2.85  # left and right padding of the plan table's cells (0.1 cm)
 TWIPS = 20  # per point
 # Word's single line spacing for Times New Roman is 1.15 em; a cell adds 2 pt
@@ -60,7 +68,7 @@ def render_docx(doc: Document, output: str | os.PathLike[str]) -> Path:
 
         write_sections(word, doc, usable_mm)
     else:
-        _insert(word, plan_table(doc, usable_mm * POINTS_PER_MM))
+        write_plan(word, doc, usable_mm * POINTS_PER_MM)
     output = Path(output)
     with atomic_path(output) as tmp:
         word.save(str(tmp))
@@ -110,25 +118,97 @@ def title_page(doc: Document):
     return word, usable_mm
 
 
-# ----------------------------------------------------------------- the plan table
+# ----------------------------------------------------------------- the 2018 plan
 
 
-def plan_table(doc: Document, width_pt: float):
+def write_plan(word, doc: Document, width_pt: float) -> None:
+    """Append a 2018 plan's sections, its table and the signature to a document with its title.
+
+    Sections I and II (Căn cứ, Mục đích, yêu cầu) come before the table,
+    under its own heading, section IV (Tổ chức thực hiện) after it, when the
+    plan has their text; without them the table is all, as it always was.
+    """
+    for section in doc.opening:
+        section_text(word, section.title, section.paragraphs)
+    if doc.table_heading:
+        _insert(word, element(heading(doc.table_heading)))
+    widths, grid = plan_grid(doc, width_pt)
+    _insert(word, plan_table(doc, widths, grid, signature=not doc.closing))
+    tail: list[str] = []
+    for n, section in enumerate(doc.closing):
+        tail = section_text(word, section.title, section.paragraphs, n == len(doc.closing) - 1)
+    if doc.closing:
+        _insert(word, element(closing_table(tail, doc, grid)))
+
+
+def heading(title: str) -> str:
+    """A section's heading: bold, kept with what follows it, so it never ends a page."""
+    return _para(title, BODY_SIZE, bold=True, keep=True, before=8, after=4)
+
+
+def section_text(word, title: str, paragraphs: list[str], last: bool = False) -> list[str]:
+    """Append a section's heading and its paragraphs, justified.
+
+    The last section before the signature holds back its last KEPT_LINES
+    paragraphs, returned for ``closing_table``.
+    """
+    tail = paragraphs[-KEPT_LINES:] if last else []
+    _insert(word, element(heading(title)))
+    for line in paragraphs[: len(paragraphs) - len(tail)]:
+        _insert(word, element(_para(line, BODY_SIZE, align="both", after=3)))
+    return tail
+
+
+def closing_table(tail: list[str], doc: Document, grid: list[int]) -> str:
+    """The last lines of the last section and the signature block, in one borderless table."""
+    none = (
+        '<w:tcBorders><w:top w:val="nil"/><w:left w:val="nil"/><w:bottom w:val="nil"/>'
+        '<w:right w:val="nil"/></w:tcBorders>'
+    )
+    lines = [_para(line, BODY_SIZE, align="both", keep=True, after=3) for line in tail]
+    parts = [_table_start(grid).replace('w:val="single"', 'w:val="nil"')]
+    if lines:
+        parts.append(_row([_cell(lines, sum(grid), span=len(grid), borders=none)], whole=True))
+    parts.append(_signature_row(doc, grid))
+    parts.append("</w:tbl>")
+    return "".join(parts)
+
+
+_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def element(xml: str):
+    """A paragraph's or table's XML as an element (a lone paragraph needs the namespace)."""
+    from docx.oxml import parse_xml
+
+    if xml.startswith("<w:p>"):
+        xml = f"<w:p {_NS}>" + xml[len("<w:p>") :]
+    return parse_xml(xml)
+
+
+def plan_grid(doc: Document, width_pt: float) -> tuple[dict[str, float], list[int]]:
+    """The table's column widths (points, by key) and its grid (twips)."""
+    widths = column_widths(doc, WORD, width_pt, 2)
+    return widths, [round(widths[key] * TWIPS) for key in COLUMN_KEYS]
+
+
+def plan_table(doc: Document, widths: dict[str, float], grid: list[int], signature: bool = True):
     """The plan table, ending with the signature block, as a ``w:tbl`` element.
 
-    The signature block is the table's last row (borderless, unbreakable):
+    ``widths`` and ``grid``: ``plan_grid``'s. The signature block is the table's last row (borderless, unbreakable):
     Word and LibreOffice both keep a row with the next one when its
     paragraphs say so, but LibreOffice does not carry that from a table to
     what follows it. So the last item is kept with the total, the total with
-    the signature, and the signature block is never split.
+    the signature, and the signature block is never split. Without
+    ``signature`` (a section follows the table) the table ends with the
+    total, kept with the last item.
     """
     from docx.oxml import parse_xml
 
-    widths = column_widths(doc, WORD, width_pt, 2)
-    grid = [round(widths[key] * TWIPS) for key in COLUMN_KEYS]
     parts = [_table_start(grid)]
+    headed = bool(doc.table_heading)  # under a heading: the header goes with the first rows
     labels = [
-        _cell([_para(label, bold=True, align="center")], grid[n], valign=True)
+        _cell([_para(label, bold=True, align="center", keep=headed)], grid[n], valign=True)
         for n, (_, label, _) in enumerate(COLUMNS)
     ]
     parts.append(_row(labels, header=True, whole=True))
@@ -148,12 +228,12 @@ def plan_table(doc: Document, width_pt: float):
             amount = entry.cells.get("budget", "")
             cells = [
                 _cell(
-                    _lines(entry.text, bold=True, align="right", keep=True),
+                    _lines(entry.text, bold=True, align="right", keep=signature),
                     sum(grid[:budget]),
                     span=budget,
                 ),
                 _cell(
-                    _lines(amount, bold=True, align="center", keep=True),
+                    _lines(amount, bold=True, align="center", keep=signature),
                     sum(grid[budget:]),
                     span=len(grid) - budget,
                 ),
@@ -184,7 +264,8 @@ def plan_table(doc: Document, width_pt: float):
                     cells.append(_cell(_lines(text, align=align, keep=keep), grid[c]))
             parts.append(_row(cells, whole=whole))
             previous_group = entry.group
-    parts.append(_signature_row(doc, grid))
+    if signature:
+        parts.append(_signature_row(doc, grid))
     parts.append("</w:tbl>")
     return parse_xml("".join(parts))
 

@@ -11,7 +11,11 @@ columns the widths their text needs (``column_widths``), and breaks pages
 itself. A Tiêu chuẩn row never ends a page, a long item continues on the
 next page as a new row (never leaving fewer than three of its lines on
 either side), the total row shares its page with the end of the last item,
-and the signature block stays whole on that page. Pages are measured with
+and the signature block stays whole on that page. A plan with the sections
+of Thông tin (Căn cứ, Mục đích, yêu cầu, Tổ chức thực hiện) prints them
+before and after the table: no heading ends a page, the table's header is
+written again on each page the table continues on, and the last lines of
+the last section go with the signature. Pages are measured with
 Excel's line height, the taller of the two applications; rows are written
 at LibreOffice's height (which LibreOffice prints as written) and left for
 Excel to refit when it opens the file, except rows holding merged text,
@@ -23,6 +27,7 @@ from __future__ import annotations
 import math
 import os
 import re
+from collections.abc import Callable
 from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,6 +79,8 @@ MAX_TEXT = 4_000_000  # characters of table text
 # Page breaking: an item may continue on the next page when at least
 # PIECE_LINES of its lines stay on each side.
 PIECE_LINES = 3
+KEPT_LINES = 2  # lines of the last section before the signature kept on its page
+GAP = 6.0  # points above a section heading
 PAGE_SAFETY = 0.97  # of the page's height: rounding in the applications' layout
 SAMPLE_ROWS = 120  # items measured when choosing column widths
 HEADER_LINES = 3
@@ -359,6 +366,51 @@ def splittable(item: _Item) -> bool:
     return item.count >= 2 * PIECE_LINES
 
 
+class Cells:
+    """A row's cells with their widths: measured once, wrapped into lines only if split."""
+
+    def __init__(self, texts: list[str], widths: list[float], size: float, bold: bool = False):
+        self.texts, self.widths, self.size, self.bold = texts, widths, size, bold
+        self.measured = [Measured(text, bold) for text in texts]
+        self.count = max(
+            EXCEL.count_measured(text, width, size)
+            for text, width in zip(self.measured, widths, strict=True)
+        )
+        self._lines: list[list[str]] | None = None
+
+    def splittable(self) -> bool:
+        return self.count >= 2 * PIECE_LINES
+
+    def piece(self, start: int, end: int) -> list[str]:
+        if start == 0 and end >= self.count:
+            return self.texts
+        if self._lines is None:
+            self._lines = [
+                EXCEL.lines(text, width, self.size, self.bold) if text else [""]
+                for text, width in zip(self.texts, self.widths, strict=True)
+            ]
+        return ["".join(lines[start:end]).strip() for lines in self._lines]
+
+    def written(self, start: int, end: int) -> float:
+        """LibreOffice's height for lines ``start`` to ``end``."""
+        if start == 0 and end >= self.count:
+            return max(
+                _lo_measured(text, width, self.size)
+                for text, width in zip(self.measured, self.widths, strict=True)
+            )
+        return max(
+            _lo_height(text, width, self.size, self.bold)
+            for text, width in zip(self.piece(start, end), self.widths, strict=True)
+        )
+
+    def printed(self, start: int, end: int) -> float:
+        return EXCEL.height(end - start, self.size)
+
+
+# Writes one piece of a row: (row number, the cells' text, is first piece, is last piece).
+PieceWriter = Callable[[int, list[str], bool, bool], None]
+
+
 class _Builder:
     """Writes the layout row by row, keeping count of the current page."""
 
@@ -368,11 +420,16 @@ class _Builder:
         self.row = 1
         self.used = 0.0  # points of the current page already taken
         self.repeat = 0.0  # the header row, repeated at the top of every page
-        self.pitch = EXCEL.pitch(TABLE_SIZE)
         self.group: int | None = None  # the criterion group being placed
         self.group_text = ""
         self.group_rows: list[int] = []  # its rows on the current page
         self.left, self.right = LEFT, RIGHT
+        self.full = (1, len(layout.widths))
+        # With sections around the table, the sheet has no print titles (they would top the
+        # pages of the sections too): the table writes its header again after each break.
+        self.sections = bool(doc.table_heading)
+        self.in_table = False
+        self._table_rows: tuple[list[_Item], Row | None, float] | None = None
 
     # ------------------------------------------------------------- pages
 
@@ -381,7 +438,13 @@ class _Builder:
 
     def new_page(self) -> None:
         self.layout.breaks.append(self.row - 1)
-        self.used = self.repeat
+        if not self.sections:
+            self.used = self.repeat  # the print titles' header row
+            return
+        self.used = self.repeat = 0.0
+        if self.in_table:
+            self.table_header()
+            self.repeat = self.used
 
     def page_is_empty(self) -> bool:
         return self.used <= self.repeat + 0.01
@@ -396,21 +459,31 @@ class _Builder:
         self.row += 1
         return row
 
-    def lines_in(self, room: float) -> int:
-        """Table lines (Excel) that fit in ``room`` points in one row or several."""
-        return max(0, int((room - EXCEL.pad) // self.pitch))
+    def lines_in(self, room: float, size: float = TABLE_SIZE) -> int:
+        """Lines of ``size`` (Excel) that fit in ``room`` points in one row or several."""
+        return max(0, int((room - EXCEL.pad) // EXCEL.pitch(size)))
 
     # ------------------------------------------------------------- parts
 
     def build(self) -> None:
-        self.top()
+        doc = self.doc
+        self.title_block()
+        for section in doc.opening:
+            self.text_section(section.title, section.paragraphs)
+        if doc.table_heading:
+            self.text_section(doc.table_heading, [], then=self.plan_start_need())
+        self.in_table = True
+        self.table_header()
         self.table()
+        self.in_table = False
+        if self.sections:
+            self.repeat = 0.0  # the pages after the table have no header
+        tail = sum(printed for _, printed in self.signature_rows())
+        for n, section in enumerate(doc.closing):
+            last = n == len(doc.closing) - 1
+            self.text_section(section.title, section.paragraphs, tail if last else 0.0)
         self.signature()
         self.layout.last_row = self.row - 1
-
-    def top(self) -> None:
-        self.title_block()
-        self.table_header()
 
     def title_block(self) -> None:
         """The decree's header blocks, the draft notice, KẾ HOẠCH and its subtitle."""
@@ -429,14 +502,22 @@ class _Builder:
             self.fixed_row(text, layout.width(*full), STYLES[style]["size"], bold=True)
         self.add(8, 8, True)
 
-    def table_header(self) -> None:
-        layout = self.layout
-        layout.header_row = self.row
+    def header_height(self) -> tuple[float, float]:
         heights = [(0.0, 0.0)]
-        for col, (key, label, _) in enumerate(COLUMNS, start=1):
-            layout.put(self.row, col, label, "header")
+        for key, label, _ in COLUMNS:
             heights.append(_height(label, self.width[key], TABLE_SIZE, bold=True))
-        written, printed = max(h[0] for h in heights), max(h[1] for h in heights)
+        return max(h[0] for h in heights), max(h[1] for h in heights)
+
+    def table_header(self) -> None:
+        """The table's header row: the sheet's print titles, or written again on each page."""
+        layout = self.layout
+        for col, (_, label, _) in enumerate(COLUMNS, start=1):
+            layout.put(self.row, col, label, "header")
+        written, printed = self.header_height()
+        if self.sections:
+            self.add(written, printed, False, "header")
+            return
+        layout.header_row = self.row
         self.add(written, printed, False)
         self.repeat = printed
 
@@ -456,19 +537,41 @@ class _Builder:
 
     # ------------------------------------------------------------- the table
 
+    def table_rows(self) -> tuple[list[_Item], Row | None, float]:
+        """The table's items (measured once), its total row and what must follow the last item."""
+        if self._table_rows is None:
+            entries = self.doc.rows
+            items = [_Item(entry, self.width) for entry in entries if entry.kind == "item"]
+            total = next((entry for entry in entries if entry.kind == "total"), None)
+            self._table_rows = items, total, self.tail_height(total)
+        return self._table_rows
+
+    def standard_need(self, index: int, n: int) -> float:
+        """Room the Tiêu chuẩn row ``index`` needs: itself and the start of its item ``n``."""
+        entries = self.doc.rows
+        items, _, tail = self.table_rows()
+        need = self.standard_height(entries[index])
+        following = entries[index + 1] if index + 1 < len(entries) else None
+        if following is not None and following.kind == "item":
+            need += self.first_need(items[n], n == len(items) - 1, tail)
+        return need
+
+    def plan_start_need(self) -> float:
+        """Room under the table's heading: the header and the first rows placed after it."""
+        entries = self.doc.rows
+        first = entries[0] if entries else None
+        need = self.header_height()[1]
+        if first is not None and first.kind == "standard":
+            return need + self.standard_need(0, 0)
+        return need + self.table_rows()[2]
+
     def table(self) -> None:
         entries = self.doc.rows
-        items = [_Item(entry, self.width) for entry in entries if entry.kind == "item"]
-        total = next((entry for entry in entries if entry.kind == "total"), None)
-        tail = self.tail_height(total)
+        items, total, tail = self.table_rows()
         n = 0
         for index, entry in enumerate(entries):
             if entry.kind == "standard":
-                following = entries[index + 1] if index + 1 < len(entries) else None
-                need = self.standard_height(entry)
-                if following is not None and following.kind == "item":
-                    need += self.first_need(items[n], n == len(items) - 1, tail)
-                if need > self.room() and not self.page_is_empty():
+                if self.standard_need(index, n) > self.room() and not self.page_is_empty():
                     self.new_page()
                 self.standard(entry)
             elif entry.kind == "item":
@@ -552,6 +655,100 @@ class _Builder:
         row = self.add(item.written(start, end), printed, False, "item")
         self.group_rows.append(row)
 
+    # ------------------------------------------------------------- sections of text
+
+    def text_section(
+        self, title: str, paragraphs: list[str], tail: float = 0.0, then: float = 0.0
+    ) -> None:
+        """A section's heading and its paragraphs across the page's width.
+
+        The heading never ends a page: it goes with the start of its first
+        paragraph or, without one, with ``then`` points of what follows. With
+        ``tail`` (the signature's height), the last KEPT_LINES paragraphs go
+        with it on one page.
+        """
+        full = self.layout.width(*self.full)
+        size = STYLES["paragraph"]["size"]
+        heading = Cells([title], [full], size, bold=True)
+        texts = [Cells([text], [full], size) for text in paragraphs]
+        kept = texts[-KEPT_LINES:] if tail else []
+        together = sum(c.printed(0, c.count) for c in kept) + tail
+        if together > self.layout.page_height:
+            kept = []  # more than a page: the lines go on as they come
+        need = heading.printed(0, heading.count)
+        if texts:  # the first paragraph, or all that goes with the signature
+            need += together if kept and texts[0] is kept[0] else self.cells_need(texts[0])
+        else:
+            need += then
+        if need + GAP > self.room() and not self.page_is_empty():
+            self.new_page()
+        if not self.page_is_empty():
+            self.add(GAP, GAP, True, "gap")  # air between a table and the next heading
+        self.place(heading, self.span_writer("section", ""), True, "heading")
+        for n, cells in enumerate(texts):
+            first_kept = kept and cells is kept[0] and n  # (at n == 0 the heading saw to it)
+            if first_kept and together > self.room() and not self.page_is_empty():
+                self.new_page()
+            last = n == len(texts) - 1
+            self.place(
+                cells, self.span_writer("paragraph", ""), True, "paragraph", tail if last else 0.0
+            )
+
+    def cells_need(self, cells: Cells) -> float:
+        """The least room a row needs on a page to start there."""
+        lines = PIECE_LINES if cells.splittable() else cells.count
+        return EXCEL.height(lines, cells.size)
+
+    def place(
+        self, cells: Cells, write: PieceWriter, fixed: bool, kind: str, tail: float = 0.0
+    ) -> None:
+        """Place a row in one or more pieces: a long row continues on the next page.
+
+        ``tail``: room the last piece must leave below it (the signature).
+        """
+        start, count, size = 0, cells.count, cells.size
+        most = self.lines_in(MAX_ROW_POINTS, size)
+        while start < count:
+            left, room = count - start, self.room()
+            if left <= min(most, self.lines_in(room - tail, size)):
+                self.place_piece(cells, start, count, write, fixed, kind)
+                return
+            fits = min(most, self.lines_in(room, size))
+            take = 0
+            if cells.splittable() and fits >= PIECE_LINES:
+                take = min(fits, left - PIECE_LINES)
+                if take < PIECE_LINES:
+                    take = 0
+            if take == 0 and self.page_is_empty():  # taller than a page: cut it anyway
+                take = max(1, min(fits, left))
+            if take:
+                self.place_piece(cells, start, start + take, write, fixed, kind)
+                start += take
+            else:
+                self.new_page()
+
+    def place_piece(
+        self, cells: Cells, start: int, end: int, write: PieceWriter, fixed: bool, kind: str
+    ) -> None:
+        write(self.row, cells.piece(start, end), start == 0, end >= cells.count)
+        written, printed = cells.written(start, end), cells.printed(start, end)
+        self.add(max(written, printed) if fixed else written, printed, fixed, kind)
+
+    def span_writer(self, style: str, edges: str) -> PieceWriter:
+        def write(row: int, texts: list[str], first: bool, last: bool) -> None:
+            self.span_edges(row, *self.full, texts[0], style, edges)
+
+        return write
+
+    def span_edges(
+        self, row: int, first: int, last: int, text: str, style: str, edges: str
+    ) -> None:
+        layout = self.layout
+        layout.span(row, first, last, text, style)
+        for col in range(first, last + 1):
+            value, name, _ = layout.cells[(row, col)]
+            layout.cells[(row, col)] = (value, name, edges)
+
     # ------------------------------------------------------------- criterion cells
 
     def open_group(self, entry: Row) -> None:
@@ -603,8 +800,13 @@ class _Builder:
     # ------------------------------------------------------------- the end
 
     def tail_height(self, total: Row | None) -> float:
-        """The total row, the gap and the signature block: they share the last page."""
+        """The total row, the gap and the signature block: they share the last page.
+
+        With a section after the table, the signature goes with that section's end instead.
+        """
         height = self.total_height(total)[1] if total is not None else 0.0
+        if self.doc.closing:
+            return height
         return height + sum(printed for _, printed in self.signature_rows())
 
     def total_height(self, total: Row) -> tuple[float, float]:

@@ -53,6 +53,65 @@ FONT = "Times New Roman"
 HEADER_FILL = "#DDEBF7"
 INPUT_FILL = "#FFFFFF"
 FORMULA_FILL = "#F2F2F2"
+INFO_WIDTHS = {"value": 70, "hint": 58}  # Thông tin's columns B and C
+
+
+# The 2018 circulars were all signed on 22/8/2018; the Bộ's guidance on self-assessment
+# came on 28/12/2018, one Công văn for mầm non and one for phổ thông.
+CIRCULAR_DATE_2018 = "22/8/2018"
+GUIDANCE_2018 = {
+    "tt19-2018": "Công văn số 5942/BGDĐT-QLCL ngày 28/12/2018 của Bộ Giáo dục và Đào tạo về "
+    "việc hướng dẫn tự đánh giá và đánh giá ngoài trường mầm non",
+    "tt17-2018": "Công văn số 5932/BGDĐT-QLCL ngày 28/12/2018 của Bộ Giáo dục và Đào tạo về "
+    "việc hướng dẫn tự đánh giá và đánh giá ngoài cơ sở giáo dục phổ thông",
+}
+GUIDANCE_2018["tt18-2018"] = GUIDANCE_2018["tt17-2018"]
+
+
+def section_texts(circular: catalog.Circular) -> dict[str, str]:
+    """The text of sections I, II and IV of a 2018 plan, pre-filled in Thông tin for the school
+    to edit: the circular of its level and its guidance, the year's plans, the self-assessment."""
+    subject = circular.description[0].lower() + circular.description[1:]
+    return {
+        "legal_bases": (
+            f"Căn cứ Thông tư số {circular.number} ngày {CIRCULAR_DATE_2018} của Bộ trưởng Bộ "
+            f"Giáo dục và Đào tạo ban hành Quy định về {subject};\n"
+            f"Căn cứ {GUIDANCE_2018[circular.id]};\n"
+            "Căn cứ Công văn hướng dẫn thực hiện nhiệm vụ năm học của cơ quan quản lý giáo dục "
+            "và Kế hoạch năm học của nhà trường;\n"
+            "Căn cứ Báo cáo tự đánh giá và kết quả thực hiện kế hoạch cải tiến chất lượng "
+            "năm học trước của nhà trường."
+        ),
+        "purpose": (
+            "1. Mục đích\n"
+            "- Trên cơ sở kết quả tự đánh giá, xác định các tiêu chí cần cải tiến và giải pháp "
+            "phát huy điểm mạnh, khắc phục điểm yếu, từng bước nâng cao chất lượng giáo dục "
+            "của nhà trường.\n"
+            "- Duy trì và nâng cao mức đạt của các tiêu chí, tiêu chuẩn; làm căn cứ để nhà "
+            "trường đề nghị đánh giá ngoài, công nhận đạt kiểm định chất lượng giáo dục và "
+            "đạt chuẩn quốc gia.\n"
+            "2. Yêu cầu\n"
+            "- Kế hoạch cụ thể, khả thi, phù hợp với điều kiện thực tế của nhà trường và địa "
+            "phương.\n"
+            "- Mỗi tiêu chí cần cải tiến có kết quả cần đạt, công việc, người chủ trì, người "
+            "phối hợp, thời gian, kinh phí và điều kiện hỗ trợ rõ ràng.\n"
+            "- Cán bộ, giáo viên, nhân viên nắm vững và thực hiện đúng kế hoạch; định kỳ rà "
+            "soát, điều chỉnh cho phù hợp."
+        ),
+        "organisation": (
+            "1. Hiệu trưởng (Chủ tịch Hội đồng tự đánh giá)\n"
+            "- Ban hành kế hoạch, phân công nhiệm vụ cho các thành viên Hội đồng tự đánh giá, "
+            "các tổ, bộ phận; bảo đảm kinh phí và điều kiện thực hiện kế hoạch.\n"
+            "- Theo dõi, kiểm tra, đôn đốc việc thực hiện; định kỳ sơ kết, đánh giá và báo "
+            "cáo cơ quan quản lý.\n"
+            "2. Các thành viên Hội đồng tự đánh giá\n"
+            "- Theo dõi, bảo đảm tiến độ cải tiến chất lượng các tiêu chí được phân công; cập "
+            "nhật minh chứng và báo cáo tự đánh giá.\n"
+            "3. Các tổ chuyên môn, tổ văn phòng, cán bộ, giáo viên, nhân viên\n"
+            "- Thực hiện các công việc được phân công trong kế hoạch; báo cáo kết quả, đề xuất "
+            "điều chỉnh khi cần thiết."
+        ),
+    }
 
 
 def guide_lines(circular: catalog.Circular) -> list[tuple[str, str]]:
@@ -62,7 +121,10 @@ def guide_lines(circular: catalog.Circular) -> list[tuple[str, str]]:
             "1. Thông tin",
             "Điền tên trường, cấp học, năm học, loại kế hoạch (Hằng năm hoặc Chu kỳ 5 năm; "
             "kế hoạch chu kỳ ghi thêm 'Đến năm học'), số văn bản, ngày ban hành, hiệu trưởng "
-            "và mức mục tiêu của trường.",
+            "và mức mục tiêu của trường. Ba dòng Căn cứ xây dựng kế hoạch, Mục đích, yêu cầu "
+            "và Tổ chức thực hiện đã có nội dung mẫu: sửa cho phù hợp với trường (mỗi ý một "
+            "dòng, xuống dòng bằng Alt+Enter); chúng được in trước và sau bảng của bản kế "
+            "hoạch.",
         ),
         (
             "2. Tự đánh giá",
@@ -252,6 +314,7 @@ def _formats(wb) -> dict:
         "input_center": f(border=1, align="center"),
         "input_code": f(border=1, align="center", num_format="@"),
         "input_money": f(border=1, num_format="#,##0"),
+        "input_long": f(border=1, bg_color=INPUT_FILL),
         "hint": f(italic=True, font_color="#595959"),
         "formula": f(border=1, bg_color=FORMULA_FILL),
         "formula_center": f(border=1, bg_color=FORMULA_FILL, align="center"),
@@ -359,23 +422,27 @@ def _write_info(
     ws, circular: catalog.Circular, fmt, values: dict, level: str | None = None
 ) -> None:
     ws.set_column(0, 0, 24)
-    ws.set_column(1, 1, 48)
-    ws.set_column(2, 2, 58)
+    ws.set_column(1, 1, INFO_WIDTHS["value"])
+    ws.set_column(2, 2, INFO_WIDTHS["hint"])
     ws.write_string(0, 0, "THÔNG TIN CHUNG CỦA KẾ HOẠCH", fmt["title"])
     ws.write_string(1, 0, "Điền cột B. Các dòng ghi 'Bắt buộc' phải có.", fmt["subtitle"])
     ws.write_string(2, 0, "Thông tin", fmt["header"])
     ws.write_string(2, 1, "Nội dung", fmt["header"])
     ws.write_string(2, 2, "Cách điền", fmt["header"])
     fields = [f for f in contract.INFO_FIELDS if f.in_template]
+    defaults = section_texts(circular)
     for r, field in enumerate(fields, start=3):
         ws.write_string(r, 0, field.label, fmt["label"])
-        value = values.get(field.key)
+        value = values.get(field.key, defaults.get(field.key))
         if value is None and field.key == "school_level":
             value = level or (
                 circular.school_levels[0] if len(circular.school_levels) == 1 else None
             )
         _write_value(ws, r, 1, value, fmt[field.style])
-        ws.set_row(r, 20)
+        shown = {"value": "" if value is None else str(value), "hint": field.hint}
+        # A tenth narrower than the columns: LibreOffice fits fewer letters a line than Excel.
+        fit = {key: width * 0.9 for key, width in INFO_WIDTHS.items()}
+        ws.set_row(r, max(20, row_height(shown, fit)))
         ws.write_string(r, 2, field.hint, fmt["hint"])
         _field_validation(ws, r, 1, r, 1, field, circular)
     ws.freeze_panes(3, 0)
