@@ -9,6 +9,9 @@ Measures, each as the median of 5 runs on this machine:
 - reading the plan's three sheets with python-calamine (what sheetkit uses)
   next to openpyxl (the naive baseline), in-process.
 Target (issue 3): the check process at most 1.5 s.
+
+Then a Thông tư 57 plan of 30 rows (issues 14 and 15): the whole `sheetkit
+check` and `sheetkit review --at 2027-01` processes, each at most 1.0 s.
 """
 
 from __future__ import annotations
@@ -21,9 +24,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from sheetkit.sample import sample_plan
-from sheetkit.sources import open_workbook
-from sheetkit.templates import build_template
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "examples"))
+from sample_district import sample_plan, tt57_plan
+
+from sheetkit.reading.sources import open_workbook
+from sheetkit.writing.templates import build_template
 
 RUNS = 5
 SHEETS = ("Thông tin", "Tự đánh giá", "Kế hoạch")
@@ -36,6 +41,15 @@ def forty_item_plan(folder: Path) -> Path:
         data["items"].append(dict(rng.choice(data["items"])))
     data["items"].sort(key=lambda item: [int(p) for p in str(item["criterion"]).split(".")])
     return build_template("trung-hoc", folder / "ke-hoach-40.xlsx", data)
+
+
+def thirty_row_tt57_plan(folder: Path) -> Path:
+    rng = random.Random(7)
+    data = tt57_plan(rng, "thcs", "THCS", "Lê Quý Đôn", 1)
+    rows = data["items"]
+    while len(rows) < 30:  # more rows under the same priority issues
+        rows.append(dict(rng.choice(rows[: max(1, len(rows) // 2)])))
+    return build_template("thcs", folder / "ke-hoach-tt57-30.xlsx", data)
 
 
 def median_process(args: list[str]) -> float:
@@ -71,6 +85,9 @@ def read_openpyxl(path: Path) -> int:
 def main() -> None:
     py = sys.executable
     with tempfile.TemporaryDirectory() as tmp:
+        tt57 = thirty_row_tt57_plan(Path(tmp))
+        check57 = median_process([py, "-m", "sheetkit", "check", str(tt57)])
+        review57 = median_process([py, "-m", "sheetkit", "review", str(tt57), "--at", "2027-01"])
         path = forty_item_plan(Path(tmp))
         check = median_process([py, "-m", "sheetkit", "check", str(path)])
         bare = median_process([py, "-c", "pass"])
@@ -92,6 +109,13 @@ def main() -> None:
     )
     print(f"  everything else (read, parse, validate, print): {check - pandera:.3f} s")
     print(f"read 3 sheets, python-calamine: {calamine_read * 1000:.1f} ms")
+    for what, seconds in (("check", check57), ("review --at 2027-01", review57)):
+        verdict = "ok" if seconds <= 1.0 else "MISSED"
+        print(
+            f"sheetkit {what}, 30-row Thông tư 57 plan, whole process (median of {RUNS}): "
+            f"{seconds:.3f} s (target <= 1.0 s: {verdict}; "
+            f"{seconds / pandera:.1f}x the import of pandera alone)"
+        )
     print(
         f"read 3 sheets, openpyxl (naive baseline): {openpyxl_read * 1000:.1f} ms "
         f"-> calamine is {openpyxl_read / calamine_read:.1f}x faster"

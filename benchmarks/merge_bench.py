@@ -1,6 +1,7 @@
 """How fast is `sheetkit merge` on 100, 1,000 and 10,000 school workbooks?
 
     python benchmarks/merge_bench.py [--sizes 100 1000 10000] [--data DIR] [--baseline-max N]
+                                     [--mixed]
 
 Generates realistic school workbooks once (kept in --data, default
 /tmp/sheetkit-merge-bench): the real templates with dropdowns and formatting,
@@ -16,6 +17,9 @@ with real mistakes. Then, for each size, in the same run:
 
 Targets (issue 5): merge of 1,000 at least 5x faster than the baseline's read
 of 1,000; 10,000 at most 11x the time of 1,000; peak memory under 1 GB.
+``--mixed`` (issue 15): every other workbook is a Thông tư 57 plan for
+2026-2027 (its own sheets: Vấn đề trọng tâm, Theo dõi; 2-4 priority issues),
+so half the area follows each regulation; target: still at least 5x.
 """
 
 from __future__ import annotations
@@ -31,8 +35,10 @@ import time
 from multiprocessing import Pool
 from pathlib import Path
 
-from sheetkit.sample import LEVEL_MIX, NAMES, SOLUTIONS, sample_plan
-from sheetkit.templates import build_template
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "examples"))
+from sample_district import LEVEL_MIX, NAMES, SOLUTIONS, TT57_LEVEL_MIX, sample_plan, tt57_plan
+
+from sheetkit.writing.templates import build_template
 
 BASELINE_SCRIPT = """
 import sys, glob, pandas as pd
@@ -45,8 +51,13 @@ print(len(files), len(table))
 """
 
 
-def _one(index: int, folder: str) -> None:
+def _one(index: int, folder: str, mixed: bool = False) -> None:
     rng = random.Random(index)
+    if mixed and index % 2:
+        template, level, short = rng.choices(TT57_LEVEL_MIX, weights=[12, 12, 8, 3, 1])[0]
+        data = tt57_plan(rng, template, level, f"{NAMES[index % len(NAMES)]} {index}", index)
+        build_template(template, Path(folder) / f"{short}-{index:05d}.xlsx", data, "tt57-2026")
+        return
     template, level, short = rng.choices(LEVEL_MIX, weights=[14, 14, 10, 2])[0]
     name = f"{NAMES[index % len(NAMES)]} {index}"
     data = sample_plan(rng, template, level, name, index, min_items=10, max_items=28)
@@ -59,16 +70,18 @@ def _one(index: int, folder: str) -> None:
     data["items"].sort(key=lambda item: [int(p) for p in str(item["criterion"]).split(".")])
     if rng.random() < 0.3:
         data["items"][0]["end"] = "cuối năm"  # a mistake schools make
-    build_template(template, Path(folder) / f"{short}-{index:05d}.xlsx", data)
+    circular = {"mam-non": "tt19-2018", "tieu-hoc": "tt17-2018", "trung-hoc": "tt18-2018"}[template]
+    build_template(template, Path(folder) / f"{short}-{index:05d}.xlsx", data, circular)
 
 
-def generate(folder: Path, count: int) -> Path:
+def generate(folder: Path, count: int, mixed: bool = False) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     have = len(list(folder.glob("*.xlsx")))
     if have < count:
         print(f"  generating {count - have} workbooks in {folder} ...", flush=True)
+        jobs = [(i, str(folder), mixed) for i in range(have, count)]
         with Pool(os.cpu_count() or 1) as pool:
-            pool.starmap(_one, [(i, str(folder)) for i in range(have, count)], chunksize=20)
+            pool.starmap(_one, jobs, chunksize=20)
     return folder
 
 
@@ -104,15 +117,19 @@ def main() -> None:
     parser.add_argument(
         "--baseline-max", type=int, default=1000, help="skip the slow baseline above this size"
     )
+    parser.add_argument(
+        "--mixed", action="store_true", help="half the workbooks are Thông tư 57 plans"
+    )
     args = parser.parse_args()
     results = {}
     for size in args.sizes:
-        folder = generate(args.data / str(size), size)
+        name = f"mixed-{size}" if args.mixed else str(size)
+        folder = generate(args.data / name, size, args.mixed)
         with tempfile.TemporaryDirectory() as tmp:
             merged = run_merge(folder, Path(tmp) / "tong-hop.xlsx")
         baseline = run_baseline(folder) if size <= args.baseline_max else None
         results[size] = (merged, baseline)
-        print(f"\n{size} workbooks")
+        print(f"\n{size} workbooks" + (" (half Thông tư 57)" if args.mixed else ""))
         print(f"  sheetkit merge, whole process: {merged['wall']:.2f} s  ({merged['summary']})")
         print(
             f"    read {merged['read']:.2f} s + validate {merged['validate']:.2f} s (CPU, all workers); "

@@ -2,7 +2,8 @@
 
     import sheetkit
     plan = sheetkit.read_plan("ke-hoach.xlsx")      # school info + pandas DataFrames
-    findings = sheetkit.check_plan(plan)            # list of findings (dicts)
+    findings = sheetkit.check_plan(plan)            # list of Finding
+    checked = sheetkit.check_file("ke-hoach.xlsx")  # read + check: .plan, .report (counts)
     sheetkit.build_template("tieu-hoc", "mau.xlsx")
     rollup = sheetkit.merge(["thu-muc"])             # a district's plans as DataFrames
     sheetkit.write_summary(rollup, "tong-hop.xlsx")
@@ -20,26 +21,32 @@ from typing import Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "read_plan": "reading",
-    "plan_from_grids": "reading",
-    "Plan": "plan",
-    "check_plan": "validation",
-    "check_plans": "validation",
-    "findings_frame": "validation",
-    "build_template": "templates",
-    "annotate_workbook": "annotate",
-    "ReadError": "sources",
-    "ParseError": "parsing",
-    "merge": "merging",
-    "Rollup": "merging",
-    "write_summary": "summary",
-    "write_tables": "summary",
-    "render_plan": "render",
-    "Document": "render",
-    "RenderRefused": "render",
-    "render_xlsx": "plan_sheet",
-    "sheet_layout": "plan_sheet",
-    "render_docx": "plan_docx",
+    "read_plan": "reading.reader",
+    "plan_from_grids": "reading.reader",
+    "ReadError": "reading.sources",
+    "ParseError": "reading.parsing",
+    "Plan": "model.plan",
+    "Finding": "model.findings",
+    "Report": "model.findings",
+    "check_plan": "checking.validation",
+    "check_plans": "checking.validation",
+    "findings_frame": "checking.validation",
+    "build_template": "writing.templates",
+    "annotate_workbook": "writing.annotate",
+    "render_plan": "writing.document",
+    "Document": "writing.document",
+    "RenderRefused": "writing.document",
+    "render_xlsx": "writing.plan_sheet",
+    "sheet_layout": "writing.plan_sheet",
+    "render_docx": "writing.plan_docx",
+    "write_summary": "writing.summary",
+    "write_tables": "writing.summary",
+    "UsageError": "writing.files",
+    "merge": "merging.rollup",
+    "Rollup": "merging.rollup",
+    "check_file": "jobs",
+    "render_file": "jobs",
+    "merge_paths": "jobs",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import copy
 import json
+import sys
 from pathlib import Path
 
 import pytest
 
-from sheetkit.reading import read_plan
-from sheetkit.templates import build_template
-from sheetkit.validation import check_plan
+from sheetkit.checking.validation import check_plan
+from sheetkit.reading.reader import read_plan
+from sheetkit.writing.templates import build_template
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
+# The generator of sample districts (sample_district.py) lives with the examples it builds.
+sys.path.insert(0, str(EXAMPLES))
 
 GOOD_PLAN = {
     "info": {
@@ -101,13 +104,22 @@ def good_plan() -> dict:
     return copy.deepcopy(GOOD_PLAN)
 
 
+# The 2018 circular of each 2018 template name: plans written before Thông tư 57/2026.
+LEGACY = {"mam-non": "tt19-2018", "tieu-hoc": "tt17-2018", "trung-hoc": "tt18-2018"}
+
+
+def legacy_template(name: str, path, data: dict | None = None) -> Path:
+    """A 2018 circular's template (tieu-hoc: Thông tư 17/2018), filled with ``data``."""
+    return build_template(name, path, data, circular=LEGACY[name])
+
+
 @pytest.fixture
 def build(tmp_path):
-    """Write plan data into a real template workbook and return its path."""
+    """Write 2018 plan data into a real 2018 template workbook and return its path."""
     counter = iter(range(10_000))
 
     def _build(data: dict, template: str = "tieu-hoc") -> Path:
-        return build_template(template, tmp_path / f"plan-{next(counter)}.xlsx", data)
+        return legacy_template(template, tmp_path / f"plan-{next(counter)}.xlsx", data)
 
     return _build
 
@@ -122,9 +134,60 @@ def findings_of(build):
     return _findings
 
 
-def rules_of(findings: list[dict]) -> set[str]:
-    return {f["rule"] for f in findings}
+# The Thông tin lines of a 2018 plan printed around its table (pre-filled by the templates).
+SECTION_KEYS = ("legal_bases", "purpose", "organisation")
 
 
-def example_specs() -> list[dict]:
-    return [json.loads(p.read_text("utf-8")) for p in sorted((EXAMPLES / "sources").glob("*.json"))]
+def without_sections(data: dict) -> dict:
+    """2018 plan data whose section cells were emptied: the table alone is printed."""
+    data = copy.deepcopy(data)
+    data["info"].update(dict.fromkeys(SECTION_KEYS))
+    return data
+
+
+def old_workbook(path: Path) -> Path:
+    """A 2018 workbook as the templates made it before they had the section lines.
+
+    The lines are the last of Thông tin; they are deleted, so every other cell
+    stays where it was.
+    """
+    from openpyxl import load_workbook
+
+    from sheetkit.model.contract import INFO_FIELDS
+
+    wb = load_workbook(path)
+    ws = wb["Thông tin"]
+    labels = {f.label for f in INFO_FIELDS if f.key in SECTION_KEYS}
+    rows = [c.row for c in ws["A"] if c.value in labels]
+    assert len(rows) == len(SECTION_KEYS) and rows[-1] == ws.max_row
+    ws.delete_rows(rows[0], len(rows))
+    out = path.with_name(f"{path.stem}-cu.xlsx")
+    wb.save(out)
+    return out
+
+
+def rules_of(findings) -> set[str]:
+    return {f.rule for f in findings}
+
+
+def example_files(family: str = "2018") -> list[Path]:
+    """The bundled example workbooks of a circular family."""
+    return sorted(EXAMPLES / spec["file"] for spec in example_specs(family))
+
+
+def example_specs(family: str = "2018") -> list[dict]:
+    """The transcribed example plans of a circular family ("2018" or "tt57")."""
+    specs = [
+        json.loads(p.read_text("utf-8")) for p in sorted((EXAMPLES / "sources").glob("*.json"))
+    ]
+    return [s for s in specs if s["circular"].startswith("tt57") == (family == "tt57")]
+
+
+def encrypted_package() -> bytes:
+    """What Excel writes for a workbook with a password: a compound file holding the
+    encrypted package (the streams are what tell it apart from an .xls)."""
+    from sheetkit.excel.cfb import write_compound
+
+    return write_compound(
+        {"EncryptionInfo": b"\4\0\4\0" + b"\0" * 60, "EncryptedPackage": b"\0" * 5000}
+    )

@@ -6,9 +6,13 @@ with python3-uno, not the project's virtual environment):
     python3 lo_vba_probe.py REQUEST.json
 
 REQUEST: {"files": [{"path": ..., "invoke": [[macro, [args...]], ...],
-"read": [[sheet index, cell]]}]}. Prints one JSON object per file: the
-modules of its VBAProject library with their source as LibreOffice decoded
-it, each invoked macro's result (or error) and the cells read afterwards.
+"recalculate": true, "read": [[sheet index, cell]], "html": OUT.html}]}.
+Prints one JSON object per file: the modules of its VBAProject library with
+their source as LibreOffice decoded it, each invoked macro's result (or
+error) and the cells read afterwards. ``recalculate`` recomputes every
+formula first (a file written by a program may hold no results); ``html``
+exports the workbook as HTML, where conditional formats show as LibreOffice
+evaluated them.
 Documents are loaded with MacroExecutionMode 4 (run macros, no prompt), the
 way a trusted Excel document would run them. Nothing is saved.
 """
@@ -79,20 +83,25 @@ def probe(desktop, request: dict) -> dict:
                 report["results"][macro] = {"ok": True, "value": result}
             except Exception as err:
                 report["results"][macro] = {"ok": False, "error": f"{type(err).__name__}: {err}"}
+        if request.get("recalculate"):
+            doc.calculateAll()
         for index, cell in request.get("read", []):
             sheet = doc.Sheets.getByIndex(index)
             report["cells"][f"{index}!{cell}"] = sheet.getCellRangeByName(cell).getString()
+        if request.get("html"):
+            target = uno.systemPathToFileUrl(os.path.abspath(request["html"]))
+            doc.storeToURL(target, (prop("FilterName", "HTML (StarCalc)"),))
         return report
     finally:
         doc.close(True)
 
 
-def main() -> None:
-    with open(sys.argv[1], encoding="utf-8") as f:
-        requests = json.load(f)["files"]
+@contextlib.contextmanager
+def office():
+    """A headless LibreOffice with a throw-away profile; yields its Desktop."""
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="sheetkit-lo-") as profile:
-        office = subprocess.Popen(
+        process = subprocess.Popen(
             [
                 "soffice",
                 "--headless",
@@ -110,15 +119,27 @@ def main() -> None:
             desktop = context.ServiceManager.createInstanceWithContext(
                 "com.sun.star.frame.Desktop", context
             )
-            reports = [probe(desktop, request) for request in requests]
+            yield desktop
             with contextlib.suppress(Exception):  # the bridge closes as LibreOffice quits
                 desktop.terminate()
         finally:
             try:
-                office.wait(timeout=30)
+                process.wait(timeout=30)
             except subprocess.TimeoutExpired:
-                office.kill()
+                process.kill()
+
+
+def serve(probe_one) -> None:
+    """Answer the request file named on the command line: one JSON report per file."""
+    with open(sys.argv[1], encoding="utf-8") as f:
+        requests = json.load(f)["files"]
+    with office() as desktop:
+        reports = [probe_one(desktop, request) for request in requests]
     json.dump(reports, sys.stdout, ensure_ascii=False)
+
+
+def main() -> None:
+    serve(probe)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
-from conftest import EXAMPLES
+from conftest import EXAMPLES, encrypted_package
 from sheetkit.cli import main
 
 FIELDS = {
@@ -41,7 +41,7 @@ def test_check_json_contract_and_exit_code(build, good_plan):
     assert result.returncode == 1, result.stderr
     doc = json.loads(result.stdout)
     assert doc["file"] == str(path)
-    assert doc["summary"] == {"errors": 1, "warnings": 0}
+    assert doc["summary"] == {"errors": 1, "warnings": 0, "notes": 0}
     (finding,) = doc["findings"]
     assert set(finding) == FIELDS
     assert finding | {"message": ""} == {
@@ -68,7 +68,7 @@ def test_check_text_output_names_sheet_cell_and_typed_value(capsys):
     out = capsys.readouterr().out
     assert code == 0  # warnings only
     assert "── Kế hoạch ──" in out and "Kế hoạch!K6" in out and "đã nhập: Tháng 6/2024" in out
-    assert "0 lỗi, 3 cảnh báo" in out
+    assert "0 lỗi, 4 cảnh báo" in out
 
 
 def _hostile_files(tmp_path):
@@ -82,7 +82,7 @@ def _hostile_files(tmp_path):
         (EXAMPLES / "ke-hoach-thcs-hoang-van-thu-2024-2025.xlsx").read_bytes()[:4000]
     )
     files["encrypted"] = tmp_path / "mat-khau.xlsx"
-    files["encrypted"].write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4000)
+    files["encrypted"].write_bytes(encrypted_package())
     files["pdf"] = tmp_path / "ke-hoach.pdf"
     files["pdf"].write_bytes(b"%PDF-1.4")
     files["missing"] = tmp_path / "khong-co.xlsx"
@@ -101,9 +101,10 @@ def test_unreadable_file_is_one_clear_line_exit_2(kind, tmp_path):
     assert as_json.returncode == 2 and json.loads(as_json.stdout)["error"]
 
 
-def test_bad_usage_exits_2():
-    assert run("check").returncode == 2
-    assert run("template", "dai-hoc", "-o", "x.xlsx").returncode == 2
+def test_bad_usage_exits_3():
+    # 2 is kept for a file that cannot be read; a command used wrongly is 3.
+    assert run("check").returncode == 3
+    assert run("template", "dai-hoc", "-o", "x.xlsx").returncode == 3
 
 
 def test_template_command(tmp_path):
@@ -125,7 +126,7 @@ def test_template_command_macro_enabled(tmp_path, capsys):
     district = tmp_path / "tong-hop.xlsm"
     assert main(["template", "tong-hop", "-o", str(district)]) == 0
     assert load_workbook(district).sheetnames == ["Tổng hợp", "xlwings.conf"]
-    assert main(["template", "tong-hop", "-o", str(tmp_path / "tong-hop.xlsx")]) == 2
+    assert main(["template", "tong-hop", "-o", str(tmp_path / "tong-hop.xlsx")]) == 3
     assert ".xlsm" in capsys.readouterr().err
     assert not (tmp_path / "tong-hop.xlsx").exists()
 
@@ -146,6 +147,9 @@ def test_annotate_writes_a_marked_copy_and_never_touches_the_input(build, good_p
 
     wb = load_workbook(out)
     assert wb.sheetnames[0] == "Kết quả kiểm tra"
+    # It opens on the report, the only selected tab (two selected tabs open grouped in Excel).
+    assert wb.active.title == "Kết quả kiểm tra"
+    assert [ws.title for ws in wb.worksheets if ws.sheet_view.tabSelected] == ["Kết quả kiểm tra"]
     report = wb["Kết quả kiểm tra"]
     rows = [[c.value for c in row] for row in report.iter_rows(min_row=6)]
     cells = {row[2] for row in rows}
@@ -179,5 +183,5 @@ def test_annotate_writes_a_marked_copy_and_never_touches_the_input(build, good_p
 def test_annotate_refuses_to_overwrite_input(build, good_plan):
     source = build(good_plan)
     before = _digest(source)
-    assert main(["check", str(source), "--annotate", str(source)]) == 2
+    assert main(["check", str(source), "--annotate", str(source)]) == 3
     assert _digest(source) == before

@@ -14,16 +14,18 @@ import pytest
 from openpyxl import load_workbook
 
 import xlwings_fake as fake
-from conftest import EXAMPLES
+from conftest import EXAMPLES, legacy_template
 from sheetkit import excel
-from sheetkit.macros import FOLDER_NAME, STATUS_NAME
-from sheetkit.merging import merge
-from sheetkit.plan_sheet import render_xlsx
-from sheetkit.reading import read_plan
-from sheetkit.render import render_plan
-from sheetkit.summary import SUMMARY_SHEETS, write_summary
-from sheetkit.templates import build_template
-from sheetkit.validation import check_plan
+from sheetkit.checking.validation import check_plan
+from sheetkit.excel import buttons
+from sheetkit.excel.macros import FOLDER_NAME, STATUS_NAME
+from sheetkit.merging.rollup import merge
+from sheetkit.model.contract import SUMMARY_SHEETS
+from sheetkit.reading.reader import read_plan
+from sheetkit.writing.document import render_plan
+from sheetkit.writing.plan_sheet import render_xlsx
+from sheetkit.writing.summary import write_summary
+from sheetkit.writing.templates import build_template
 
 PLAN_SHEETS = ["Hướng dẫn", "Thông tin", "Tự đánh giá", "Kế hoạch", "DanhSach", "xlwings.conf"]
 
@@ -33,7 +35,7 @@ def open_plan(tmp_path):
     """A filled .xlsm plan opened in the stand-in Excel."""
 
     def _open(data: dict, answers=None) -> fake.Book:
-        path = build_template("tieu-hoc", tmp_path / "ke-hoach.xlsm", data)
+        path = legacy_template("tieu-hoc", tmp_path / "ke-hoach.xlsm", data)
         return fake.Book.from_file(path, fake.App(answers))
 
     return _open
@@ -53,16 +55,14 @@ def test_check_lists_marks_and_tells(open_plan, good_plan, tmp_path):
     book = open_plan(spoil(good_plan))
     findings = excel.check(book)
 
-    expected = check_plan(read_plan(build_template("tieu-hoc", tmp_path / "f.xlsx", good_plan)))
-    assert [(f["sheet"], f["cell"], f["message"]) for f in findings] == [
-        (f["sheet"], f["cell"], f["message"]) for f in expected
+    expected = check_plan(read_plan(legacy_template("tieu-hoc", tmp_path / "f.xlsx", good_plan)))
+    assert [(f.sheet, f.cell, f.message) for f in findings] == [
+        (f.sheet, f.cell, f.message) for f in expected
     ]
     assert [s.name for s in book.sheets] == ["Kết quả kiểm tra", *PLAN_SHEETS]
     assert book.active.name == "Kết quả kiểm tra"
     rows = report_rows(book)
-    assert [(r[1], r[2], r[7]) for r in rows] == [
-        (f["sheet"], f["cell"], f["message"]) for f in expected
-    ]
+    assert [(r[1], r[2], r[7]) for r in rows] == [(f.sheet, f.cell, f.message) for f in expected]
     report = book.sheets["Kết quả kiểm tra"]
     m5 = next(i for i, r in enumerate(rows) if r[2] == "M5")
     assert report.links[(6 + m5, 3)].endswith("'Kế hoạch'!M5")  # a click goes to the cell
@@ -116,7 +116,7 @@ def test_render_adds_the_plan_sheet_the_cli_would_write(open_plan, good_plan, tm
     names = [s.name for s in book.sheets]
     assert names == [*PLAN_SHEETS[:4], "Bản kế hoạch", *PLAN_SHEETS[4:]]
     assert book.active.name == "Bản kế hoạch"
-    source = build_template("tieu-hoc", tmp_path / "f.xlsx", good_plan)
+    source = legacy_template("tieu-hoc", tmp_path / "f.xlsx", good_plan)
     cli = render_xlsx(source, render_plan(read_plan(source)), tmp_path / "out.xlsx")
     expected = fake.Book.from_file(cli).sheets["Bản kế hoạch"]
     assert book.sheets["Bản kế hoạch"].cells == expected.cells
@@ -138,6 +138,18 @@ def test_render_with_errors_asks_before_a_draft(open_plan, good_plan):
     sheet = book.sheets["Bản kế hoạch"]
     assert any("BẢN NHÁP" in str(v) for v in sheet.cells.values())
     assert "bản nháp" in book.app.alerts[-1]["prompt"]
+
+
+def test_render_of_a_plan_too_large_says_why(open_plan, good_plan, monkeypatch):
+    from sheetkit.writing import plan_sheet
+
+    monkeypatch.setattr(plan_sheet, "MAX_ITEMS", 1)  # the good plan has more items than that
+    book = open_plan(good_plan)
+    excel.render(book)
+    assert "Bản kế hoạch" not in [s.name for s in book.sheets]
+    prompt = book.app.alerts[-1]["prompt"]
+    assert "quá giới hạn của bản in: 1 việc" in prompt and "không mong đợi" not in prompt
+    assert "tách thành nhiều kế hoạch nhỏ hơn" in prompt
 
 
 @pytest.fixture
@@ -168,7 +180,7 @@ def test_merge_writes_the_summary_sheets_into_the_workbook(district, tmp_path):
 def test_merge_folder_relative_to_the_workbook(tmp_path):
     plans = tmp_path / "ke-hoach-cac-truong"
     plans.mkdir()
-    for name in ("mn-le-loi.xlsx", "th-kim-dong.xlsx"):
+    for name in ("mn-an-khanh-2018.xlsx", "th-kim-dong-2026-2027.xlsx"):
         (plans / name).write_bytes((EXAMPLES / "quan-mau" / name).read_bytes())
     (plans / "hong.xlsx").write_bytes(b"not a workbook")
     book = fake.Book.from_file(build_template("tong-hop", tmp_path / "tong-hop.xlsm"), fake.App())
@@ -184,7 +196,9 @@ def test_merge_folder_relative_to_the_workbook(tmp_path):
 def test_merge_skips_the_district_workbook_itself(tmp_path):
     plans = tmp_path / "plans"
     plans.mkdir()
-    (plans / "mn-le-loi.xlsx").write_bytes((EXAMPLES / "quan-mau" / "mn-le-loi.xlsx").read_bytes())
+    (plans / "mn-an-khanh-2018.xlsx").write_bytes(
+        (EXAMPLES / "quan-mau" / "mn-an-khanh-2018.xlsx").read_bytes()
+    )
     book = fake.Book.from_file(build_template("tong-hop", plans / "tong-hop.xlsm"), fake.App())
     book.names[FOLDER_NAME].refers_to_range.value = str(plans)
     rollup = excel.merge(book)
@@ -235,7 +249,7 @@ def test_unexpected_errors_become_a_vietnamese_message(open_plan, good_plan, mon
     def broken(_book):
         raise OSError("ổ đĩa đầy")
 
-    monkeypatch.setattr(excel, "read_live_plan", broken)
+    monkeypatch.setattr(buttons, "check_live", broken)
     assert excel.check(book) is None
     (message,) = book.app.alerts
     assert message["mode"] == "critical"
@@ -245,7 +259,7 @@ def test_unexpected_errors_become_a_vietnamese_message(open_plan, good_plan, mon
 
 def test_live_grid_matches_the_file_reader(open_plan, good_plan):
     book = open_plan(good_plan)
-    live = excel.read_live_plan(book)
+    live = excel.check_live(book).plan
     saved = read_plan(book.fullname)
     assert live.item_records == saved.item_records
     assert live.assessment_records == saved.assessment_records
@@ -260,3 +274,28 @@ def test_the_plan_workbook_file_is_never_written(open_plan, good_plan):
     excel.render(book)
     assert path.read_bytes() == before
     assert load_workbook(book.fullname).sheetnames == PLAN_SHEETS
+
+
+def test_review_marks_overdue_rows_and_reports_progress(tmp_path):
+    import copy
+
+    from conftest import example_specs
+
+    data = copy.deepcopy(next(s for s in example_specs("tt57") if s["template"] == "thcs"))
+    path = build_template("thcs", tmp_path / "ke-hoach.xlsm", data)
+    book = fake.Book.from_file(path, fake.App())
+    result = excel.review(book, at=2027 * 12 + 1)  # February 2027: term I review is due
+    assert result.overall.total == len(data["items"]) and result.overall.counts["overdue"] >= 1
+    rules = {row[1] for row in report_rows(book)}
+    assert "Kế hoạch" in rules and "Theo dõi" in rules
+    prompt = book.app.alerts[-1]["prompt"]
+    assert prompt.startswith("Rà soát đến tháng 2/2027:") and "Quá hạn" in prompt
+    overdue = next(r for r in result.rows if r["overdue"])
+    row = 4 + overdue["item"]
+    assert book.sheets["Kế hoạch"].range(f"M{row}").color == excel.MARK_COLORS["warning"]
+
+
+def test_review_of_a_2018_plan_says_what_to_press(open_plan, good_plan):
+    book = open_plan(good_plan)
+    assert excel.review(book) is None
+    assert "Kiểm tra kế hoạch" in book.app.alerts[-1]["prompt"]

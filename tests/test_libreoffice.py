@@ -1,4 +1,4 @@
-"""LibreOffice, a VBA client we did not write, reads and runs the projects we build.
+"""LibreOffice, a client we did not write, runs the projects we build and prints our plans.
 
 LibreOffice Calc imports an .xlsm's VBA project into a Basic library and runs
 it in VBA compatibility mode. It is driven through its UNO bridge by
@@ -10,6 +10,11 @@ bridge is not on PyPI. What is checked:
 - a project built the same way from sheetkit.bas plus a probe module: its
   macros run, call across modules and write to the sheet.
 
+And the printed plan (tests/lo_print_probe.py): LibreOffice lays out the
+Bản kế hoạch sheet with no page break of its own beyond ours and rows as
+tall as their text, and prints the Word plan with the total and the signature
+block together.
+
 The shipped projects themselves do not run in LibreOffice 7: it does not
 compile xlwings' ``Declare PtrSafe`` lines nor the Dictionary class's
 conditional constants, and then runs nothing of that library (measured here).
@@ -20,6 +25,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -29,8 +35,9 @@ import pytest
 import xlsxwriter
 
 from conftest import ROOT
-from sheetkit import macros, vba
-from test_macros import xlsm_name
+from sheetkit.excel import macros, vba
+from sheetkit.model.contract import SHEET_RENDERED
+from test_macros import ALL_XLSM
 
 HERE = Path(__file__).resolve().parent
 SYSTEM_PYTHONS = ("/usr/bin/python3", "/usr/local/bin/python3", "python3")
@@ -74,11 +81,11 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def run_probe(requests: list[dict], tmp_path: Path) -> list[dict]:
+def run_probe(requests: list[dict], tmp_path: Path, probe: str = "lo_vba_probe.py") -> list[dict]:
     request_file = tmp_path / "request.json"
     request_file.write_text(json.dumps({"files": requests}), encoding="utf-8")
     done = subprocess.run(
-        [PYTHON, str(HERE / "lo_vba_probe.py"), str(request_file)],
+        [PYTHON, str(HERE / probe), str(request_file)],
         capture_output=True,
         text=True,
         timeout=240,
@@ -112,9 +119,7 @@ def shipped_reports(tmp_path_factory):
 
 
 def macros_templates() -> list[str]:
-    from sheetkit.templates import DISTRICT_TEMPLATE, TEMPLATE_NAMES
-
-    return [xlsm_name(n) for n in (*TEMPLATE_NAMES, DISTRICT_TEMPLATE)]
+    return list(ALL_XLSM)
 
 
 @pytest.mark.parametrize("name", macros_templates())
@@ -164,3 +169,112 @@ def test_libreoffice_runs_macros_built_from_our_sources(tmp_path):
 
 def test_probe_runs_under_a_system_python():
     assert PYTHON is not None and Path(PYTHON).resolve() != Path(sys.executable).resolve()
+
+
+# ----------------------------------------------------------------- the printed plan
+
+POINTS_PER_UNIT = 5.55  # a column width unit where Calibri (or Carlito) is the Normal font
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory):
+    """The examples and long plans rendered to .xlsx and .docx, laid out by LibreOffice.
+
+    The 2018 examples and the long 2018 plan print their sections around the table; the
+    old 2018 workbook prints the table alone.
+    """
+    import copy
+
+    from test_print import long_plan
+
+    from conftest import EXAMPLES, GOOD_PLAN, legacy_template, old_workbook
+    from sheetkit.jobs import check_source, render_checked
+    from sheetkit.writing.plan_docx import render_docx
+    from sheetkit.writing.plan_sheet import render_xlsx, sheet_layout
+    from sheetkit.writing.templates import build_template
+
+    folder = tmp_path_factory.mktemp("in")
+    sources = sorted(EXAMPLES.glob("*.xlsx"))
+    sources.append(
+        build_template("tieu-hoc", folder / "dai.xlsx", long_plan(copy.deepcopy(GOOD_PLAN)))
+    )
+    long_2018 = legacy_template("tieu-hoc", folder / "dai-2018.xlsx", long_plan(GOOD_PLAN))
+    sources += [long_2018, old_workbook(long_2018)]
+    cases, requests = [], []
+    for source in sources:
+        doc = render_checked(check_source(source), draft=True)
+        sheet = render_xlsx(source, doc, folder / f"{source.stem}-ban-in.xlsx")
+        word = render_docx(doc, folder / f"{source.stem}-ban-in.docx")
+        pdf = folder / f"{source.stem}-word.pdf"
+        requests += [
+            {"path": str(sheet), "sheet": SHEET_RENDERED},
+            {"path": str(word), "pdf": str(pdf)},
+        ]
+        cases.append((source.stem, sheet_layout(doc), pdf))
+    reports = run_probe(requests, folder, "lo_print_probe.py")
+    return [
+        (name, layout, report, pdf)
+        for (name, layout, pdf), report in zip(cases, reports[::2], strict=True)
+    ]
+
+
+def _calibri_metrics(printed) -> None:
+    _, layout, report, _ = printed[0]
+    unit = report["columns"][0] / layout.widths[0]
+    if abs(unit - POINTS_PER_UNIT) > 0.2:
+        pytest.skip(
+            f"LibreOffice here makes a column width unit {unit:.2f} points, not Calibri's "
+            f"{POINTS_PER_UNIT}: install Calibri or Carlito (fonts-crosextra-carlito)"
+        )
+
+
+def test_libreoffice_breaks_the_sheet_only_where_we_do(printed):
+    _calibri_metrics(printed)
+    for name, layout, report, _ in printed:
+        breaks = report["breaks"]
+        assert all(b["manual"] for b in breaks), (name, breaks)  # no page of its own making
+        assert [b["row"] - 1 for b in breaks] == layout.breaks, name
+
+
+def test_sheet_rows_are_as_tall_as_their_text_in_libreoffice(printed):
+    """Within 10% of LibreOffice's own optimal height, and never below it."""
+    _calibri_metrics(printed)
+    ratios = []
+    for name, layout, report, _ in printed:
+        for row, kind in layout.kinds.items():
+            if kind != "item" or row in layout.fixed:
+                continue
+            written, optimal = report["heights"][row - 1], report["optimal"][row - 1]
+            assert written >= optimal - 0.5, (name, row, written, optimal)
+            ratios.append(written / optimal)
+    assert len(ratios) > 50
+    within = sum(ratio <= 1.1 for ratio in ratios) / len(ratios)
+    assert within >= 0.85 and sum(ratios) / len(ratios) <= 1.08, (within, max(ratios))
+
+
+def test_word_plan_keeps_its_end_together_in_libreoffice(printed):
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    for name, layout, _, pdf in printed:
+        text = subprocess.run(
+            ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True
+        )
+        pages = [page for page in text.stdout.split("\f") if page.strip()]
+        assert len(pages) > 1, name
+        last = pages[-1]
+        assert "Nơi nhận" in last and "Lưu: VT." in last, name
+        signature = min(r for r, kind in layout.kinds.items() if kind == "signature")
+        if layout.kinds.get(signature - 1) == "paragraph":  # the last section's end goes with it
+            closing = layout.cells[(signature - 1, 1)][0]
+            assert " ".join(closing.split()[:5]) in " ".join(last.split()), name
+        else:
+            assert "Tổng kinh phí dự kiến" in last, name
+        for page in pages:
+            lines = [line.strip() for line in page.splitlines() if line.strip()]
+            assert not _heading(lines[-1]), (name, lines[-1])
+
+
+def _heading(line: str) -> bool:
+    """A section heading ("III. NỘI DUNG KẾ HOẠCH ...") or a Tiêu chuẩn row of the 2018 table."""
+    section = re.match(r"^(I|II|III|IV|V|VI|VII|VIII)\. \S", line) and line == line.upper()
+    return bool(section or re.match(r"^(I|II|III|IV|V)\s+Tiêu chuẩn", line))

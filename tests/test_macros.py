@@ -17,8 +17,8 @@ from oletools.olevba import VBA_Parser
 from openpyxl import load_workbook
 
 from conftest import ROOT
-from sheetkit import macros, vba
-from sheetkit.templates import DISTRICT_TEMPLATE, TEMPLATE_NAMES, build_template
+from sheetkit.excel import macros, vba
+from sheetkit.writing.templates import DISTRICT_TEMPLATE, build_template, committed_templates
 from test_templates import describe
 
 REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -27,18 +27,16 @@ PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 X = "{urn:schemas-microsoft-com:office:excel}"
 V = "{urn:schemas-microsoft-com:vml}"
 
-ALL_XLSM = [*TEMPLATE_NAMES, DISTRICT_TEMPLATE]
-
-
-def xlsm_name(name: str) -> str:
-    return f"{name}.xlsm" if name == DISTRICT_TEMPLATE else f"ke-hoach-{name}.xlsm"
+COMMITTED_XLSM = {c.path: c for c in committed_templates() if c.path.endswith(".xlsm")}
+ALL_XLSM = list(COMMITTED_XLSM)  # paths under workbook_templates/
+DISTRICT = f"{DISTRICT_TEMPLATE}.xlsm"
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    """Every macro-enabled template, built fresh once for this module."""
+    """Every committed macro-enabled template, built fresh once for this module."""
     folder = tmp_path_factory.mktemp("xlsm")
-    return {name: build_template(name, folder / xlsm_name(name)) for name in ALL_XLSM}
+    return {path: c.build(folder / path.replace("/", "-")) for path, c in COMMITTED_XLSM.items()}
 
 
 def _rels(z: zipfile.ZipFile, part: str) -> dict[str, str]:
@@ -94,8 +92,8 @@ def public_subs() -> set[str]:
 
 @pytest.mark.parametrize("name", ALL_XLSM)
 def test_committed_xlsm_are_up_to_date(name, built):
-    committed = ROOT / "workbook_templates" / xlsm_name(name)
-    hint = "workbook_templates/ is out of date: run python -m sheetkit.templates workbook_templates"
+    committed = ROOT / "workbook_templates" / name
+    hint = "workbook_templates/ is out of date: run python -m sheetkit.writing.templates workbook_templates"
     assert describe(committed) == describe(built[name]), hint
     assert buttons(committed) == buttons(built[name]), hint
     assert extract_modules(committed) == extract_modules(built[name]), hint
@@ -143,9 +141,14 @@ def test_sources_are_ascii_with_crlf():
 @pytest.mark.parametrize("name", ALL_XLSM)
 def test_every_button_runs_an_existing_sub(name, built):
     found = buttons(built[name])
-    sheet = "Tổng hợp" if name == DISTRICT_TEMPLATE else "Hướng dẫn"
+    sheet = "Tổng hợp" if name == DISTRICT else "Hướng dẫn"
     assert list(found) == [sheet]  # buttons only where Python never writes
-    wanted = macros.DISTRICT_BUTTONS if name == DISTRICT_TEMPLATE else macros.PLAN_BUTTONS
+    if name == DISTRICT:
+        wanted = macros.DISTRICT_BUTTONS
+    elif name.startswith("thong-tu-2018/"):
+        wanted = macros.PLAN_BUTTONS
+    else:  # Thông tư 57 plans are reviewed twice a year: Rà soát tiến độ too
+        wanted = macros.PLAN_BUTTONS_TT57
     assert found[sheet] == [(f"[0]!{b.macro}", b.caption) for b in wanted]
     assert {b.macro for b in wanted} <= public_subs()
 
@@ -153,7 +156,7 @@ def test_every_button_runs_an_existing_sub(name, built):
 def test_each_button_sub_is_one_runpython_line():
     source = macros.vba_source("sheetkit.bas").decode("ascii")
     calls = re.findall(r'RunPython "import sheetkit\.excel; sheetkit\.excel\.(\w+)\(\)"', source)
-    assert sorted(calls) == ["check", "doctor", "merge", "render"]
+    assert sorted(calls) == ["check", "doctor", "merge", "render", "review"]
     from sheetkit import excel
 
     for function in calls:
@@ -170,15 +173,16 @@ def test_xlwings_conf_sheet(name, built):
     assert rows == [*macros.XLWINGS_CONF, (None, None)]
 
 
-@pytest.mark.parametrize("name", TEMPLATE_NAMES)
+@pytest.mark.parametrize("name", [p for p in ALL_XLSM if p != DISTRICT])
 def test_xlsm_is_the_xlsx_plus_buttons(name, built, tmp_path):
     """Same sheets, cells, dropdowns and names as the .xlsx; only the guide and the conf differ."""
-    xlsx = describe(build_template(name, tmp_path / "t.xlsx"))
+    xlsx = describe(COMMITTED_XLSM[name].build(tmp_path / "t.xlsx"))
     xlsm = describe(built[name])
     assert xlsm["sheets"] == [*xlsx["sheets"], ("xlwings.conf", "hidden")]
     assert xlsm["names"] == xlsx["names"]
-    for sheet in ("Thông tin", "Tự đánh giá", "Kế hoạch", "DanhSach"):
-        assert xlsm[sheet] == xlsx[sheet]
+    for sheet, _ in xlsx["sheets"]:
+        if sheet != "Hướng dẫn":
+            assert xlsm[sheet] == xlsx[sheet]
     plain = [v[0] for v in xlsx["Hướng dẫn"]["cells"].values()]
     with_buttons = [v[0] for v in xlsm["Hướng dẫn"]["cells"].values()]
     assert [v for v in with_buttons if v in plain] == plain
@@ -187,7 +191,7 @@ def test_xlsm_is_the_xlsx_plus_buttons(name, built, tmp_path):
 
 
 def test_district_workbook_names_match_the_vba(built):
-    wb = load_workbook(built[DISTRICT_TEMPLATE])
+    wb = load_workbook(built[DISTRICT])
     assert wb.sheetnames == ["Tổng hợp", "xlwings.conf"]
     names = {n: d.attr_text for n, d in wb.defined_names.items()}
     assert names[macros.FOLDER_NAME] == "'Tổng hợp'!$B$4"
@@ -197,11 +201,13 @@ def test_district_workbook_names_match_the_vba(built):
     assert wb["Tổng hợp"]["B4"].number_format == "@"  # a folder path stays text
 
 
-@pytest.mark.parametrize("name", ["tieu-hoc", DISTRICT_TEMPLATE])
+@pytest.mark.parametrize(
+    "name", ["ke-hoach-thcs.xlsm", "thong-tu-2018/ke-hoach-tieu-hoc.xlsm", DISTRICT]
+)
 def test_filling_with_openpyxl_keeps_macros_buttons_and_dropdowns(name, built, tmp_path):
     wb = load_workbook(built[name], keep_vba=True)
     ws = wb.worksheets[0]
-    ws["B4"] = "D:\\KeHoach" if name == DISTRICT_TEMPLATE else "ghi chú"
+    ws["B4"] = "D:\\KeHoach" if name == DISTRICT else "ghi chú"
     out = tmp_path / "filled.xlsm"
     wb.save(out)
     with zipfile.ZipFile(built[name]) as a, zipfile.ZipFile(out) as b:

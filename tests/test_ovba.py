@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sheetkit.ovba import CHUNK, OvbaError, compress, decompress
+from sheetkit.excel.ovba import CHUNK, OvbaError, compress, decompress
 
 # [MS-OVBA] 3.2, the worked examples. The spec's own output for the first one
 # differs in three copy tokens from what its documented procedure produces (it

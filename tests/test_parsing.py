@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sheetkit import parsing
-from sheetkit.parsing import (
+from sheetkit.reading import parsing
+from sheetkit.reading.parsing import (
     AmbiguousCriterion,
     ParseError,
     month_index,
@@ -20,7 +20,7 @@ from sheetkit.parsing import (
     parse_month,
     parse_school_year,
 )
-from sheetkit.text import label_key, legacy_encoding
+from sheetkit.reading.text import label_key, legacy_encoding
 
 months = st.integers(1, 12)
 years = st.integers(2000, 2100)
@@ -136,10 +136,19 @@ def test_criterion_number_unambiguous_and_ambiguous():
     assert parse_criterion("1.10", known) == "1.10"
 
 
-@pytest.mark.parametrize("value", ["Tiêu chuẩn 1", 3, "abc", True])
+@pytest.mark.parametrize(
+    "value", ["Tiêu chuẩn 1", 3, "abc", True, float("inf"), 1e308, 1e-300, -1.2, 1.00001]
+)
 def test_criterion_rejected(value):
     with pytest.raises(ParseError):
         parse_criterion(value)
+
+
+@pytest.mark.parametrize("value", [1e308, float("inf"), 2e15, "1.000.000.000.000.000.000"])
+def test_budget_beyond_any_plan_is_refused(value):
+    # Sums of such amounts overflow to infinity, which no writer can print.
+    with pytest.raises(ParseError, match="quá lớn"):
+        parse_budget(value)
 
 
 @given(st.integers(1, 999_999_999))

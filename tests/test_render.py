@@ -10,17 +10,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from conftest import EXAMPLES
-from sheetkit import catalog
+from conftest import EXAMPLES, example_files, without_sections
 from sheetkit.cli import main
-from sheetkit.contract import SHEET_PLAN, SHEET_RENDERED
-from sheetkit.parsing import level_label
-from sheetkit.plan_docx import render_docx
-from sheetkit.plan_sheet import MAX_ROW_POINTS, render_xlsx, sheet_layout
-from sheetkit.reading import read_plan
-from sheetkit.render import COLUMNS, DRAFT_MARK, MOTTO, NATION, RenderRefused, render_plan
-from sheetkit.templates import chars_per_line
-from sheetkit.text import wrap
+from sheetkit.model import catalog
+from sheetkit.model.contract import SHEET_PLAN, SHEET_RENDERED
+from sheetkit.reading.parsing import level_label
+from sheetkit.reading.reader import read_plan
+from sheetkit.writing.document import COLUMNS, DRAFT_MARK, MOTTO, NATION, RenderRefused, render_plan
+from sheetkit.writing.layout import EXCEL, LIBREOFFICE, wrap
+from sheetkit.writing.plan_docx import render_docx
+from sheetkit.writing.plan_sheet import MAX_ROW_POINTS, render_xlsx, sheet_layout
 
 LONG = (
     "Tiếp tục phối hợp, tạo điều kiện cho Ban đại diện cha mẹ học sinh trường, lớp thực hiện "
@@ -47,7 +46,7 @@ def test_document_header_title_and_signature(build, good_plan):
     assert doc.place_date == "Quận 3, ngày 05 tháng 9 năm 2024"
     assert doc.subtitle == "Cải tiến chất lượng giáo dục năm học 2024-2025"
     assert (doc.signer_title, doc.signer_name) == ("HIỆU TRƯỞNG", "Nguyễn Văn A")
-    assert doc.recipients[0] == "- Phòng GDĐT Quận 3 (để báo cáo);"
+    assert doc.recipients[0] == "- Phòng GDĐT quận 3 (để báo cáo);"  # Nghị định 30: lower case
     assert doc.recipients[-1] == "- Lưu: VT."
     assert doc.draft == ""
 
@@ -76,7 +75,7 @@ def test_rows_grouped_by_standard_in_circular_order(build, good_plan):
     )
     assert library.cells["people"] == "Chủ trì: Hiệu trưởng\nPhối hợp: Nhân viên thư viện"
     assert library.cells["time"] == "Tháng 9/2024 – Tháng 5/2025"
-    assert library.cells["budget"] == "10.000.000 đồng"
+    assert library.cells["budget"] == "10.000.000\u00a0đồng"  # no line break inside an amount
     # Two items of one criterion share its group (one merged criterion cell), in item order.
     assert doc.rows[3].group == doc.rows[4].group != library.group
     assert [study.cells["solution"], doc.rows[4].cells["solution"]] == [
@@ -84,7 +83,7 @@ def test_rows_grouped_by_standard_in_circular_order(build, good_plan):
         "Phụ đạo học sinh",
     ]
     total = doc.rows[-1]
-    assert total.cells["budget"] == "10.000.000 đồng\n(chưa tính 2 khoản ghi bằng lời)"
+    assert total.cells["budget"] == "10.000.000\u00a0đồng\n(chưa tính 2 khoản ghi bằng lời)"
 
 
 @pytest.mark.parametrize(
@@ -134,7 +133,7 @@ def test_plan_with_errors_is_refused_unless_draft(build, good_plan):
     with pytest.raises(RenderRefused) as refused:
         render_plan(plan)
     assert "còn 1 lỗi" in str(refused.value)
-    assert any(f["rule"] for f in refused.value.findings)
+    assert any(f.rule for f in refused.value.findings)
     doc = render_plan(plan, draft=True)
     assert doc.draft.startswith(DRAFT_MARK)
     assert "còn 1 lỗi" in doc.draft
@@ -149,7 +148,7 @@ def test_unknown_criterion_in_a_draft_comes_last(build, good_plan):
     assert doc.items[-1].cells["criterion"] == "9.9"
 
 
-@pytest.mark.parametrize("spec", sorted(EXAMPLES.glob("*.xlsx")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("spec", example_files("2018"), ids=lambda p: p.stem)
 def test_examples_render_every_item(spec):
     plan = read_plan(spec)
     doc = render_plan(plan)
@@ -181,8 +180,9 @@ def _sheet_text(ws) -> str:
     return "\n".join(str(c.value) for row in ws.iter_rows() for c in row if c.value is not None)
 
 
-def test_sheet_in_a_copy_with_print_setup(build, good_plan, tmp_path):
-    source = build(good_plan)
+@pytest.mark.parametrize("sections", [True, False], ids=["sections", "table-only"])
+def test_sheet_in_a_copy_with_print_setup(build, good_plan, tmp_path, sections):
+    source = build(good_plan if sections else without_sections(good_plan))
     before = _digest(source)
     out = tmp_path / "ban-ke-hoach.xlsx"
     doc = render_plan(read_plan(source))
@@ -196,9 +196,16 @@ def test_sheet_in_a_copy_with_print_setup(build, good_plan, tmp_path):
     layout = sheet_layout(doc)
     assert ws.page_setup.orientation == "landscape"
     assert int(ws.page_setup.paperSize) == 9
-    assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
-    assert ws.sheet_properties.pageSetUpPr.fitToPage
-    assert ws.print_title_rows == f"${layout.header_row}:${layout.header_row}"
+    # A set scale that fits the table's width: with "fit to page" Excel ignores page breaks.
+    assert not ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.page_setup.scale == layout.scale < 100
+    assert sum(layout.widths) * LIBREOFFICE.unit * layout.scale / 100 <= (297 - 45) * 72 / 25.4
+    if sections:  # no print titles: they would top the pages of the sections too
+        assert ws.print_title_rows is None and layout.header_row == 0
+        header = min(r for r, kind in layout.kinds.items() if kind == "header")
+    else:
+        assert ws.print_title_rows == f"${layout.header_row}:${layout.header_row}"
+        header = layout.header_row
     assert round(ws.page_margins.left * 25.4) == 30 and round(ws.page_margins.right * 25.4) == 15
     assert ws.oddHeader.center.text == "&P" and ws.HeaderFooter.differentFirst
     merged = {str(r) for r in ws.merged_cells.ranges}
@@ -206,7 +213,6 @@ def test_sheet_in_a_copy_with_print_setup(build, good_plan, tmp_path):
     assert ws["A2"].value == "TRƯỜNG TIỂU HỌC KIM ĐỒNG" and ws["A2"].font.b
     assert ws["E1"].value == NATION and ws["E2"].value == MOTTO
     assert ws["E4"].font.i
-    header = layout.header_row
     assert [ws.cell(header, c).value for c in range(1, 10)] == [label for _, label, _ in COLUMNS]
     standard_rows = [r for r in range(header, ws.max_row + 1) if ws.cell(r, 1).value == "I"]
     assert f"B{standard_rows[0]}:I{standard_rows[0]}" in merged
@@ -216,33 +222,42 @@ def test_sheet_in_a_copy_with_print_setup(build, good_plan, tmp_path):
     for row in doc.items:
         for value in row.cells.values():
             assert value in text
-    assert "10.000.000 đồng" in text and "Nguyễn Văn A" in text and "Lưu: VT." in text
+    assert "10.000.000\u00a0đồng" in text and "Nguyễn Văn A" in text and "Lưu: VT." in text
 
 
-def test_long_solution_is_never_cut(build, good_plan, tmp_path):
+@pytest.mark.parametrize("sections", [True, False], ids=["sections", "table-only"])
+def test_long_solution_is_never_cut(build, good_plan, tmp_path, sections):
     solution = (LONG * 30).strip()  # about 5,000 characters, more than one row can hold
     assert len(solution) > 4000
     good_plan["items"][0]["solution"] = solution
     good_plan["items"][1]["solution"] = LONG.strip()
-    source = build(good_plan)
+    source = build(good_plan if sections else without_sections(good_plan))
     doc = render_plan(read_plan(source))
     out = render_xlsx(source, doc, tmp_path / "out.xlsx")
     ws = load_workbook(out)[SHEET_RENDERED]
     layout = sheet_layout(doc)
-    rows = range(layout.header_row + 1, ws.max_row + 1)
+    rows = [r for r, kind in layout.kinds.items() if kind == "item"]
     pieces = [ws.cell(r, 4).value for r in rows if ws.cell(r, 4).value]
     joined = " ".join(p for p in pieces if p != LONG.strip())
     assert _squash(joined) == _squash(solution)
     parts = [r for r in rows if ws.cell(r, 4).value not in (None, LONG.strip())]
     assert len(parts) > 1  # continued over rows, each short enough to print
-    for r in rows:
+    width = layout.widths[3]
+    for r in range(rows[0], ws.max_row + 1):
         assert (ws.row_dimensions[r].height or 0) <= MAX_ROW_POINTS
+        assert layout.print_heights[r] <= layout.page_height
     for r in parts:
-        lines = len(wrap(ws.cell(r, 4).value, chars_per_line(42)))
-        assert ws.row_dimensions[r].height >= lines * 15.75
-    # The criterion cell spans every row of its item.
-    first = parts[0]
-    assert f"B{first}:B{parts[-1]}" in {str(m) for m in ws.merged_cells.ranges}
+        text = ws.cell(r, 4).value
+        # Written for LibreOffice, which prints the height written; Excel refits the row.
+        assert ws.row_dimensions[r].height >= LIBREOFFICE.text_height(text, width)
+        assert layout.print_heights[r] >= EXCEL.text_height(text, width)
+    # The criterion is written again at the top of each page the item continues on.
+    criterion = doc.items[0].cells["criterion"]
+    pages: dict[int, list[int]] = {}
+    for r in parts:
+        pages.setdefault(sum(b < r for b in layout.breaks), []).append(r)
+    assert len(pages) > 1
+    assert [ws.cell(rows_[0], 2).value for rows_ in pages.values()] == [criterion] * len(pages)
 
 
 def test_formula_like_text_stays_text(build, good_plan, tmp_path):
@@ -278,13 +293,14 @@ def test_draft_is_marked_on_the_sheet_and_every_page(build, good_plan, tmp_path)
 # ----------------------------------------------------------------- Word
 
 
-def test_docx_structure_and_exact_text(build, good_plan, tmp_path):
+@pytest.mark.parametrize("sections", [True, False], ids=["sections", "table-only"])
+def test_docx_structure_and_exact_text(build, good_plan, tmp_path, sections):
     from docx import Document as Word
     from docx.enum.section import WD_ORIENT
 
     decomposed = unicodedata.normalize("NFD", "Bổ sung sách cho thư viện")
     good_plan["items"][0]["solution"] = f"{decomposed}\n+ Mua 300 đầu sách"
-    source = build(good_plan)
+    source = build(good_plan if sections else without_sections(good_plan))
     doc = render_plan(read_plan(source))
     out = render_docx(doc, tmp_path / "ke-hoach.docx")
     word = Word(str(out))
@@ -300,7 +316,9 @@ def test_docx_structure_and_exact_text(build, good_plan, tmp_path):
     assert header.cell(3, 1).text == doc.place_date
     paragraphs = [p.text for p in word.paragraphs]
     assert doc.title in paragraphs and doc.subtitle in paragraphs
-    assert len(table.rows) == 1 + len(doc.rows)
+    # The header row, the document's rows, the signature block (in a table of its own, with
+    # the last lines of Tổ chức thực hiện, when that section follows the table).
+    assert len(table.rows) == 1 + len(doc.rows) + (not sections)
     assert [c.text for c in table.rows[0].cells] == [label for _, label, _ in COLUMNS]
     assert table.rows[0]._tr.trPr.xml.count("tblHeader") == 1
     first_item = table.rows[2]
@@ -308,7 +326,8 @@ def test_docx_structure_and_exact_text(build, good_plan, tmp_path):
     assert first_item.cells[3].text == "Bổ sung sách cho thư viện\n+ Mua 300 đầu sách"
     assert unicodedata.is_normalized("NFC", first_item.cells[3].text)
     assert first_item.cells[1].text == doc.items[0].cells["criterion"]
-    assert table.rows[-1].cells[6].text == doc.rows[-1].cells["budget"]
+    total = table.rows[len(doc.rows)]
+    assert total.cells[6].text == doc.rows[-1].cells["budget"]
     fonts = {r.font.name for p in word.paragraphs for r in p.runs if r.text}
     fonts |= {
         r.font.name
@@ -320,10 +339,12 @@ def test_docx_structure_and_exact_text(build, good_plan, tmp_path):
         if r.text
     }
     assert fonts == {"Times New Roman"}
-    signature = word.tables[2]
-    assert signature.cell(0, 1).paragraphs[0].text == "HIỆU TRƯỞNG"
-    assert signature.cell(0, 1).paragraphs[-1].text == "Nguyễn Văn A"
-    assert signature.cell(0, 0).paragraphs[0].text == "Nơi nhận:"
+    assert len(word.tables) == 2 + sections
+    signature = word.tables[-1].rows[-1].cells
+    assert signature[-1].paragraphs[0].text == "HIỆU TRƯỞNG"
+    assert signature[-1].paragraphs[-1].text == "Nguyễn Văn A"
+    assert signature[0].paragraphs[0].text == "Nơi nhận:"
+    assert [p.text for p in signature[0].paragraphs[1:]] == doc.recipients
 
 
 # ----------------------------------------------------------------- command line
@@ -344,9 +365,9 @@ def test_cli_render_refuses_then_drafts(build, good_plan, tmp_path, capsys):
 
 def test_cli_render_usage_errors(build, good_plan, tmp_path):
     source = build(good_plan)
-    assert main(["render", str(source), "-o", str(tmp_path / "x.pdf")]) == 2
-    assert main(["render", str(source), "-o", str(source)]) == 2
-    assert main(["render", str(source), "-o", str(tmp_path / "x.xlsm")]) == 2
+    assert main(["render", str(source), "-o", str(tmp_path / "x.pdf")]) == 3
+    assert main(["render", str(source), "-o", str(source)]) == 3
+    assert main(["render", str(source), "-o", str(tmp_path / "x.xlsm")]) == 3
     assert main(["render", str(tmp_path / "missing.xlsx"), "-o", str(tmp_path / "x.xlsx")]) == 2
 
 

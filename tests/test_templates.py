@@ -5,9 +5,16 @@ from __future__ import annotations
 import pytest
 from openpyxl import load_workbook
 
-from conftest import ROOT
-from sheetkit import catalog
-from sheetkit.templates import PLAN_ROWS, TEMPLATE_NAMES, build_template
+from conftest import LEGACY, ROOT, legacy_template
+from sheetkit.model import catalog
+from sheetkit.writing.templates import (
+    PLAN_ROWS,
+    TEMPLATE_NAMES,
+    build_template,
+    committed_templates,
+)
+
+COMMITTED_XLSX = [c for c in committed_templates() if c.path.endswith(".xlsx")]
 
 
 def describe(path) -> dict:
@@ -39,19 +46,19 @@ def describe(path) -> dict:
     return desc
 
 
-@pytest.mark.parametrize("name", TEMPLATE_NAMES)
-def test_committed_templates_are_up_to_date(name, tmp_path):
-    committed = ROOT / "workbook_templates" / f"ke-hoach-{name}.xlsx"
-    fresh = build_template(name, tmp_path / "fresh.xlsx")
+@pytest.mark.parametrize("template", COMMITTED_XLSX, ids=lambda c: c.path)
+def test_committed_templates_are_up_to_date(template, tmp_path):
+    committed = ROOT / "workbook_templates" / template.path
+    fresh = template.build(tmp_path / "fresh.xlsx")
     assert describe(committed) == describe(fresh), (
-        "workbook_templates/ is out of date: run python -m sheetkit.templates workbook_templates"
+        "workbook_templates/ is out of date: run python -m sheetkit.writing.templates workbook_templates"
     )
 
 
 @pytest.mark.parametrize("name", TEMPLATE_NAMES)
 def test_template_contract(name, tmp_path):
-    circular = catalog.for_template(name)
-    wb = load_workbook(build_template(name, tmp_path / "t.xlsx"))
+    circular = catalog.by_id(LEGACY[name])
+    wb = load_workbook(legacy_template(name, tmp_path / "t.xlsx"))
     assert wb.sheetnames == ["Hướng dẫn", "Thông tin", "Tự đánh giá", "Kế hoạch", "DanhSach"]
     assert wb["DanhSach"].sheet_state == "hidden"
 
@@ -96,7 +103,7 @@ def test_template_contract(name, tmp_path):
 
 
 def test_trung_hoc_levels_list(tmp_path):
-    wb = load_workbook(build_template("trung-hoc", tmp_path / "t.xlsx"))
+    wb = load_workbook(legacy_template("trung-hoc", tmp_path / "t.xlsx"))
     values = [wb["DanhSach"].cell(row=r, column=1).value for r in range(2, 5)]
     assert values == ["THCS", "THPT", "Phổ thông nhiều cấp học"]
 

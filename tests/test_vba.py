@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from oletools.olevba import VBA_Parser
 
-from sheetkit import cfb, vba
+from sheetkit.excel import cfb, vba
 
 
 def read_tree(data: bytes) -> dict[str, bytes]:
@@ -214,7 +214,7 @@ def test_every_vietnamese_message_in_sheetkit_bas_decodes():
     import re
     import unicodedata
 
-    from sheetkit.macros import vba_source
+    from sheetkit.excel.macros import vba_source
 
     source = vba_source("sheetkit.bas").decode("ascii")
     literals = re.findall(r'Vn\("((?:[^"]|"")*)"\)', source)

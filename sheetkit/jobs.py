@@ -1,0 +1,361 @@
+"""Jobs: what a command or an Excel button does, from reading a plan to the file written.
+
+Every job follows one sequence: read (a file, or the grids of a workbook
+open in Excel) -> check -> act, or refuse with the same message. The command
+line and the Excel buttons call these functions and only present the result,
+so neither repeats the sequence and both say the same thing.
+
+Outputs are chosen by suffix from the tables below, never by if-chains.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .model.findings import Report
+from .model.plan import Plan
+from .reading.sources import Workbook
+from .writing.files import UsageError, same_file
+
+if TYPE_CHECKING:
+    from .merging.rollup import Rollup
+    from .writing.document import Document
+
+PathLike = str | os.PathLike[str]
+
+
+@dataclass
+class Checked:
+    """A plan read and checked: what every job starts from."""
+
+    name: str  # the file as the user named it (or the open workbook's name)
+    plan: Plan
+    report: Report
+    at: int | None = None  # the review month, when the plan was reviewed too
+
+    def facts(self) -> dict:
+        """Plan facts the JSON output adds: ``school_level`` for a Thông tư 57 plan."""
+        from .checking.tt57 import school_level_summary
+
+        level = school_level_summary(self.plan)
+        return {"school_level": level} if level is not None else {}
+
+    def headline(self) -> str | None:
+        """One line about the plan for people: the school's level under Thông tư 57."""
+        from .checking.tt57 import school_level_line
+
+        return school_level_line(self.plan)
+
+
+def read_source(source: PathLike | Workbook, name: str | None = None) -> Plan:
+    """Read one plan: a workbook file, or a workbook's grids (the Excel glue).
+
+    Raises ``ReadError`` (Vietnamese reason) when a file cannot be read.
+    """
+    from .reading.reader import plan_from_workbook, read_plan
+
+    if isinstance(source, Workbook):
+        return plan_from_workbook(source, source=name or "")
+    return read_plan(source)
+
+
+def check_source(
+    source: PathLike | Workbook, name: str | None = None, at: int | None = None
+) -> Checked:
+    """Read and check one plan (see ``read_source``); ``at``: also review it at that month."""
+    from .checking.validation import check_plan
+
+    plan = read_source(source, name)
+    return Checked(name or str(source), plan, Report(check_plan(plan, at)), at)
+
+
+def check_file(
+    path: PathLike, *, annotate: PathLike | None = None, at: int | None = None
+) -> Checked:
+    """Check a plan file; with ``annotate``, also write a copy showing the findings in its cells.
+
+    ``at`` (a month index): also review a Thông tư 57 plan's progress at that month.
+    """
+    if annotate is not None and same_file(path, annotate):
+        raise UsageError("--annotate phải là một tệp khác tệp đang kiểm tra.")
+    if annotate is not None and Path(annotate).suffix.lower() not in (".xlsx", ".xlsm"):
+        raise UsageError("bản có đánh dấu (--annotate) phải có đuôi .xlsx")
+    checked = check_source(path, at=at)
+    if annotate is not None:
+        from .writing.annotate import annotate_workbook
+
+        annotate_workbook(path, checked.report.findings, annotate, checked.plan.sheet_names)
+    return checked
+
+
+def review_file(
+    path: PathLike, *, at: int | None = None, annotate: PathLike | None = None
+) -> tuple[Checked, object]:
+    """Check a Thông tư 57 plan and review its progress at month ``at`` (default: this month).
+
+    Returns (checked, review) where review is a ``checking.review.Review``.
+    Raises ``UsageError`` for a 2018 plan, which has no progress to review.
+    """
+    import datetime as dt
+
+    from .checking.review import review_plan
+
+    if at is None:
+        today = dt.date.today()
+        at = today.year * 12 + today.month - 1
+    if annotate is not None and same_file(path, annotate):
+        raise UsageError("--annotate phải là một tệp khác tệp đang kiểm tra.")
+    checked = check_source(path, at=at)
+    if not checked.plan.is_tt57:
+        raise UsageError(
+            "rà soát tiến độ dùng cho kế hoạch theo Thông tư 57/2026 (cột Mức độ thực hiện, "
+            "trang Theo dõi); kế hoạch này theo mẫu 2018"
+        )
+    if annotate is not None:
+        from .writing.annotate import annotate_workbook
+
+        annotate_workbook(path, checked.report.findings, annotate, checked.plan.sheet_names)
+    return checked, review_plan(checked.plan, at)
+
+
+@dataclass
+class Reported:
+    """A review report written: the checked plan, the review, the document, where it went."""
+
+    checked: Checked
+    review: object  # checking.review.Review
+    document: Document
+    output: Path
+
+
+def review_report_file(path: PathLike, output: PathLike, *, at: int | None = None) -> Reported:
+    """Write the Báo cáo rà soát of a Thông tư 57 plan at month ``at`` (.docx or a sheet).
+
+    Written whatever the plan's findings (the report is about where the plan
+    stands); ``UsageError`` for a 2018 plan or an output it cannot write.
+    """
+    from .writing.review_report import SHEET_REPORT, review_document
+
+    check_render_target(path, output)
+    checked, review = review_file(path, at=at)
+    document = review_document(checked.plan, review)
+    if Path(output).suffix.lower() == ".docx":
+        _render_word(path, document, output)
+    else:
+        from .writing.plan_sheet import render_xlsx
+
+        render_xlsx(path, document, output, sheet=SHEET_REPORT)
+    return Reported(checked, review, document, Path(output))
+
+
+def next_file(path: PathLike, output: PathLike) -> object:
+    """Write next school year's Thông tư 57 workbook from a plan file (TT57 or 2018).
+
+    Returns the ``writing.next_year.NextYear`` with what was carried over.
+    """
+    from .writing.next_year import next_year
+    from .writing.templates import build_template
+
+    if same_file(path, output):
+        raise UsageError("tệp kế hoạch mới (-o) phải khác tệp kế hoạch năm nay.")
+    if Path(output).suffix.lower() not in (".xlsx", ".xlsm"):
+        raise UsageError("tệp kế hoạch mới phải có đuôi .xlsx (hoặc .xlsm để có nút bấm)")
+    plan = read_source(path)
+    if plan.value("school_year") is None:
+        raise UsageError("kế hoạch năm nay chưa ghi năm học: sửa trang Thông tin rồi chạy lại")
+    result = next_year(plan)
+    build_template(result.template, output, result.data)
+    return result
+
+
+# ----------------------------------------------------------------- render
+
+
+def _render_sheet(source: PathLike, document: Document, output: PathLike) -> None:
+    from .writing.plan_sheet import render_xlsx
+
+    render_xlsx(source, document, output)
+
+
+def _render_word(source: PathLike, document: Document, output: PathLike) -> None:
+    from .writing.plan_docx import render_docx
+
+    render_docx(document, output)
+
+
+# Output suffix -> writer of the rendered plan.
+RENDER_FORMATS: dict[str, Callable[[PathLike, Document, PathLike], None]] = {
+    ".xlsx": _render_sheet,
+    ".xlsm": _render_sheet,
+    ".docx": _render_word,
+}
+
+
+@dataclass
+class Rendered:
+    checked: Checked
+    document: Document
+    output: Path | None = None
+
+
+def render_checked(checked: Checked, *, draft: bool = False) -> Document:
+    """The official document of a checked plan; ``RenderRefused`` if it has errors and no draft."""
+    from .writing.document import render_plan
+
+    return render_plan(checked.plan, checked.report.findings, draft=draft)
+
+
+def check_render_target(source: PathLike, output: PathLike) -> None:
+    """Refuse, before any work, an output the render cannot write."""
+    suffix = Path(output).suffix.lower()
+    if suffix not in RENDER_FORMATS:
+        raise UsageError("tệp kết quả phải có đuôi .xlsx, .xlsm hoặc .docx")
+    if suffix == ".xlsm" and Path(source).suffix.lower() != ".xlsm":
+        raise UsageError("chỉ ghi .xlsm khi tệp kế hoạch là .xlsm; hãy dùng đuôi .xlsx")
+    if same_file(source, output):
+        raise UsageError("tệp kết quả (-o) phải khác tệp kế hoạch.")
+
+
+def render_file(path: PathLike, output: PathLike, *, draft: bool = False) -> Rendered:
+    """Read, check and render a plan file to ``output`` (.xlsx/.xlsm sheet or .docx).
+
+    Raises ``UsageError`` for an output it cannot write, ``ReadError`` for an
+    unreadable plan, ``RenderRefused`` for a plan with errors (unless ``draft``).
+    """
+    check_render_target(path, output)
+    checked = check_source(path)
+    document = render_checked(checked, draft=draft)
+    RENDER_FORMATS[Path(output).suffix.lower()](path, document, output)
+    return Rendered(checked, document, Path(output))
+
+
+# ----------------------------------------------------------------- merge
+
+
+class NothingToMerge(Exception):
+    """No file at all under the given paths; ``str(err)`` is for the user."""
+
+
+def merge_paths(
+    paths: Iterable[PathLike],
+    output: PathLike,
+    *,
+    tables: dict[str, PathLike] | None = None,
+    workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    exclude: Iterable[PathLike] = (),
+    at: int | None = None,
+) -> Rollup:
+    """Roll up every plan under ``paths`` into the summary workbook ``output``.
+
+    ``tables`` maps a table format ("csv", "parquet") to the folder its
+    tables are written to; ``at``: the month (index) Thông tư 57 plans'
+    progress is judged at, this month by default. Raises ``UsageError`` for
+    an output it cannot write and ``NothingToMerge`` when a path does not
+    exist or no file was found (nothing is written then).
+    """
+    import time
+
+    from .merging.rollup import merge
+    from .validators.files import merge_missing
+    from .writing.summary import TABLE_FORMATS, write_summary, write_table_sets
+
+    paths = list(paths)
+    if Path(output).suffix.lower() != ".xlsx":
+        raise UsageError("tệp tổng hợp phải có đuôi .xlsx")
+    if any(same_file(p, output) for p in paths):
+        raise UsageError("tệp tổng hợp (-o) không được trùng với tệp đầu vào.")
+    tables = dict(tables or {})
+    for kind in tables:
+        if kind not in TABLE_FORMATS:
+            raise UsageError(
+                f"không có định dạng bảng '{kind}' (chỉ có: {', '.join(TABLE_FORMATS)})"
+            )
+    if "parquet" in tables:
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError as err:
+            raise UsageError("ghi Parquet cần thư viện pyarrow: pip install pyarrow") from err
+    missing = [p for p in paths if not Path(p).exists()]
+    if missing:  # like an empty folder: nothing is written
+        raise NothingToMerge(merge_missing(missing[0]))
+    rollup = merge(paths, workers=workers, progress=progress, exclude=[output, *exclude], at=at)
+    if rollup.files.empty:
+        raise NothingToMerge("Không tìm thấy tệp nào trong các đường dẫn đã cho.")
+    started = time.perf_counter()
+    write_summary(rollup, output)
+    rollup.timings["write"] = time.perf_counter() - started
+    write_table_sets(rollup, tables)
+    return rollup
+
+
+# ----------------------------------------------------------------- fix
+
+
+@dataclass
+class Fixed:
+    """What ``fix_file`` changed, per sheet: cells converted from TCVN3/VNI, cells made NFC."""
+
+    output: Path
+    converted: dict[str, int]
+    normalised: dict[str, int]
+
+
+FIX_SUFFIXES = (".xlsx", ".xlsm")
+
+
+def fix_file(path: PathLike, output: PathLike) -> Fixed:
+    """Write a copy of a workbook with legacy text converted to Unicode and all text NFC.
+
+    Only string cells change: text typed in TCVN3 or VNI becomes Unicode
+    (what the reader already shows), every other text is NFC-normalised (a
+    workbook from a Mac may hold NFD). Formulas, formats, dropdowns, defined
+    names and macros (.xlsm to .xlsm) are kept as openpyxl keeps them.
+    Raises ``UsageError`` for an output it cannot write, ``ReadError`` for an
+    unreadable workbook.
+    """
+    import unicodedata
+
+    from .reading.sources import ReadError, open_workbook
+    from .reading.text import legacy_encoding, to_unicode
+    from .writing.files import atomic_path, open_for_copy
+
+    source, target = Path(path).suffix.lower(), Path(output).suffix.lower()
+    if target not in FIX_SUFFIXES:
+        raise UsageError("tệp kết quả phải có đuôi .xlsx hoặc .xlsm")
+    if same_file(path, output):
+        raise UsageError("tệp kết quả (-o) phải khác tệp kế hoạch: tệp gốc không bao giờ bị sửa.")
+    if source not in FIX_SUFFIXES:
+        raise UsageError(
+            "sheetkit fix chỉ sửa tệp .xlsx hoặc .xlsm; hãy mở tệp bằng Excel và lưu thành .xlsx"
+        )
+    if target == ".xlsm" and source != ".xlsm":
+        raise UsageError("chỉ ghi .xlsm khi tệp kế hoạch là .xlsm; hãy dùng đuôi .xlsx")
+    open_workbook(path)  # a missing, empty, damaged or locked file: the usual reason
+    try:
+        book = open_for_copy(path, output)
+    except Exception as err:  # openpyxl raises many types for what calamine still reads
+        raise ReadError("damaged", detail=type(err).__name__) from err
+    converted: dict[str, int] = {}
+    normalised: dict[str, int] = {}
+    for ws in book.worksheets:
+        # The cells the file holds (iter_rows would create every empty cell of the range).
+        for cell in list(ws._cells.values()):
+            text = cell.value
+            if not isinstance(text, str) or cell.data_type != "s":
+                continue  # numbers, dates, formulas: untouched
+            encoding = legacy_encoding(text)
+            fixed = to_unicode(text, encoding) if encoding else unicodedata.normalize("NFC", text)
+            if fixed == text:
+                continue
+            cell.value = fixed
+            cell.data_type = "s"  # text stays text, even one starting with "="
+            counts = converted if encoding else normalised
+            counts[ws.title] = counts.get(ws.title, 0) + 1
+    with atomic_path(output) as tmp:
+        book.save(tmp)
+    return Fixed(Path(output), converted, normalised)

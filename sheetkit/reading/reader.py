@@ -1,0 +1,430 @@
+"""Turn a workbook's grids into a Plan: find sheets and headers by label, parse cells.
+
+Nothing here judges the plan; problems found while reading are recorded next
+to the values (``*_error`` columns) or, for a missing sheet or header, as a
+structure finding, and the validators decide what to report.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache, lru_cache
+from typing import Any
+
+from ..model import catalog, contract
+from ..model.contract import (
+    LAYOUT_2018,
+    LAYOUT_TT57,
+    SHEET_INFO,
+    SHEET_ISSUES,
+    SHEET_PLAN,
+    SHEET_REVIEWS,
+    Field,
+    Table,
+)
+from ..model.findings import Finding, structure_finding
+from ..model.plan import InfoValue, Plan
+from . import parsing
+from .parsing import ParseError, is_blank
+from .sources import Grid, Workbook, column_letter, open_workbook
+from .text import (
+    clean,
+    clean_lines,
+    folded_key,
+    has_controls,
+    label_key,
+    legacy_encoding,
+    to_unicode,
+)
+
+HEADER_SEARCH_ROWS = 40
+# Longer than any label or alias with room for notes like "(*)": such a cell is
+# data, not a header, and is not worth normalising while looking for headers.
+MAX_LABEL_CHARS = 80
+ALL_CODES = {code for c in catalog.circulars() for code in c.codes}
+
+
+def _memo(parser):
+    """The parser, remembering its answers for plain cell values.
+
+    Parsers are pure and a district's cells repeat ("Mức 2", "9/2024",
+    "Không"), so each distinct value is parsed once per process. ``typed``
+    keeps 1, 1.0 and True apart. Errors are not remembered (they are rare).
+    """
+    cached = lru_cache(maxsize=8192, typed=True)(parser)
+
+    def parse(value: object):
+        if isinstance(value, (str, int, float)) and not (
+            isinstance(value, str) and len(value) > 200
+        ):
+            return cached(value)
+        return parser(value)
+
+    return parse
+
+
+PARSE_LEVEL = _memo(parsing.parse_level)
+PARSE_MONTH = _memo(parsing.parse_month)
+PARSE_BUDGET = _memo(parsing.parse_budget)
+PARSE_CRITERION = _memo(lambda v: parsing.parse_criterion(v, ALL_CODES))
+# TT57 has no criterion 1.10, so a number 1.1 there is criterion 1.1.
+TT57_CODES = {code for c in catalog.of_family(catalog.FAMILY_TT57) for code in c.codes}
+PARSE_CRITERION_TT57 = _memo(lambda v: parsing.parse_criterion(v, TT57_CODES))
+
+# Parsers of single values, by the name a field's ``parser`` gives.
+VALUE_PARSERS = {
+    "level": PARSE_LEVEL,
+    "level_tt57": _memo(parsing.parse_level_tt57),
+    "month": PARSE_MONTH,
+    "budget": PARSE_BUDGET,
+    "criterion": PARSE_CRITERION,
+    "school_level": lambda v: parsing.parse_choice(v, parsing.SCHOOL_LEVEL_CHOICES),
+    "plan_type": lambda v: parsing.parse_choice(v, parsing.PLAN_TYPE_CHOICES),
+    "school_year": parsing.parse_school_year,
+    "date": parsing.parse_date,
+    "number": _memo(parsing.parse_ordinal),
+    "standard": _memo(parsing.parse_standard),
+    "criteria": lambda v: parsing.parse_criteria(v, TT57_CODES),
+    "progress": _memo(parsing.parse_progress),
+    "province": lambda v: parsing.parse_province(v, catalog.provinces()),
+    "circular": parsing.parse_circular,
+}
+# What differs when the layout is TT57's.
+LAYOUT_PARSERS = {
+    LAYOUT_TT57: {
+        "criterion": PARSE_CRITERION_TT57,
+        "school_level": lambda v: parsing.parse_choice(v, parsing.SCHOOL_LEVEL_CHOICES_TT57),
+    }
+}
+
+
+def parsers(layout: str) -> dict:
+    return {**VALUE_PARSERS, **LAYOUT_PARSERS.get(layout, {})}
+
+
+def read_plan(path: str | os.PathLike[str]) -> Plan:
+    """Read a plan workbook (.xlsx, .xlsm, .xls, .ods); raises sources.ReadError."""
+    return plan_from_workbook(open_workbook(path), source=str(path))
+
+
+def plan_from_grids(grids: dict[str, Grid], source: str = "") -> Plan:
+    """A Plan from grids already in memory (the Excel glue, tests)."""
+    return plan_from_workbook(Workbook.from_grids(grids), source)
+
+
+def plan_from_workbook(book: Workbook, source: str = "") -> Plan:
+    """The Plan of a workbook: its layout first, then Thông tin and each table sheet."""
+    layout, notes = detect_layout(book)
+    plan = Plan(source=source, info={}, layout=layout)
+    plan.structure.extend(notes)
+    mixed = any(f.rule == "structure.mixed_layouts" for f in notes)
+    legacy: list[dict[str, Any]] = []
+    value_parsers = parsers(layout)
+    fields = contract.info_fields(layout)
+
+    name = book.find_sheet(SHEET_INFO)
+    if name is None:
+        plan.structure.append(structure_finding("structure.missing_sheet", SHEET_INFO))
+        plan.info = {f.key: InfoValue(f.label) for f in fields}
+    else:
+        plan.sheet_names[SHEET_INFO] = name
+        plan.info = _read_info(book.grid(name), fields, value_parsers, legacy)
+        plan.columns[SHEET_INFO] = {f.key: "B" for f in fields}  # legacy cells
+
+    for table in contract.tables(layout):
+        name = book.find_sheet(table.sheet)
+        if name is None:
+            if not mixed:
+                plan.structure.append(structure_finding("structure.missing_sheet", table.sheet))
+            continue
+        plan.sheet_names[table.sheet] = name
+        grid = book.grid(name)
+        columns = table.fields
+        header_row, mapping = find_header(grid, columns)
+        missing = [f.label for f in columns if f.required and f.key not in mapping]
+        if header_row is None or missing:
+            if not mixed:  # the mixed workbook's one finding says why
+                plan.structure.append(
+                    structure_finding(
+                        "structure.missing_header",
+                        table.sheet,
+                        row=None if header_row is None else header_row + 1,
+                        value=", ".join(missing or [f.label for f in columns if f.required]),
+                    )
+                )
+            continue
+        plan.columns[table.sheet] = {key: column_letter(col) for key, col in mapping.items()}
+        plan.header_rows[table.sheet] = header_row + 1
+        plan.records[table.key] = _table_rows(
+            grid, header_row, mapping, table, value_parsers, legacy
+        )
+    plan.legacy_cells = legacy
+    return plan
+
+
+# Labels and headers only one layout has: they tell a TT57 workbook from a 2018 one.
+def _distinct_keys(layout: str) -> tuple[frozenset[str], frozenset[str]]:
+    other = LAYOUT_2018 if layout == LAYOUT_TT57 else LAYOUT_TT57
+    mine_plan = {f.key for f in contract.plan_columns(layout)}
+    their_plan = {f.key for f in contract.plan_columns(other)}
+    mine_info = {f.key for f in contract.info_fields(layout) if f.in_template}
+    their_info = {f.key for f in contract.info_fields(other)}
+    return frozenset(mine_plan - their_plan), frozenset(mine_info - their_info)
+
+
+def detect_layout(book: Workbook) -> tuple[str, list[Finding]]:
+    """The layout (circular family) a workbook follows, from its content, never its file name.
+
+    A "Thông tư" line in Thông tin decides; otherwise the sheets and labels
+    only one layout has (Vấn đề trọng tâm, Theo dõi, "Nội dung cải tiến" ...
+    against "Mức cần đạt", "Dự kiến kinh phí" ...). A workbook holding
+    substantial parts of both is reported once (structure.mixed_layouts).
+    """
+    notes: list[Finding] = []
+    scores = {LAYOUT_2018: 0, LAYOUT_TT57: 0}
+    plan_scores = dict(scores)
+    declared = None
+    info_name = book.find_sheet(SHEET_INFO)
+    plan_name = book.find_sheet(SHEET_PLAN)
+    labels = {}
+    if info_name is not None:
+        grid = book.grid(info_name)
+        labels = {r: row[0] for r, row in enumerate(grid) if row and _label_candidate(row[0])}
+    for layout in scores:
+        plan_keys, info_keys = _distinct_keys(layout)
+        for f in contract.info_fields(layout):
+            if f.key in info_keys and any(_matches(text, f) for text in labels.values()):
+                scores[layout] += 1
+        if plan_name is not None:
+            columns = contract.plan_columns(layout)
+            _, mapping = find_header(book.grid(plan_name), columns)
+            plan_scores[layout] = len(set(mapping) & plan_keys)
+            scores[layout] += plan_scores[layout]
+    scores[LAYOUT_TT57] += 3 * sum(
+        book.find_sheet(sheet) is not None for sheet in (SHEET_ISSUES, SHEET_REVIEWS)
+    )
+    circular_field = next(f for f in contract.INFO_FIELDS_TT57 if f.key == "circular")
+    for r, text in labels.items():
+        if _matches(text, circular_field):
+            raw = _cell(book.grid(info_name), r, 1)
+            try:
+                declared = parsing.parse_circular(raw)
+            except ParseError:
+                notes.append(_circular_unknown(r + 1, raw))
+            break
+    layout = declared or (LAYOUT_TT57 if scores[LAYOUT_TT57] > scores[LAYOUT_2018] else LAYOUT_2018)
+    if min(plan_scores.values()) >= MIXED_PLAN_HEADERS or (
+        plan_scores[layout] < MIXED_PLAN_HEADERS
+        and plan_scores[LAYOUT_2018 if layout == LAYOUT_TT57 else LAYOUT_TT57] >= MIXED_PLAN_HEADERS
+    ):
+        notes.append(_mixed(layout))
+    return layout, notes
+
+
+# This many headers of the other layout in Kế hoạch make a workbook "mixed".
+MIXED_PLAN_HEADERS = 3
+LAYOUT_NAMES = {
+    LAYOUT_2018: "mẫu theo Thông tư 17, 18, 19/2018",
+    LAYOUT_TT57: "mẫu Thông tư 57/2026",
+}
+
+
+def _mixed(layout: str) -> Finding:
+    finding = structure_finding("structure.mixed_layouts", SHEET_PLAN, value=LAYOUT_NAMES[layout])
+    return finding
+
+
+def _circular_unknown(row: int, raw: object) -> Finding:
+    from ..validators.rules import BY_ID
+
+    rule = BY_ID["info.circular_unknown"]
+    return Finding(
+        severity=rule.severity,
+        rule=rule.id,
+        sheet=SHEET_INFO,
+        cell=f"B{row}",
+        row=row,
+        column="Thông tư",
+        item=None,
+        criterion=None,
+        value=clean(raw) or None,
+        message=rule.message_for({"value": clean(raw) or "(trống)"}),
+    )
+
+
+def _cell(grid: Grid, row: int, col: int) -> Any:
+    if row < len(grid) and col < len(grid[row]):
+        return grid[row][col]
+    return None
+
+
+@cache
+def _field_keys(f: Field) -> tuple[frozenset[str], frozenset[str]]:
+    """The label keys a field answers to: exact (NFC, case, spaces) and without diacritics."""
+    names = (f.label, *f.aliases)
+    return frozenset(label_key(n) for n in names), frozenset(folded_key(n) for n in names)
+
+
+@lru_cache(maxsize=8192)
+def _label_keys(text: str) -> tuple[str, str]:
+    """(label_key, folded_key) of a short text; labels repeat across a district's files."""
+    return label_key(text), folded_key(text)
+
+
+def _label_candidate(value: object) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= MAX_LABEL_CHARS and not value.isspace()
+
+
+def _matches(value: object, f: Field) -> bool:
+    if not _label_candidate(value):
+        return False
+    exact, folded = _field_keys(f)
+    key, fkey = _label_keys(value)
+    return key in exact or fkey in folded
+
+
+def find_header(grid: Grid, columns: tuple[Field, ...]) -> tuple[int | None, dict[str, int]]:
+    """The header row (0-based) and field key -> column index, found by labels.
+
+    The header is the row among the first rows that names the most contract
+    columns; a title block above it is fine. Each field takes the first
+    column that matches its label (then its aliases).
+    """
+    best_row, best = None, {}
+    for r in range(min(HEADER_SEARCH_ROWS, len(grid))):
+        # Each cell's keys once; then every field is a set lookup.
+        cells = [(c, *_label_keys(v)) for c, v in enumerate(grid[r]) if _label_candidate(v)]
+        mapping: dict[str, int] = {}
+        for f in columns:
+            exact, folded = _field_keys(f)
+            for c, key, fkey in cells:
+                if c not in mapping.values() and (key in exact or fkey in folded):
+                    mapping[f.key] = c
+                    break
+        if len(mapping) > len(best):
+            best_row, best = r, mapping
+            if len(best) == len(columns):
+                break
+    if len(best) < 2:
+        return None, {}
+    return best_row, best
+
+
+def _read_info(grid: Grid, fields, value_parsers, legacy: list) -> dict[str, InfoValue]:
+    result = {}
+    labels = {r: grid[r][0] for r in range(len(grid)) if grid[r] and isinstance(grid[r][0], str)}
+    for f in fields:
+        item = InfoValue(f.label)
+        row = next((r for r, text in labels.items() if _matches(text, f)), None)
+        if row is not None:
+            raw = _note_legacy(legacy, SHEET_INFO, row + 1, f.key, _cell(grid, row, 1))
+            item.cell = f"B{row + 1}"
+            item.raw = None if is_blank(raw) else raw
+            parser = value_parsers.get(f.parser or "")
+            try:
+                if parser:
+                    item.value = parser(raw)
+                else:
+                    item.value = (clean_lines(raw) if f.parser == "lines" else clean(raw)) or None
+            except ParseError as err:
+                item.error = str(err)
+        result[f.key] = item
+    return result
+
+
+def _note_legacy(legacy: list, sheet: str, row: int, key: str, value: object) -> object:
+    """The cell's value, converted to Unicode (and noted) when typed in TCVN3 or VNI.
+
+    A cell holding control characters (dropped by ``clean``) is noted too, for
+    the rule text.control_characters.
+    """
+    if isinstance(value, str):
+        cell = {"sheet": sheet, "row": row, "column": key, "value": value}
+        if has_controls(value):
+            legacy.append({**cell, "encoding": None, "control": True})
+        encoding = legacy_encoding(value)
+        if encoding:
+            legacy.append({**cell, "encoding": encoding, "control": None})
+            return to_unicode(value, encoding)
+    return value
+
+
+def _parse(record: dict, key: str, parser, value: object) -> ParseError | None:
+    record[f"{key}_raw"] = None if is_blank(value) else value
+    try:
+        record[key] = parser(value)
+        record[f"{key}_error"] = None
+        return None
+    except ParseError as err:
+        record[key] = None
+        record[f"{key}_error"] = str(err)
+        return err
+
+
+def _data_rows(grid: Grid, header_row: int, mapping: dict[str, int], skip=frozenset()):
+    """(excel_row, {key: value}) for each non-blank row under the header."""
+    for r in range(header_row + 1, len(grid)):
+        values = {key: _cell(grid, r, col) for key, col in mapping.items()}
+        if all(is_blank(v) for k, v in values.items() if k not in skip):
+            continue
+        yield r + 1, values
+
+
+def _table_rows(grid, header_row, mapping, table: Table, value_parsers, legacy) -> list[dict]:
+    """One record per filled row under the header; plan rows are numbered (``item``)."""
+    derived = {f.key for f in table.fields if f.derived}
+    records: list[dict[str, Any]] = []
+    for row, values in _data_rows(grid, header_row, mapping, skip=derived):
+        record: dict[str, Any] = {"row": row}
+        if table.key == "items":
+            record["item"] = len(records) + 1
+        _read_fields(record, table.fields, values, table.sheet, value_parsers, legacy)
+        if table.key == "issues" and record.get("tt") is None and not record.get("tt_error"):
+            # The template numbers issues as they are filled; a file saved without formula
+            # results reads the same numbers by position.
+            record["tt"] = len(records) + 1
+        records.append(record)
+    return records
+
+
+def _read_fields(record: dict, columns, values: dict, sheet: str, value_parsers, legacy) -> None:
+    """Parse each field of one table row into ``record``, as its declaration says."""
+    row = record["row"]
+    for f in columns:
+        kind = f.parser
+        value = values.get(f.key)
+        if kind is None:
+            continue
+        value = _note_legacy(legacy, sheet, row, f.key, value)
+        if kind == "criterion":
+            err = _parse(record, f.key, value_parsers["criterion"], value)
+            record[f"{f.key}_ambiguous"] = isinstance(err, parsing.AmbiguousCriterion)
+        elif kind == "evidence":
+            # The text is kept as typed; the codes found in it are checked.
+            record[f.key] = clean_lines(value) or None
+            found = parsing.parse_evidence(value)
+            record[f"{f.key}_codes"] = found.codes if found else ()
+            record[f"{f.key}_old"] = found.old if found else ()
+            record[f"{f.key}_malformed"] = found.malformed if found else ()
+        elif kind == "progress":
+            # Free text is allowed (and warned about): keep it, cleaned, when not in the list.
+            err = _parse(record, f.key, value_parsers["progress"], value)
+            if err is not None:
+                record[f.key] = clean(value)
+        elif kind == "typed_level":
+            # A level typed over the template's formula is kept, to compare with Tự đánh giá.
+            try:
+                record[f"{f.key}_typed"] = PARSE_LEVEL(value)
+            except ParseError:
+                record[f"{f.key}_typed"] = None
+        elif kind == "budget":
+            _parse(record, f.key, PARSE_BUDGET, value)
+            budget = record[f.key]
+            record[f.key] = budget.label if budget else None
+            record[f"{f.key}_kind"] = budget.kind if budget else None
+            record[f"{f.key}_amount"] = budget.amount if budget else None
+            record[f"{f.key}_label"] = budget.label if budget else None
+        elif kind in value_parsers:
+            _parse(record, f.key, value_parsers[kind], value)
+        else:  # text: "lines" keeps the line breaks typed in the cell
+            record[f.key] = (clean_lines(value) if kind == "lines" else clean(value)) or None

@@ -1,0 +1,259 @@
+"""The roll-up of Thông tư 57 plans (with 2018 plans beside them), against hand-counted figures.
+
+The folder: the three TT57 examples (THCS, Mầm non, GDTX) and a copy of the
+THCS example from another school whose compulsory criterion 1.3 is Không đạt
+Mức 1 and whose term I review is recorded. At February 2027 (term I review
+due, not yet the year-end one), counting the examples' rows by hand
+(examples/sources/tt57-*.json, end month and Mức độ thực hiện of each row):
+
+    THCS       done 1, in progress 2, overdue 3 (ends 1/2027, 11/2026, 1/2027), not started 4
+    THCS copy  the same
+    Mầm non    overdue 5 (ends 12/2026 x2, 11/2026 x2, 1/2027), not started 5
+    GDTX       overdue 2 (ends 12/2026, 11/2026), not started 6
+"""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from openpyxl import load_workbook
+
+from conftest import EXAMPLES, example_specs
+from sheetkit.cli import main
+from sheetkit.merging import tt57
+from sheetkit.merging.rollup import merge
+from sheetkit.model import contract
+from sheetkit.writing.summary import write_summary, write_tables
+from sheetkit.writing.templates import build_template
+
+SPECS = {s["template"]: s for s in example_specs("tt57")}
+FEBRUARY_2027 = 2027 * 12 + 1
+COPY_NAME = "Trường THCS Hoa Thành Hai"
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("xa")
+    for name in ("thcs", "mam-non", "gdtx"):
+        build_template(name, folder / f"{name}.xlsx", SPECS[name])
+    other = copy.deepcopy(SPECS["thcs"])
+    other["info"]["school_name"] = COPY_NAME
+    other["assessment"]["1.3"]["current"] = "Không đạt Mức 1"
+    other["reviews"][0].update(
+        date="15/01/2027",
+        content="Rà soát 10 việc",
+        result="1 việc hoàn thành, 2 việc đang thực hiện",
+        reviewer="Hiệu trưởng",
+    )
+    build_template("thcs", folder / "thcs-2.xlsx", other)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def rollup(folder):
+    return merge([folder], at=FEBRUARY_2027)
+
+
+def _school(rollup, name):
+    schools = rollup.tt57.schools
+    return schools[schools["school_name"] == name].iloc[0]
+
+
+def test_levels_and_compulsory_criteria(rollup):
+    schools = rollup.tt57.schools
+    assert len(schools) == 4 and len(rollup.schools) == 4
+    assert sorted(schools["level_now_label"]) == ["Không đạt Mức 1", "Mức 1", "Mức 1", "Mức 1"]
+    assert list(schools["level_after_label"]) == ["Mức 1"] * 4
+    copy_row = _school(rollup, COPY_NAME)
+    assert copy_row["compulsory_below"] == "1.3" and copy_row["level_now"] == 0
+    # After its plan (1.3, 2.2, 3.2, 4.1 to Mức 2): compulsory 1.4 and 4.2 are still at Mức 1,
+    # and of the seven others only 1.2 and 4.3 are at Mức 2.
+    assert copy_row["gap_after"] == (
+        "Để đạt Mức 2 còn cần: tiêu chí bắt buộc 1.4, 4.2 đạt Mức 2; "
+        "thêm 3 tiêu chí không bắt buộc đạt Mức 2."
+    )
+    assert tt57.compulsory_gaps(rollup.tt57) == [("1.3", 1)]
+    assert tt57.level_counts(rollup.tt57) == [
+        ("Không đạt Mức 1", 1, 0),
+        ("Mức 1", 3, 4),
+        ("Mức 2", 0, 0),
+    ]
+
+
+def test_progress_at_the_month_asked(rollup):
+    counts = {
+        name: tuple(_school(rollup, name)[k] for k in tt57.STATES)
+        for name in rollup.tt57.schools["school_name"]
+    }
+    assert counts == {
+        "Trường THCS Hoa Thành": (1, 2, 3, 4),
+        COPY_NAME: (1, 2, 3, 4),
+        "Trường Mầm non Sen Hồng": (0, 0, 5, 5),
+        "Trung tâm GDNN-GDTX Thọ Xuân": (0, 0, 2, 6),
+    }
+    assert tt57.progress_counts(rollup.tt57) == [
+        ("Hoàn thành", 2),
+        ("Đang thực hiện", 4),
+        ("Quá hạn", 13),
+        ("Chưa bắt đầu", 19),
+    ]
+    assert _school(rollup, "Trường THCS Hoa Thành")["done_share"] == pytest.approx(0.1)
+    # The term I review (January 2027) has come: recorded by the copy only.
+    schools = rollup.tt57.schools
+    missing = dict(zip(schools["school_name"], schools["reviews_missing"], strict=True))
+    assert missing[COPY_NAME] == ""
+    assert {v for k, v in missing.items() if k != COPY_NAME} == {"Cuối học kỳ I"}
+
+
+def test_the_month_moves_the_states(folder):
+    """In December 2026 no review is due yet, and only the rows ending in November are late."""
+    december = merge([folder], at=2026 * 12 + 11).tt57
+    assert (december.schools["reviews_due"] == "").all()
+    # The rows ending 11/2026: THCS 1, its copy 1, Mầm non 2, GDTX 1.
+    assert dict(tt57.progress_counts(december))["Quá hạn"] == 5
+
+
+def test_priority_issues_by_standard(rollup):
+    issues = rollup.tt57.issues
+    assert len(issues) == 18
+    assert tt57.issues_by_standard(rollup.tt57) == [
+        ("Tiêu chuẩn 1", 4, "Quản trị nhà trường và bảo đảm chất lượng"),
+        ("Tiêu chuẩn 2", 3, "Phát triển đội ngũ"),
+        # Mầm non, phổ thông and GDTX name standard 3 differently: the words they share.
+        ("Tiêu chuẩn 3", 7, "Thực hiện chương trình, đổi mới phương pháp giáo dục và phát triển…"),
+        ("Tiêu chuẩn 4", 4, "Điều kiện giáo dục, môi trường an toàn và phối hợp xã hội"),
+    ]
+    first = issues[(issues["school_name"] == "Trường THCS Hoa Thành") & (issues["tt"] == 2)].iloc[0]
+    assert (first["items"], first["done"], first["overdue"]) == (2, 0, 1)
+
+
+def test_criteria_table_per_appendix(rollup):
+    table = tt57.criteria_table(rollup.tt57, rollup.levels)
+    row = table[(table["circular"] == "tt57-2026-pho-thong") & (table["criterion"] == "1.3")].iloc[
+        0
+    ]
+    assert row["compulsory"] == "Bắt buộc" and row["schools"] == 2
+    assert (row["current_0"], row["current_1"], row["current_2"]) == (1, 1, 0)
+    assert (row["target_2"], row["issue_schools"], row["planning"], row["items"]) == (2, 2, 2, 4)
+    mam_non = table[table["circular"] == "tt57-2026-mam-non"]
+    assert len(mam_non) == 15 and mam_non["schools"].eq(1).all()
+
+
+def test_places_and_managing_bodies_to_group_by(rollup):
+    schools = rollup.tt57.schools.set_index("school_name")
+    assert schools.at["Trường THCS Hoa Thành", "managing_body"] == "UBND xã Yên Thành"
+    assert schools.at["Trường Mầm non Sen Hồng", "managing_body"] == "UBND phường Bến Thành"
+    assert schools.at["Trung tâm GDNN-GDTX Thọ Xuân", "managing_body"] == "Sở GDĐT Thanh Hóa"
+    # Sorted by province, commune, managing body, then name.
+    provinces = list(rollup.tt57.schools["province"])
+    assert provinces == sorted(provinces, key=lambda p: p.casefold())
+
+
+# ----------------------------------------------------------------- the workbook
+
+
+def _rows(ws) -> list[tuple]:
+    return [r for r in ws.iter_rows(values_only=True) if any(v is not None for v in r)]
+
+
+def test_tt57_only_workbook_has_its_own_sheets(rollup, tmp_path):
+    wb = load_workbook(write_summary(rollup, tmp_path / "tong-hop.xlsx"))
+    assert wb.sheetnames == [
+        "Tổng quan",
+        "Theo trường",
+        "TT57 Mức đạt và tiến độ",
+        "TT57 Theo tiêu chí",
+        "TT57 Vấn đề trọng tâm",
+        "TT57 Chi tiết kế hoạch",
+        "Ma trận",
+        "Lỗi",
+    ]
+    figures = {r[0]: r[1] for r in _rows(wb["Tổng quan"])[:40] if r[0]}
+    assert figures["Số trường lập kế hoạch theo Thông tư 57"] == 4
+    assert figures["    Chưa đạt Mức 1"] == 1
+    assert figures["Trường có tiêu chí bắt buộc chưa đạt Mức 1"] == 1
+    assert figures["    Quá hạn (tháng 2/2027)"] == 13
+    assert figures["Trường chưa ghi kết quả rà soát đã đến hạn (tháng 2/2027)"] == 3
+    assert (
+        "THÔNG TƯ 17, 18, 19/2018/TT-BGDĐT (xem các trang tính có tên bắt đầu bằng TT2018)"
+        not in figures
+    )
+    sheet = wb["TT57 Mức đạt và tiến độ"]
+    header, *body = _rows(sheet)
+    body = [r for r in body if r[3]]  # (the note under the table has no school)
+    assert header[:4] == ("Tỉnh/thành phố", "Xã/phường/đặc khu", "Cơ quan quản lý", "Tên trường")
+    assert len(body) == 4 and sheet.auto_filter.ref.startswith("A1:")
+    scales = [r.type for rules in sheet.conditional_formatting for r in rules.rules]
+    assert "colorScale" in scales
+    items = wb["TT57 Chi tiết kế hoạch"]
+    header, *body = _rows(items)
+    assert "Tình trạng" in header and len([r for r in body if r[3]]) == 38
+    state = header.index("Tình trạng")
+    assert sorted({r[state] for r in body if r[3]}) == sorted(tt57.STATE_LABELS.values())
+
+
+def test_mixed_workbook_says_which_regulation_each_part_covers(folder, tmp_path, capsys):
+    mixed = tmp_path / "mixed"
+    mixed.mkdir()
+    for path in folder.iterdir():
+        (mixed / path.name).write_bytes(path.read_bytes())
+    older = sorted(EXAMPLES.glob("ke-hoach-thcs-hoang-van-thu-2024-2025.xlsx"))[0]
+    (mixed / older.name).write_bytes(older.read_bytes())
+    out = tmp_path / "tong-hop.xlsx"
+    assert (
+        main(
+            ["merge", str(mixed), "-o", str(out), "--at", "2027-02", "--csv", str(tmp_path / "csv")]
+        )
+        == 0
+    )
+    wb = load_workbook(out)
+    assert wb.sheetnames == list(contract.SUMMARY_SHEETS)
+    labels = [r[0] for r in _rows(wb["Tổng quan"]) if r[0]]
+    assert "THÔNG TƯ 57/2026/TT-BGDĐT (xem các trang tính có tên bắt đầu bằng TT57)" in labels
+    assert (
+        "THÔNG TƯ 17, 18, 19/2018/TT-BGDĐT (xem các trang tính có tên bắt đầu bằng TT2018)"
+        in labels
+    )
+    regulation = {r[1]: r[4] for r in _rows(wb["Theo trường"])[1:] if r[1]}
+    assert regulation["Trường THCS Hoa Thành"] == "TT 57/2026"
+    assert set(regulation.values()) == {"TT 57/2026", "TT 18/2018"}
+    older_items = {r[0] for r in _rows(wb["TT2018 Chi tiết kế hoạch"])[1:]}
+    assert older_items == {"Trường THCS Hoàng Văn Thụ"}
+    csv = sorted(p.name for p in (tmp_path / "csv").iterdir())
+    assert {"tt57-schools.csv", "tt57-items.csv", "tt57-issues.csv", "tt57-criteria.csv"} <= set(
+        csv
+    )
+
+
+def test_tables_for_analysts_hold_the_tt57_rows(rollup, tmp_path):
+    import pandas as pd
+
+    write_tables(rollup, tmp_path)
+    items = pd.read_csv(tmp_path / "tt57-items.csv")
+    assert len(items) == 38 and set(items["state"]) == set(tt57.STATE_LABELS.values())
+    assert len(pd.read_csv(tmp_path / "items.csv")) == 0  # the 2018 table: no 2018 plan here
+
+
+def test_school_text_in_tt57_sheets_and_tables_stays_text(tmp_path):
+    """A formula typed by a school is text in every TT57 sheet and neutralised in the CSV."""
+    import pandas as pd
+
+    hostile = copy.deepcopy(SPECS["thcs"])
+    hostile["info"]["school_name"] = '=HYPERLINK("http://x.invalid","Bấm")'
+    hostile["issues"][0]["shortcoming"] = "=1+1"
+    hostile["items"][0]["content"] = "@SUM(A1:A9)"
+    folder = tmp_path / "in"
+    folder.mkdir()
+    build_template("thcs", folder / "a.xlsx", hostile)
+    rollup = merge([folder], at=FEBRUARY_2027)
+    wb = load_workbook(write_summary(rollup, tmp_path / "tong-hop.xlsx"))
+    cells = [c for ws in wb for row in ws.iter_rows() for c in row if c.value is not None]
+    assert all(c.data_type != "f" for c in cells)
+    texts = {c.value for c in cells}
+    assert {'=HYPERLINK("http://x.invalid","Bấm")', "=1+1", "@SUM(A1:A9)"} <= texts
+    write_tables(rollup, tmp_path / "csv")
+    issues = pd.read_csv(tmp_path / "csv" / "tt57-issues.csv")
+    items = pd.read_csv(tmp_path / "csv" / "tt57-items.csv")
+    assert issues["school_name"].iloc[0] == '\'=HYPERLINK("http://x.invalid","Bấm")'
+    assert "'=1+1" in set(issues["shortcoming"]) and "'@SUM(A1:A9)" in set(items["content"])
