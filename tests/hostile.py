@@ -367,8 +367,18 @@ TEXT_HEADERS = [
     "Phối hợp",
     "Điều kiện hỗ trợ khác",
     "Ghi chú",
+    # Thông tư 57 (table V)
+    "Nội dung cải tiến",
+    "Mục tiêu cải tiến",
+    "Hoạt động/giải pháp",
+    "Chỉ số đánh giá kết quả",
+    "Đơn vị/cá nhân phụ trách",
+    "Nguồn lực bảo đảm",
+    "Minh chứng dự kiến",
 ]
 PARSED_HEADERS = ["Mã tiêu chí", "Mức cần đạt", "Bắt đầu", "Hoàn thành", "Dự kiến kinh phí"]
+PARSED_HEADERS += ["Vấn đề", "Tiêu chí", "Mức độ thực hiện"]  # Thông tư 57
+CODE_HEADERS = ("Mã tiêu chí", "Tiêu chí")
 INFO_LABELS = [
     "Tên trường",
     "Mã trường",
@@ -383,6 +393,8 @@ INFO_LABELS = [
     "Hiệu trưởng",
     "Mức mục tiêu",
     "Cơ quan chủ quản",
+    "Xã/phường/đặc khu",
+    "Loại hình / Cấp học",
 ]
 
 
@@ -396,7 +408,7 @@ def plan_cells(book: Book) -> PlanCells:
     plan = book.values(SHEET_PLAN)
     header_row = 4
     for (row, _col), value in sorted(plan.items()):
-        if value == "Mã tiêu chí":
+        if value in CODE_HEADERS:
             header_row = row
             break
     columns = {
@@ -404,7 +416,8 @@ def plan_cells(book: Book) -> PlanCells:
         for (row, col), value in plan.items()
         if row == header_row and isinstance(value, str)
     }
-    code_col = column_index(columns.get("Mã tiêu chí", "B"))
+    code_header = next((h for h in CODE_HEADERS if h in columns), "Mã tiêu chí")
+    code_col = column_index(columns.get(code_header, "B"))
     item_rows = sorted(row for (row, col) in plan if row > header_row and col == code_col)
     levels = book.values(SHEET_ASSESSMENT)
     level_cells = [f"C{row}" for (row, col) in levels if col == 1 and row > 3]

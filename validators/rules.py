@@ -1191,8 +1191,8 @@ RULES: tuple[Rule, ...] = (
         "render",
         PLAN_SHEET,
         None,
-        "Kế hoạch có {items} việc cải tiến ({characters} ký tự), quá giới hạn của bản in: "
-        "{max_items} việc, {max_characters} ký tự.",
+        "Kế hoạch có {items} việc cải tiến ({characters} ký tự, {lines} dòng), quá giới hạn "
+        "của bản in: {max_items} việc, {max_characters} ký tự, {max_lines} dòng.",
     ),
     # ------------------------------------------------------------ files of a roll-up
     Rule(
