@@ -60,7 +60,7 @@ class Member:
     @classmethod
     def of(cls, name: str | bytes, content: bytes, method: int = zipfile.ZIP_DEFLATED) -> Member:
         """A member holding ``content`` (deflated unless ``method`` is ZIP_STORED)."""
-        raw = name.encode() if isinstance(name, str) else name
+        raw = name.encode("utf-8", "surrogateescape") if isinstance(name, str) else name
         packed = deflate(content) if method == zipfile.ZIP_DEFLATED else content
         flags = 0x800 if isinstance(name, str) else 0
         return cls(raw, packed, zlib.crc32(content), len(content), method, flags=flags)
