@@ -194,3 +194,20 @@ def test_fix_refuses_what_it_cannot_do(tmp_path, good_plan, capsys):
     assert "Không đọc được" in capsys.readouterr().err
     assert digest(source) == before
     assert not (tmp_path / "b.xlsx").exists() and not (tmp_path / "ban.xlsm").exists()
+
+
+def test_fix_of_xml_only_the_reader_accepts_says_what_is_wrong(tmp_path, good_plan, capsys):
+    """A character reference openpyxl refuses (&#1;): the copy's own reason, not "damaged"."""
+    source = legacy_template("tieu-hoc", tmp_path / "ke-hoach.xlsx", good_plan)
+    spoiled = tmp_path / "ky-tu-la.xlsx"
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(spoiled, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/sharedStrings.xml":
+                data = data.replace(b"</t></si>", b"&#1;</t></si>", 1)
+            zout.writestr(info, data)
+    out = tmp_path / "ban.xlsx"
+    assert cli.main(["fix", str(spoiled), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "không chép được sang bản Excel mới" in err and "đã bị hỏng" not in err
+    assert not out.exists()

@@ -20,7 +20,7 @@ from sheetkit.reading.parsing import (
     parse_month,
     parse_school_year,
 )
-from sheetkit.reading.text import label_key, legacy_encoding
+from sheetkit.reading.text import clean, label_key, legacy_encoding
 
 months = st.integers(1, 12)
 years = st.integers(2000, 2100)
@@ -257,3 +257,10 @@ def test_legacy_encodings_detected_and_unicode_left_alone():
         "Hà Nội",
     ]:
         assert legacy_encoding(text) is None
+
+
+def test_clean_shows_whole_numbers_without_point_and_huge_ones_short():
+    assert clean(2024.0) == "2024"
+    assert clean(123456789012345.0) == "123456789012345"
+    assert clean(1e308) == "1e+308"  # not 309 digits in a message or a printed cell
+    assert clean(1.5) == "1.5"

@@ -403,3 +403,13 @@ def test_width_follows_the_glyphs():
     assert text_width("iiii") < text_width("MMMM") / 3
     assert text_width("ế") == text_width("e") and text_width("ư") > text_width("u")
     assert text_width("Tháng", 24) == 2 * text_width("Tháng", 12)
+
+
+def test_plan_beyond_the_line_limit_is_refused(build, good_plan, monkeypatch):
+    """Word's memory grows with lines (a paragraph each): 124,000 lines took 830 MB."""
+    monkeypatch.setattr(plan_sheet, "MAX_LINES", 5)
+    doc = render_plan(read_plan(build(good_plan)))
+    with pytest.raises(plan_sheet.PlanTooLarge) as refused:
+        sheet_layout(doc)
+    message = refused.value.findings[0].message
+    assert "dòng), quá giới hạn của bản in" in message and "ký tự, 5 dòng." in message

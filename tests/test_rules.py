@@ -163,6 +163,13 @@ def test_fill_refuses_unknown_and_empty_placeholders():
             fill("mức phấn đấu ({goal})", {"goal": empty})
 
 
+def test_a_huge_number_is_shown_short_in_a_message():
+    """1e308 in a budget cell: the message shows 1e+308, not a 309-digit integer."""
+    assert fill("'{value}'", {"value": 1e308}) == "'1e+308'"
+    assert fill("'{value}'", {"value": -1e300}) == "'-1e+300'"
+    assert fill("'{value}'", {"value": 5_000_000.0}) == "'5000000'"
+
+
 def test_a_missing_goal_is_one_finding_not_one_per_criterion(findings_of, good_plan):
     good_plan["info"]["goal_level"] = None
     good_plan["assessment"]["4.1"] = "Mức 1"  # below the old goal, not planned

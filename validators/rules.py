@@ -58,7 +58,7 @@ def fill(template: str, values: Mapping[str, object]) -> str:
 
     A placeholder that has no value, or an empty one, raises ``MessageError``:
     a message must never read "chưa đúng: ." because a fact was missing.
-    Whole numbers print without ".0".
+    Whole numbers print without ".0"; a huge one as 1e+308, not 309 digits.
     """
     out = []
     for literal, name, _, _ in string.Formatter().parse(template):
@@ -80,7 +80,7 @@ def _shown(value: object) -> str:
     if isinstance(value, float):
         if math.isnan(value):
             return ""
-        if value.is_integer():
+        if value.is_integer() and abs(value) < 1e15:  # past Excel's 15 digits: 1e+308
             return str(int(value))
     return str(value).strip()
 
@@ -1191,8 +1191,8 @@ RULES: tuple[Rule, ...] = (
         "render",
         PLAN_SHEET,
         None,
-        "Kế hoạch có {items} việc cải tiến ({characters} ký tự), quá giới hạn của bản in: "
-        "{max_items} việc, {max_characters} ký tự.",
+        "Kế hoạch có {items} việc cải tiến ({characters} ký tự, {lines} dòng), quá giới hạn "
+        "của bản in: {max_items} việc, {max_characters} ký tự, {max_lines} dòng.",
     ),
     # ------------------------------------------------------------ files of a roll-up
     Rule(

@@ -68,8 +68,8 @@ def clean(value: object) -> str:
     """A cell value as display text: NFC, single spaces, no surrounding blanks, no controls."""
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        value = int(value)  # beyond Excel's 15 digits "1e+308" reads better than 309 digits
     text = value if isinstance(value, str) else str(value)
     text = strip_controls(text)
     # Most cells are already tidy NFC text; checking is cheaper than rebuilding them.

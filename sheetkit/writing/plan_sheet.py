@@ -75,6 +75,7 @@ TABLE_SIZE = 12  # points: the table's text
 # no school plan comes near it, and Word and the sheet stay fast below it.
 MAX_ITEMS = 5_000
 MAX_TEXT = 4_000_000  # characters of table text
+MAX_LINES = 40_000  # lines of table text: Word's memory grows with them (a paragraph each)
 
 # Page breaking: an item may continue on the next page when at least
 # PIECE_LINES of its lines stay on each side.
@@ -124,14 +125,16 @@ class PlanTooLarge(RenderRefused):
     but its content cannot be printed as it is.
     """
 
-    def __init__(self, items: int, text: int):
+    def __init__(self, items: int, text: int, lines: int):
         rule = BY_ID["render.too_large"]
         message = rule.message_for(
             {
                 "items": _number(items),
                 "characters": _number(text),
+                "lines": _number(lines),
                 "max_items": _number(MAX_ITEMS),
                 "max_characters": _number(MAX_TEXT),
+                "max_lines": _number(MAX_LINES),
             }
         )
         finding = Finding(
@@ -149,12 +152,14 @@ def _number(n: int) -> str:
 
 
 def check_size(doc: Document) -> None:
-    """Refuse, before any work, a plan beyond MAX_ITEMS items or MAX_TEXT characters."""
+    """Refuse, before any work, a plan beyond MAX_ITEMS items, MAX_TEXT characters or MAX_LINES."""
     items = doc.items
     cells = (row.cells.values() if isinstance(row.cells, dict) else row.cells for row in items)
-    text = sum(len(value) for values in cells for value in values)
-    if len(items) > MAX_ITEMS or text > MAX_TEXT:
-        raise PlanTooLarge(len(items), text)
+    values = [value for values in cells for value in values if value]
+    text = sum(len(value) for value in values)
+    lines = sum(value.count("\n") + 1 for value in values)
+    if len(items) > MAX_ITEMS or text > MAX_TEXT or lines > MAX_LINES:
+        raise PlanTooLarge(len(items), text, lines)
 
 
 @dataclass
