@@ -20,7 +20,7 @@ from sheetkit.reading.parsing import (
     parse_month,
     parse_school_year,
 )
-from sheetkit.reading.text import clean, label_key, legacy_encoding
+from sheetkit.reading.text import clean, fold, label_key, legacy_encoding
 
 months = st.integers(1, 12)
 years = st.integers(2000, 2100)
@@ -264,3 +264,15 @@ def test_clean_shows_whole_numbers_without_point_and_huge_ones_short():
     assert clean(123456789012345.0) == "123456789012345"
     assert clean(1e308) == "1e+308"  # not 309 digits in a message or a printed cell
     assert clean(1.5) == "1.5"
+
+
+@given(st.text())
+def test_fold_drops_every_combining_mark(text):
+    """The fast path (U+0300-U+036F in one pass) agrees with removing marks one by one."""
+    decomposed = unicodedata.normalize("NFD", clean(text).casefold())
+    expected = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("đ", "d")
+    assert fold(text) == expected
+
+
+def test_fold_of_vietnamese():
+    assert fold("Tuỳ chọn ĐỘI NGŨ") == fold("Tùy chọn đội ngũ") == "tuy chon doi ngu"

@@ -299,7 +299,20 @@ class Package:
     data: bytes  # the bytes to hand the reader (repaired when a count lied)
     title: str = ""
     sheet_parts: dict[str, str] = field(default_factory=dict)  # sheet name -> part
-    extents: dict[str, Extent] = field(default_factory=dict)  # worksheet part -> what it holds
+    worksheets: dict[str, bytes] = field(default_factory=dict)  # worksheet part -> its XML
+    _measured: dict[str, Extent] = field(default_factory=dict, repr=False)
+
+    def extent(self, part: str) -> Extent:
+        """What a worksheet part holds, measured when first asked: a roll-up reads four
+        sheets of a plan and never pays for the lists and the guide."""
+        if part not in self._measured:
+            self._measured[part] = sheet_extent(self.worksheets[part])
+        return self._measured[part]
+
+    @property
+    def extents(self) -> dict[str, Extent]:
+        """Every worksheet part measured (a full copy needs them all)."""
+        return {part: self.extent(part) for part in self.worksheets}
 
 
 _XML_PARTS = (".xml", ".rels", ".vml")
@@ -344,7 +357,7 @@ def inspect_package(data: bytes, kind: str) -> Package:
             if name.lower().endswith(_XML_PARTS) and _declares_dtd(content):
                 raise ReadError("xml_dtd")
             if kind == "xlsx" and _WORKSHEET.match(name):
-                package.extents[name] = sheet_extent(content)
+                package.worksheets[name] = content
             elif kind == "ods" and name == "content.xml":
                 # The reader builds every sheet of an .ods when it opens it: all are checked now.
                 for sheet, extent in ods_extents(content).items():
@@ -619,7 +632,10 @@ def _calamine_workbook(package: Package, kind: str) -> Workbook:
 
     def load(name: str) -> Grid:
         part = package.sheet_parts.get(name)
-        extents = [package.extents[part]] if part in package.extents else package.extents.values()
+        if part in package.worksheets:
+            extents = [package.extent(part)]
+        else:
+            extents = package.extents.values()
         for extent in extents:
             check_extent(name, extent.rows, extent.cols, extent.far)
         try:

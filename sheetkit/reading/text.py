@@ -114,8 +114,14 @@ def fold(text: object) -> str:
     leave them out; never for display.
     """
     decomposed = unicodedata.normalize("NFD", clean(text).casefold())
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return stripped.replace("đ", "d")
+    # Vietnamese marks decompose into U+0300-U+036F: one pass removes them all.
+    stripped = _COMBINING_MARKS.sub("", decomposed).replace("đ", "d")
+    if not stripped.isascii():  # other scripts' combining marks, one by one
+        stripped = "".join(ch for ch in stripped if not unicodedata.combining(ch))
+    return stripped
+
+
+_COMBINING_MARKS = re.compile("[\u0300-\u036f]")
 
 
 def folded_key(text: object) -> str:

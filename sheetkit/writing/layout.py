@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 def wrap(text: str, width: int) -> list[str]:
@@ -61,17 +62,33 @@ def line_height(size: float) -> float:
     return LINE_HEIGHT * size / 12
 
 
+def _per_line(width: float, size: float, capitals: bool) -> int:
+    per_line = chars_per_line(width, size)
+    return int(per_line * 0.8) if capitals else per_line  # capitals are wider than running text
+
+
 def lines_of(text: str, width: float, size: float = 12, capitals: bool = False) -> list[str]:
     """``text`` wrapped as a cell ``width`` wide shows it (one empty line for no text)."""
-    per_line = chars_per_line(width, size)
-    if capitals:
-        per_line *= 0.8  # capitals are wider than running text
-    return wrap(text, int(per_line)) if text else [""]
+    return wrap(text, _per_line(width, size, capitals)) if text else [""]
 
 
 def text_height(text: str, width: float, size: float = 12, capitals: bool = False) -> float:
     """Row height (points) that shows all of ``text`` wrapped in a column ``width`` wide."""
-    return len(lines_of(text, width, size, capitals)) * line_height(size) + 4
+    per_line = _per_line(width, size, capitals)
+    if not text:
+        lines = 1
+    elif len(text) <= 1000:  # names and titles repeat; long texts are not kept in memory
+        lines = _line_count(text, per_line)
+    else:
+        lines = len(wrap(text, per_line))
+    return lines * line_height(size) + 4
+
+
+@lru_cache(maxsize=65536)
+def _line_count(text: str, per_line: int) -> int:
+    """Lines of ``text`` wrapped ``per_line`` characters wide; a roll-up of a thousand schools
+    measures the same criterion titles and names thousands of times."""
+    return len(wrap(text, per_line))
 
 
 def row_height(values: dict, widths: dict[str, float]) -> float:

@@ -211,6 +211,7 @@ def write_summary(rollup: Rollup, path: str | os.PathLike[str]) -> Path:
             str(tmp),
             {
                 "constant_memory": len(rollup.items) >= STREAM_FROM_ITEMS,
+                "in_memory": len(rollup.items) < STREAM_FROM_ITEMS,
                 "strings_to_formulas": False,
                 "strings_to_urls": False,
                 "strings_to_numbers": False,
