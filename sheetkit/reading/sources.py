@@ -632,11 +632,8 @@ def _calamine_workbook(package: Package, kind: str) -> Workbook:
 
     def load(name: str) -> Grid:
         part = package.sheet_parts.get(name)
-        if part in package.worksheets:
-            extents = [package.extent(part)]
-        else:
-            extents = package.extents.values()
-        for extent in extents:
+        known = part in package.worksheets
+        for extent in [package.extent(part)] if known else package.extents.values():
             check_extent(name, extent.rows, extent.cols, extent.far)
         try:
             sheet = book.get_sheet_by_name(name)
