@@ -41,6 +41,8 @@ def test_the_report_says_where_the_plan_stands(report):
         "Kết quả rà soát thực hiện kế hoạch cải tiến chất lượng giáo dục năm học 2026-2027"
     )
     assert report.number.startswith("Số: ") and "/BC-" in report.number
+    # Dated in the month of the review, the day left to write (not the plan's own date).
+    assert report.place_date.endswith(", ngày …… tháng 02 năm 2027"), report.place_date
     assert [s.title for s in report.sections] == [
         "I. TÌNH HÌNH CHUNG",
         "II. THEO DÕI VÀ ĐÁNH GIÁ THỰC HIỆN (MỤC VI CỦA KẾ HOẠCH)",

@@ -257,3 +257,24 @@ def test_school_text_in_tt57_sheets_and_tables_stays_text(tmp_path):
     items = pd.read_csv(tmp_path / "csv" / "tt57-items.csv")
     assert issues["school_name"].iloc[0] == '\'=HYPERLINK("http://x.invalid","Bấm")'
     assert "'=1+1" in set(issues["shortcoming"]) and "'@SUM(A1:A9)" in set(items["content"])
+
+
+def test_matrix_colours_follow_each_circulars_top_level(rollup, tmp_path):
+    """Green is the top level of the plan's own circular (Mức 2 under TT57), as the legend says;
+    formulas, since Excel counts an empty cell (not assessed) as 0 in a "cell value" rule."""
+    wb = load_workbook(write_summary(rollup, tmp_path / "tong-hop.xlsx"))
+    ws = wb["Ma trận"]
+    rules = [
+        (rule.formula[0], rule.dxf.fill.bgColor.rgb)
+        for ranges in ws.conditional_formatting
+        for rule in ranges.rules
+    ]
+    assert rules and len(rules) % 3 == 0  # three rules per block (one block per appendix)
+    for n in range(0, len(rules), 3):
+        (none, red), (mid, yellow), (top, green) = rules[n : n + 3]
+        assert none.endswith("=0)") and "ISNUMBER(" in none and red.endswith("F8696B")
+        assert mid.endswith("<2))") and yellow.endswith("FFEB84")
+        assert top.endswith("=2)") and green.endswith("63BE7B")
+    assert (
+        "xanh = mức cao nhất (Mức 3 theo Thông tư 2018, Mức 2 theo Thông tư 57)" in ws["A2"].value
+    )

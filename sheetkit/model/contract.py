@@ -317,7 +317,7 @@ PLAN_COLUMNS: tuple[PlanField, ...] = (
         width=26,
         style="formula",
         derived=True,
-        rollup=(("criterion_title", SummaryColumn("Tên tiêu chí", 36)),),
+        rollup=(("criterion_title", SummaryColumn("Tên tiêu chí", 36, wrap=True)),),
         printed="criterion",
     ),
     PlanField(
@@ -349,7 +349,7 @@ PLAN_COLUMNS: tuple[PlanField, ...] = (
         ("Kết quả cần đạt (so với hiện trạng)", "Mục tiêu cần đạt"),
         parser="lines",
         width=26,
-        rollup=(("result", SummaryColumn("Kết quả cần đạt", 30)),),
+        rollup=(("result", SummaryColumn("Kết quả cần đạt", 30, wrap=True)),),
         printed="result",
     ),
     PlanField(
@@ -358,7 +358,7 @@ PLAN_COLUMNS: tuple[PlanField, ...] = (
         ("Hạn chế", "Điểm yếu"),
         parser="lines",
         width=28,
-        rollup=(("shortcoming", SummaryColumn("Hạn chế cần khắc phục", 36)),),
+        rollup=(("shortcoming", SummaryColumn("Hạn chế cần khắc phục", 36, wrap=True)),),
         printed="result",
     ),
     PlanField(
@@ -368,7 +368,7 @@ PLAN_COLUMNS: tuple[PlanField, ...] = (
         required=True,
         parser="lines",
         width=44,
-        rollup=(("solution", SummaryColumn("Công việc/giải pháp cần thực hiện", 50)),),
+        rollup=(("solution", SummaryColumn("Công việc/giải pháp cần thực hiện", 50, wrap=True)),),
         printed="solution",
     ),
     PlanField(
@@ -378,7 +378,7 @@ PLAN_COLUMNS: tuple[PlanField, ...] = (
         required=True,
         parser="lines",
         width=16,
-        rollup=(("lead", SummaryColumn("Chủ trì", 18)),),
+        rollup=(("lead", SummaryColumn("Chủ trì", 18, wrap=True)),),
         printed="people",
     ),
     PlanField(
@@ -387,7 +387,7 @@ PLAN_COLUMNS: tuple[PlanField, ...] = (
         ("Phối hợp thực hiện", "Người phối hợp"),
         parser="lines",
         width=18,
-        rollup=(("support", SummaryColumn("Phối hợp", 18)),),
+        rollup=(("support", SummaryColumn("Phối hợp", 18, wrap=True)),),
         printed="people",
     ),
     PlanField(
@@ -428,7 +428,7 @@ PLAN_COLUMNS: tuple[PlanField, ...] = (
             "Theo quy chế chi tiêu nội bộ; Xã hội hóa.",
         ),
         rollup=(
-            ("budget", SummaryColumn("Dự kiến kinh phí", 22)),
+            ("budget", SummaryColumn("Dự kiến kinh phí", 22, wrap=True)),
             ("budget_amount", SummaryColumn("Kinh phí (đồng)", 16, "money")),
         ),
         printed="budget",
@@ -439,7 +439,7 @@ PLAN_COLUMNS: tuple[PlanField, ...] = (
         ("Điều kiện hỗ trợ", "Nguồn lực khác"),
         parser="lines",
         width=20,
-        rollup=(("other_support", SummaryColumn("Điều kiện hỗ trợ khác", 20)),),
+        rollup=(("other_support", SummaryColumn("Điều kiện hỗ trợ khác", 20, wrap=True)),),
         printed="other",
     ),
     PlanField(
@@ -447,7 +447,7 @@ PLAN_COLUMNS: tuple[PlanField, ...] = (
         "Ghi chú",
         parser="lines",
         width=14,
-        rollup=(("note", SummaryColumn("Ghi chú", 20)),),
+        rollup=(("note", SummaryColumn("Ghi chú", 20, wrap=True)),),
         printed="note",
     ),
 )
@@ -698,7 +698,7 @@ PLAN_COLUMNS_TT57: tuple[PlanField, ...] = (
         dropdown_error="Mã này không có trong {circular}. Hãy chọn trong danh sách thả xuống.",
         rollup=(
             ("criterion", SummaryColumn("Tiêu chí", 8)),
-            ("criterion_title", SummaryColumn("Tên tiêu chí", 36)),
+            ("criterion_title", SummaryColumn("Tên tiêu chí", 36, wrap=True)),
         ),
         printed="content",
     ),
@@ -813,7 +813,7 @@ PLAN_COLUMNS_TT57: tuple[PlanField, ...] = (
         "Ghi chú",
         parser="lines",
         width=10,
-        rollup=(("note", SummaryColumn("Ghi chú", 20)),),
+        rollup=(("note", SummaryColumn("Ghi chú", 20, wrap=True)),),
         printed=None,
     ),
 )

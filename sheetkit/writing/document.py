@@ -227,15 +227,30 @@ def place_date(plan: Plan) -> str:
     The place is the unit's own name (Nghị định 30: "Quận 10" and "Phường Nguyễn Trãi"
     stay whole); days below 10 and months below 3 take a leading zero.
     """
-    unit = plan.value("commune") or plan.value("district")
-    place = places.place_name(unit) if unit else plan.value("province") or BLANK
-    if not unit and plan.value("province"):
-        place = places.place_name(plan.value("province"))
+    place = _place(plan)
     day: dt.date | None = plan.value("issue_date")
     if day is None:
         return f"{place}, ngày {BLANK} tháng {BLANK} năm {BLANK}"
-    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+    return f"{place}, ngày {day.day:02d} tháng {_month_text(day.month)} năm {day.year}"
+
+
+def place_month(plan: Plan, year: int, month: int) -> str:
+    """The place line of a document written in a known month (a review report): the day
+    is left for the school to write, not taken from the plan's own date."""
+    return f"{_place(plan)}, ngày {BLANK} tháng {_month_text(month)} năm {year}"
+
+
+def _place(plan: Plan) -> str:
+    unit = plan.value("commune") or plan.value("district")
+    if unit:
+        return places.place_name(unit)
+    province = plan.value("province")
+    return places.place_name(province) if province else BLANK
+
+
+def _month_text(month: int) -> str:
+    """Months below 3 take a leading zero in a date line (Nghị định 30)."""
+    return f"{month:02d}" if month < 3 else str(month)
 
 
 def subtitle(plan: Plan) -> str:

@@ -15,7 +15,7 @@ from ..model.plan import Plan
 from ..reading.parsing import month_label
 from ..validators.review import OVERDUE, STATE_LABELS
 from . import bieu2
-from .document import BLANK, Document, governing_body, place_date, school_heading
+from .document import BLANK, Document, governing_body, place_month, school_heading
 
 SHEET_REPORT = "Báo cáo rà soát"
 REPORT_TITLE = "BÁO CÁO"
@@ -44,7 +44,7 @@ def review_document(plan: Plan, review: Review) -> Document:
         governing_body=governing_body(plan),
         school=school_heading(plan.school_name),
         number=f"Số: {BLANK}/BC-{BLANK}",
-        place_date=place_date(plan),
+        place_date=place_month(plan, review.at // 12, review.at % 12 + 1),
         title=REPORT_TITLE,
         subtitle=f"Kết quả rà soát thực hiện kế hoạch cải tiến chất lượng giáo dục {years}",
         rows=[],

@@ -104,7 +104,7 @@ ITEM_SCHOOL_TABLE = (
     ("school_level", Column("Cấp học", 12)),
 )
 ITEM_SOURCE_TABLE = (
-    ("file", Column("Tệp nguồn", 36)),
+    ("file", Column("Tệp nguồn", 36, wrap=True)),
     ("row", Column("Dòng", 7, "int")),
 )
 
@@ -198,7 +198,7 @@ TT57_ITEM_TABLE = (
     ("status", Column("Mức độ thực hiện (trường ghi)", 16, wrap=True)),
     ("state", Column("Tình trạng", 14, wrap=True)),
     ("note", Column("Ghi chú", 24, wrap=True)),
-    ("file", Column("Tệp nguồn", 36)),
+    ("file", Column("Tệp nguồn", 36, wrap=True)),
     ("row", Column("Dòng trong tệp", 8, "int")),
 )
 
@@ -280,6 +280,11 @@ class _Styles:
             "Cảnh báo": add(font_color="#9C5700", bg_color="#FFEB9C"),
         }
         self.matrix = add(num_format="0", align="center", border=1, border_color="#BFBFBF")
+        self.level_fill = {  # Ma trận: not reached, reached below the top level, the top level
+            "none": add(bg_color="#F8696B"),
+            "mid": add(bg_color="#FFEB84"),
+            "top": add(bg_color="#63BE7B"),
+        }
         self.matrix_planned = {
             target: add(
                 num_format=f'0" → {target}"',
@@ -346,12 +351,17 @@ def _table(
     ws = book.add_worksheet(name)
     for col, (_, column) in enumerate(spec):
         ws.set_column(col, col, column.width)
-    ws.set_row(0, 32)
+    # Heights measured at a little less than the columns' widths: LibreOffice and Excel
+    # wrap some lines earlier than our measure, and a row too short hides its last words.
+    widths = {n: column.width * HEIGHT_MARGIN for n, (_, column) in enumerate(spec)}
+    labels = {n: column.label for n, (_, column) in enumerate(spec)}
+    bold = {n: width * HEIGHT_MARGIN for n, width in widths.items()}  # bold is wider still
+    ws.set_row(0, max(32, row_height(labels, bold)))
     for col, (_, column) in enumerate(spec):
         ws.write_string(0, col, column.label, styles.header)
     writers = [_writer(ws, styles, column) for _, column in spec]
     keys = [key for key, _ in spec]
-    wrapped = {n: column.width for n, (_, column) in enumerate(spec) if column.wrap}
+    wrapped = {n: widths[n] for n, (_, column) in enumerate(spec) if column.wrap}
     limit = EXCEL_MAX_ROWS - 2
     rows = _rows(frame, keys)
     count = 0
@@ -388,6 +398,7 @@ def _table(
 
 
 ROWS_PER_SLICE = 20_000
+HEIGHT_MARGIN = 0.88  # share of a column's width its text is measured at (see _table)
 
 
 def _rows(frame: pd.DataFrame, keys: list[str]) -> Iterator[tuple]:
@@ -971,8 +982,10 @@ def _matrix(book, styles: _Styles, rollup: Rollup) -> None:
         1,
         0,
         "Mỗi ô: mức hiện tại → mức cần đạt cao nhất trong kế hoạch (chữ đậm); ô chỉ có một số là "
-        "tiêu chí không có trong kế hoạch; ô trống là chưa tự đánh giá. Màu theo mức hiện tại: "
-        "đỏ = Không đạt, vàng = Mức 1–2, xanh = Mức 3.",
+        "tiêu chí không có trong kế hoạch; ô trống là chưa tự đánh giá; '? → 2' là chưa ghi mức "
+        "hiện tại nhưng có trong kế hoạch. Màu theo mức hiện tại: đỏ = không đạt, vàng = đã đạt "
+        "nhưng chưa ở mức cao nhất, xanh = mức cao nhất (Mức 3 theo Thông tư 2018, Mức 2 theo "
+        "Thông tư 57).",
         styles.subtitle,
     )
     row = 3
@@ -1013,25 +1026,25 @@ def _matrix(book, styles: _Styles, rollup: Rollup) -> None:
                     continue
                 fmt = styles.matrix if math.isnan(goal) else styles.matrix_planned[int(goal)]
                 ws.write_number(row, 2 + k, int(level), fmt)
-        if order:
-            ws.conditional_format(
-                first,
-                2,
-                row,
-                1 + len(codes),
-                {
-                    "type": "3_color_scale",
-                    "min_type": "num",
-                    "min_value": 0,
-                    "mid_type": "num",
-                    "mid_value": 1.5,
-                    "max_type": "num",
-                    "max_value": 3,
-                    "min_color": "#F8696B",
-                    "mid_color": "#FFEB84",
-                    "max_color": "#63BE7B",
-                },
-            )
+        if order:  # one colour per state, as the legend says, whatever the circular's top level
+            # Formulas, not "cell value = 0": Excel counts an empty cell as 0.
+            top, cell = circular.family.highest, _cell_name(first, 2)
+            for test, fill in (
+                (f"{cell}=0", "none"),
+                (f"AND({cell}>=1,{cell}<{top})", "mid"),
+                (f"{cell}={top}", "top"),
+            ):
+                ws.conditional_format(
+                    first,
+                    2,
+                    row,
+                    1 + len(codes),
+                    {
+                        "type": "formula",
+                        "criteria": f"=AND(ISNUMBER({cell}),{test})",
+                        "format": styles.level_fill[fill],
+                    },
+                )
         widest = max(widest, 2 + len(codes))
         row += 2
     ws.set_column(2, widest, 7)
