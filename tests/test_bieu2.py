@@ -304,3 +304,35 @@ def test_a_short_last_section_keeps_its_heading_on_the_page_of_the_signature(doc
         assert layout.kinds[signature - 1] == "paragraph"
         assert layout.kinds[signature - 2] == "heading"
         assert max([0, *layout.breaks]) < signature - 2
+
+
+def test_a_long_issue_heading_is_cut_between_words():
+    """The group row of table V recalls the issue's shortcoming; cut, it ends on a whole word."""
+    words = "Tỷ lệ học sinh đạt chuẩn kiến thức môn Khoa học tự nhiên và 0,5 điểm " * 5
+    plan = read_plan(EXAMPLES / SPECS["thcs"]["file"])
+    heading = bieu2.issue_heading(plan, 2, {"standard": 5, "criteria": ["5.1"], "shortcoming": words})
+    assert heading.startswith("Vấn đề 2 (tiêu chuẩn 5; tiêu chí 5.1): Tỷ lệ học sinh")
+    assert heading.endswith("…") and len(heading) < 200
+    kept = heading.split(": ", 1)[1].removesuffix("…")
+    assert words.startswith(kept + " ")  # the last word kept is whole
+
+
+def test_a_numbered_subheading_never_ends_a_page(doc, tmp_path):
+    """"1. Mục đích" of section III goes with its first line, wherever section II ends."""
+    from sheetkit.writing.document import is_subheading
+
+    assert is_subheading("1. Mục đích") and is_subheading("a) Về đội ngũ")
+    assert not is_subheading("1. Nâng cao chất lượng đội ngũ giáo viên.")
+    purpose = next(s for s in doc.sections if s.title.startswith("III."))
+    subheadings = [p for p in purpose.paragraphs if is_subheading(p)]
+    assert subheadings, "the example's section III has numbered parts"
+    for n in range(0, 40, 2):
+        variant = copy.deepcopy(doc)
+        variant.sections[1].paragraphs = [f"Căn cứ văn bản số {k} về công tác;" for k in range(n)]
+        layout = sheet_layout(variant)
+        for row in layout.breaks:
+            text = layout.cells.get((row, 1), ("",))[0]
+            assert not is_subheading(text), (n, row, text)
+    word = _word(doc, tmp_path)
+    kept = [p for p in word.paragraphs if p.text in subheadings]
+    assert kept and all(p.paragraph_format.keep_with_next for p in kept)

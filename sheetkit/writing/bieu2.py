@@ -218,8 +218,8 @@ def issue_heading(plan: Plan, number: int | None, issue: dict | None) -> str:
     if criteria:
         where += f"{'; ' if where else ''}tiêu chí {criteria}"
     shortcoming = " ".join((issue.get("shortcoming") or "").split())
-    if len(shortcoming) > 160:
-        shortcoming = shortcoming[:157].rstrip() + "…"
+    if len(shortcoming) > 160:  # a reminder of table IV, cut between words
+        shortcoming = shortcoming[:158].rsplit(" ", 1)[0].rstrip(" ,;:.") + "…"
     head = f"Vấn đề {number}" + (f" ({where})" if where else "")
     return f"{head}: {shortcoming}" if shortcoming else head
 

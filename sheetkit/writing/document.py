@@ -11,6 +11,7 @@ only place that text; no wording is decided there.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -232,6 +233,16 @@ def place_date(plan: Plan) -> str:
     if day is None:
         return f"{place}, ngày {BLANK} tháng {BLANK} năm {BLANK}"
     return f"{place}, ngày {day.day:02d} tháng {_month_text(day.month)} năm {day.year}"
+
+
+_SUBHEADING = re.compile(r"^(?:\d+(?:\.\d+)*\.|[a-zđ]\))\s+\S")
+
+
+def is_subheading(line: str) -> bool:
+    """A numbered line heading what follows ("1. Mục đích", "a) Về đội ngũ"): printed, it
+    stays with the next line instead of ending a page alone."""
+    line = line.strip()
+    return len(line) <= 80 and not line.endswith((".", ";", ",")) and bool(_SUBHEADING.match(line))
 
 
 def place_month(plan: Plan, year: int, month: int) -> str:

@@ -23,7 +23,16 @@ import re
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from .document import CENTERED, COLUMN_KEYS, COLUMNS, DRAFT_MARK, MOTTO, NATION, Document
+from .document import (
+    CENTERED,
+    COLUMN_KEYS,
+    COLUMNS,
+    DRAFT_MARK,
+    MOTTO,
+    NATION,
+    Document,
+    is_subheading,
+)
 from .files import atomic_path
 from .layout import Metrics
 from .plan_sheet import (
@@ -155,7 +164,8 @@ def section_text(word, title: str, paragraphs: list[str], last: bool = False) ->
     tail = paragraphs[-KEPT_LINES:] if last else []
     _insert(word, element(heading(title)))
     for line in paragraphs[: len(paragraphs) - len(tail)]:
-        _insert(word, element(_para(line, BODY_SIZE, align="both", after=3)))
+        keep = is_subheading(line)  # "1. Mục đích" goes with its first line
+        _insert(word, element(_para(line, BODY_SIZE, align="both", keep=keep, after=3)))
     return tail
 
 

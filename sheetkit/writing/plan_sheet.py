@@ -48,6 +48,7 @@ from .document import (
     Document,
     RenderRefused,
     Row,
+    is_subheading,
 )
 from .files import atomic_path, open_for_copy, same_file, show_only
 from .layout import (
@@ -683,6 +684,8 @@ class _Builder:
         need = heading.printed(0, heading.count)
         if texts:  # the first paragraph, or all that goes with the signature
             need += together if kept and texts[0] is kept[0] else self.cells_need(texts[0])
+            if len(texts) > 1 and is_subheading(paragraphs[0]) and not kept:  # and its line
+                need += self.cells_need(texts[1])
         else:
             need += then
         if need + GAP > self.room() and not self.page_is_empty():
@@ -694,6 +697,10 @@ class _Builder:
             first_kept = kept and cells is kept[0] and n  # (at n == 0 the heading saw to it)
             if first_kept and together > self.room() and not self.page_is_empty():
                 self.new_page()
+            elif n and n + 1 < len(texts) and is_subheading(paragraphs[n]):  # with its line
+                need = cells.printed(0, cells.count) + self.cells_need(texts[n + 1])
+                if need > self.room() and not self.page_is_empty():
+                    self.new_page()
             last = n == len(texts) - 1
             self.place(
                 cells, self.span_writer("paragraph", ""), True, "paragraph", tail if last else 0.0
