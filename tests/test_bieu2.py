@@ -310,7 +310,9 @@ def test_a_long_issue_heading_is_cut_between_words():
     """The group row of table V recalls the issue's shortcoming; cut, it ends on a whole word."""
     words = "Tỷ lệ học sinh đạt chuẩn kiến thức môn Khoa học tự nhiên và 0,5 điểm " * 5
     plan = read_plan(EXAMPLES / SPECS["thcs"]["file"])
-    heading = bieu2.issue_heading(plan, 2, {"standard": 5, "criteria": ["5.1"], "shortcoming": words})
+    heading = bieu2.issue_heading(
+        plan, 2, {"standard": 5, "criteria": ["5.1"], "shortcoming": words}
+    )
     assert heading.startswith("Vấn đề 2 (tiêu chuẩn 5; tiêu chí 5.1): Tỷ lệ học sinh")
     assert heading.endswith("…") and len(heading) < 200
     kept = heading.split(": ", 1)[1].removesuffix("…")
@@ -318,7 +320,7 @@ def test_a_long_issue_heading_is_cut_between_words():
 
 
 def test_a_numbered_subheading_never_ends_a_page(doc, tmp_path):
-    """"1. Mục đích" of section III goes with its first line, wherever section II ends."""
+    """ "1. Mục đích" of section III goes with its first line, wherever section II ends."""
     from sheetkit.writing.document import is_subheading
 
     assert is_subheading("1. Mục đích") and is_subheading("a) Về đội ngũ")

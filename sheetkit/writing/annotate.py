@@ -131,14 +131,18 @@ def write_findings_sheet(
         + (" — không có lỗi." if report.ok else " — bấm vào ô ở cột C để đến chỗ cần sửa."),
     )
     headers = ["Mức độ", "Trang", "Ô", "Cột", "Dòng KH", "Tiêu chí", "Đã nhập", "Cần sửa"]
-    widths = [11, 14, 9, 18, 9, 9, 30, 90]
+    widths = [11, 14, 9, 18, 10, 10, 30, 90]
     for c, (header, width) in enumerate(zip(headers, widths, strict=True), start=1):
         cell = ws.cell(row=FIRST_FINDING_ROW - 1, column=c)
         set_text(cell, header)
         cell.font = bold
         cell.fill = PatternFill("solid", fgColor="FFDDEBF7")
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
         ws.column_dimensions[cell.column_letter].width = width
     wrap = Alignment(wrap_text=True, vertical="top")
+    # Measured a little narrower than the columns: LibreOffice wraps some lines earlier.
+    measured = {"sheet": widths[1] * 0.88, "column": widths[3] * 0.88}
+    measured |= {"value": widths[6] * 0.88, "message": widths[7] * 0.88}
     for r, f in enumerate(findings, start=FIRST_FINDING_ROW):
         values = [
             SEVERITY_LABEL[f.severity],
@@ -156,8 +160,9 @@ def write_findings_sheet(
             cell.font = normal
             cell.alignment = wrap
         ws.cell(row=r, column=1).fill = PatternFill("solid", fgColor=FILLS[f.severity])
-        shown = {"value": display_value(f.value), "message": f.message}
-        ws.row_dimensions[r].height = row_height(shown, {"value": widths[6], "message": widths[7]})
+        shown = {"sheet": f.sheet, "column": f.column, "value": display_value(f.value)}
+        shown["message"] = f.message
+        ws.row_dimensions[r].height = row_height(shown, measured)
         target = f.cell
         if target and f.sheet in (wb.sheetnames if link_sheets is None else link_sheets):
             first = target.split(":")[0]
@@ -173,4 +178,6 @@ def write_findings_sheet(
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.oddFooter.center.text = "Trang &P/&N"
+    ws.print_title_rows = f"{FIRST_FINDING_ROW - 1}:{FIRST_FINDING_ROW - 1}"
     show_only(wb, ws.title)
