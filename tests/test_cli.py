@@ -156,6 +156,7 @@ def test_annotate_writes_a_marked_copy_and_never_touches_the_input(build, good_p
     assert {"M5", "I6"} <= cells
     # It prints numbered, its header on every page, each header in its own column.
     assert report.oddFooter.center.text == "Trang &P/&N" and report.print_title_rows == "$5:$5"
+    assert report.page_setup.useFirstPageNumber and report.page_setup.firstPageNumber == 1
     assert report["E5"].alignment.wrap_text and report.column_dimensions["E"].width >= 10
     link = next(r for r in report.iter_rows(min_row=6) if r[2].value == "M5")[2]
     assert link.hyperlink.location == "'Kế hoạch'!M5" or link.hyperlink.target.endswith("M5")

@@ -208,6 +208,7 @@ def test_sheet_in_a_copy_with_print_setup(build, good_plan, tmp_path, sections):
         header = layout.header_row
     assert round(ws.page_margins.left * 25.4) == 30 and round(ws.page_margins.right * 25.4) == 15
     assert ws.oddHeader.center.text == "&P" and ws.HeaderFooter.differentFirst
+    assert ws.page_setup.useFirstPageNumber and ws.page_setup.firstPageNumber == 1
     merged = {str(r) for r in ws.merged_cells.ranges}
     assert {"A1:C1", "E1:I1", "A2:C2", "E2:I2", "A4:C4", "E4:I4"} <= merged
     assert ws["A2"].value == "TRƯỜNG TIỂU HỌC KIM ĐỒNG" and ws["A2"].font.b

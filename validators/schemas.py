@@ -27,7 +27,11 @@ def _checks(table: str) -> list[pa.Check]:
             # A rule that cannot decide (missing values it did not guard) counts as failed,
             # so a forgotten guard shows up in the tests instead of hiding a problem.
             checks.append(
-                pa.Check(lambda t, ok=rule.ok: ok(t).fillna(False).astype(bool), name=rule.id)
+                pa.Check(
+                    lambda t, ok=rule.ok: ok(t).fillna(False).astype(bool),
+                    name=rule.id,
+                    ignore_na=False,  # rules guard their own missing values; no NA pass
+                )
             )
     return checks
 

@@ -9,6 +9,7 @@ No rule is decided here.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 import pandas as pd
@@ -101,16 +102,22 @@ def _appendix_found(plan: Plan) -> str | None:
     A school that types another Loại hình into a template keeps that template's criteria.
     """
     own = plan.circular
-    titles = [r.get("title") for r in plan.assessment_records if r.get("title")]
+    titles = [fold(r.get("title")) for r in plan.assessment_records if r.get("title")]
     if own is None or not titles:
         return None
 
     def matches(circular: catalog.Circular) -> int:
-        known = {fold(c.title) for c in circular.criteria}
-        return sum(fold(t) in known for t in titles)
+        known = _folded_titles(circular.id)
+        return sum(t in known for t in titles)
 
     best = max(catalog.of_family(catalog.FAMILY_TT57), key=matches)
     return best.short_name if matches(best) > matches(own) else None
+
+
+@cache
+def _folded_titles(circular_id: str) -> frozenset[str]:
+    """An appendix's criterion titles without diacritics (by id: hashing a circular is slow)."""
+    return frozenset(fold(c.title) for c in catalog.by_id(circular_id).criteria)
 
 
 def _code_key(code: str) -> tuple[int, ...]:

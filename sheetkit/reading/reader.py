@@ -8,7 +8,7 @@ structure finding, and the validators decide what to report.
 from __future__ import annotations
 
 import os
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import Any
 
 from ..model import catalog, contract
@@ -258,11 +258,21 @@ def _cell(grid: Grid, row: int, col: int) -> Any:
     return None
 
 
-@cache
+_FIELD_KEYS: dict[int, tuple[Field, frozenset[str], frozenset[str]]] = {}
+
+
 def _field_keys(f: Field) -> tuple[frozenset[str], frozenset[str]]:
-    """The label keys a field answers to: exact (NFC, case, spaces) and without diacritics."""
-    names = (f.label, *f.aliases)
-    return frozenset(label_key(n) for n in names), frozenset(folded_key(n) for n in names)
+    """The label keys a field answers to: exact (NFC, case, spaces) and without diacritics.
+
+    Kept by the field's identity: hashing a frozen dataclass hashes all its
+    values, which a thousand files would pay a hundred thousand times.
+    """
+    found = _FIELD_KEYS.get(id(f))
+    if found is None or found[0] is not f:
+        names = (f.label, *f.aliases)
+        exact = frozenset(label_key(n) for n in names)
+        found = _FIELD_KEYS[id(f)] = (f, exact, frozenset(folded_key(n) for n in names))
+    return found[1], found[2]
 
 
 @lru_cache(maxsize=8192)
@@ -283,6 +293,28 @@ def _matches(value: object, f: Field) -> bool:
     return key in exact or fkey in folded
 
 
+# The last grid whose first rows were indexed: detect_layout and the reader look for
+# the headers of the same Kế hoạch grid up to three times.
+_indexed: list = [None, []]
+
+
+def _header_labels(grid: Grid) -> list[dict[str, list[int]]]:
+    """For each of the first rows: label key (exact and without diacritics) -> columns."""
+    if _indexed[0] is not grid:
+        rows = []
+        for row in grid[:HEADER_SEARCH_ROWS]:
+            at: dict[str, list[int]] = {}
+            for c, v in enumerate(row):
+                if _label_candidate(v):
+                    key, fkey = _label_keys(v)
+                    at.setdefault(key, []).append(c)
+                    if fkey != key:
+                        at.setdefault(fkey, []).append(c)
+            rows.append(at)
+        _indexed[:] = [grid, rows]
+    return _indexed[1]
+
+
 def find_header(grid: Grid, columns: tuple[Field, ...]) -> tuple[int | None, dict[str, int]]:
     """The header row (0-based) and field key -> column index, found by labels.
 
@@ -291,16 +323,18 @@ def find_header(grid: Grid, columns: tuple[Field, ...]) -> tuple[int | None, dic
     column that matches its label (then its aliases).
     """
     best_row, best = None, {}
-    for r in range(min(HEADER_SEARCH_ROWS, len(grid))):
-        # Each cell's keys once; then every field is a set lookup.
-        cells = [(c, *_label_keys(v)) for c, v in enumerate(grid[r]) if _label_candidate(v)]
+    wanted = [(f.key, frozenset().union(*_field_keys(f))) for f in columns]
+    for r, at in enumerate(_header_labels(grid)):
+        if len(at) < 2:
+            continue
         mapping: dict[str, int] = {}
-        for f in columns:
-            exact, folded = _field_keys(f)
-            for c, key, fkey in cells:
-                if c not in mapping.values() and (key in exact or fkey in folded):
-                    mapping[f.key] = c
-                    break
+        taken: set[int] = set()
+        for key, keys in wanted:
+            # The first column (left to right) whose label matches, not taken by a field before.
+            found = [c for k in keys for c in at.get(k, ()) if c not in taken]
+            if found:
+                mapping[key] = min(found)
+                taken.add(mapping[key])
         if len(mapping) > len(best):
             best_row, best = r, mapping
             if len(best) == len(columns):
@@ -363,11 +397,13 @@ def _parse(record: dict, key: str, parser, value: object) -> ParseError | None:
 
 def _data_rows(grid: Grid, header_row: int, mapping: dict[str, int], skip=frozenset()):
     """(excel_row, {key: value}) for each non-blank row under the header."""
+    looked = [col for key, col in mapping.items() if key not in skip]
     for r in range(header_row + 1, len(grid)):
-        values = {key: _cell(grid, r, col) for key, col in mapping.items()}
-        if all(is_blank(v) for k, v in values.items() if k not in skip):
+        row = grid[r]
+        # Most rows under a template's header are empty: tell so before building anything.
+        if not any(col < len(row) and not is_blank(row[col]) for col in looked):
             continue
-        yield r + 1, values
+        yield r + 1, {key: _cell(grid, r, col) for key, col in mapping.items()}
 
 
 def _table_rows(grid, header_row, mapping, table: Table, value_parsers, legacy) -> list[dict]:

@@ -177,6 +177,9 @@ def write_findings_sheet(
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
+    # Numbered from 1 whatever sheets print before it (LibreOffice numbers on across sheets).
+    ws.page_setup.firstPageNumber = 1
+    ws.page_setup.useFirstPageNumber = True
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.oddFooter.center.text = "Trang &P/&N"
     ws.print_title_rows = f"{FIRST_FINDING_ROW - 1}:{FIRST_FINDING_ROW - 1}"

@@ -937,6 +937,9 @@ def write_plan_sheet(wb, layout: SheetLayout, name: str = SHEET_RENDERED) -> Any
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     # A set scale, not "fit to width": Excel ignores manual page breaks when fitting.
     ws.page_setup.scale = layout.scale
+    # Numbered from 1 whatever sheets print before it (LibreOffice numbers on across sheets).
+    ws.page_setup.firstPageNumber = 1
+    ws.page_setup.useFirstPageNumber = True
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=False)
     ws.print_options.horizontalCentered = True
     inch = 25.4
