@@ -114,6 +114,13 @@ def plan_from_grids(grids: dict[str, Grid], source: str = "") -> Plan:
 
 def plan_from_workbook(book: Workbook, source: str = "") -> Plan:
     """The Plan of a workbook: its layout first, then Thông tin and each table sheet."""
+    try:
+        return _plan_from_workbook(book, source)
+    finally:
+        _indexed.clear()  # the header index holds this workbook's grids: let them go
+
+
+def _plan_from_workbook(book: Workbook, source: str) -> Plan:
     layout, notes = detect_layout(book)
     plan = Plan(source=source, info={}, layout=layout)
     plan.structure.extend(notes)
@@ -293,26 +300,30 @@ def _matches(value: object, f: Field) -> bool:
     return key in exact or fkey in folded
 
 
-# The last grid whose first rows were indexed: detect_layout and the reader look for
-# the headers of the same Kế hoạch grid up to three times.
-_indexed: list = [None, []]
+# Grids whose first rows were indexed, by identity (the grid is kept to check it):
+# layout detection and the reader look for headers in the same grids. Emptied
+# after each workbook (plan_from_workbook).
+_indexed: dict[int, tuple[Grid, list[dict[str, list[int]]]]] = {}
 
 
 def _header_labels(grid: Grid) -> list[dict[str, list[int]]]:
     """For each of the first rows: label key (exact and without diacritics) -> columns."""
-    if _indexed[0] is not grid:
-        rows = []
-        for row in grid[:HEADER_SEARCH_ROWS]:
-            at: dict[str, list[int]] = {}
-            for c, v in enumerate(row):
-                if _label_candidate(v):
-                    key, fkey = _label_keys(v)
-                    at.setdefault(key, []).append(c)
-                    if fkey != key:
-                        at.setdefault(fkey, []).append(c)
-            rows.append(at)
-        _indexed[:] = [grid, rows]
-    return _indexed[1]
+    found = _indexed.get(id(grid))
+    if found is not None and found[0] is grid:
+        return found[1]
+    rows = []
+    for row in grid[:HEADER_SEARCH_ROWS]:
+        at: dict[str, list[int]] = {}
+        for c, v in enumerate(row):
+            # _label_candidate, inline: this runs for every cell of a workbook's first rows.
+            if v.__class__ is str and 0 < len(v) <= MAX_LABEL_CHARS and not v.isspace():
+                key, fkey = _label_keys(v)
+                at.setdefault(key, []).append(c)
+                if fkey != key:
+                    at.setdefault(fkey, []).append(c)
+        rows.append(at)
+    _indexed[id(grid)] = (grid, rows)
+    return rows
 
 
 def find_header(grid: Grid, columns: tuple[Field, ...]) -> tuple[int | None, dict[str, int]]:

@@ -329,7 +329,9 @@ _MERGE = re.compile(
     rb'<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\sref\s*=\s*"\$?([A-Za-z]{1,12})\$?(\d{1,20}):'
     rb'\$?([A-Za-z]{1,12})\$?(\d{1,20})"'
 )
-_SIMPLE_COLUMN = re.compile(rb'<c r="([A-Z]{1,3})\d{1,7}"')
+# A cell tag: <c r="A1" (its column captured) or any other form (<c s="1" r=..>,
+# <x:c ...>, <c/>, <c>), captured empty, which sends the sheet to the slow path.
+_CELL_TAG = re.compile(rb'<c r="([A-Z]{1,3})\d{1,7}"|<(?:[A-Za-z_][\w.-]*:)?c(?=[\s>/])')
 _SIMPLE_ROW = re.compile(rb'<c r="[A-Z]{1,3}(\d{1,7})"')
 
 
@@ -422,9 +424,9 @@ def sheet_extent(xml: bytes) -> Extent:
     """
     rows = cols = cells = 0
     far = ""
-    columns = _SIMPLE_COLUMN.findall(xml)
-    tags = xml.count(b"<c ") + xml.count(b"<c>") + xml.count(b"<c/>")
-    if len(columns) == tags and b":c " not in xml and b":c>" not in xml:
+    # One pass: the column of each <c r="A1" ...>, b"" for any other cell tag.
+    columns = _CELL_TAG.findall(xml)
+    if not columns.count(b""):
         # Every cell is <c r="A1" ...>: the farthest reference bounds the filled cells.
         if columns:
             rows = int(max(set(_SIMPLE_ROW.findall(xml)), key=lambda r: (len(r), r)))

@@ -1121,6 +1121,8 @@ def write_table_sets(
     for kind in targets:
         if kind not in TABLE_FORMATS:
             raise ValueError(f"unknown table format: {kind}")
+    if not targets:
+        return {}  # no --csv, no --parquet: nothing to compute
     tables = {
         "files": rollup.files,
         "schools": rollup.schools,
