@@ -197,10 +197,11 @@ def detect_layout(book: Workbook) -> tuple[str, list[Finding]]:
     if info_name is not None:
         grid = book.grid(info_name)
         labels = {r: row[0] for r, row in enumerate(grid) if row and _label_candidate(row[0])}
+    label_rows = _label_rows(labels)
     for layout in scores:
         plan_keys, info_keys = _distinct_keys(layout)
         for f in contract.info_fields(layout):
-            if f.key in info_keys and any(_matches(text, f) for text in labels.values()):
+            if f.key in info_keys and _first_row(label_rows, f) is not None:
                 scores[layout] += 1
         if plan_name is not None:
             columns = contract.plan_columns(layout)
@@ -326,6 +327,22 @@ def _header_labels(grid: Grid) -> list[dict[str, list[int]]]:
     return rows
 
 
+def _label_rows(labels: dict[int, object]) -> dict[str, int]:
+    """Label key (exact and without diacritics) -> the first row holding it."""
+    rows: dict[str, int] = {}
+    for r, text in labels.items():
+        if _label_candidate(text):
+            for key in _label_keys(text):
+                rows.setdefault(key, r)
+    return rows
+
+
+def _first_row(label_rows: dict[str, int], f: Field) -> int | None:
+    """The first row whose label is the field's (``_matches``), by lookup."""
+    found = [label_rows[k] for k in frozenset().union(*_field_keys(f)) if k in label_rows]
+    return min(found) if found else None
+
+
 def find_header(grid: Grid, columns: tuple[Field, ...]) -> tuple[int | None, dict[str, int]]:
     """The header row (0-based) and field key -> column index, found by labels.
 
@@ -358,9 +375,10 @@ def find_header(grid: Grid, columns: tuple[Field, ...]) -> tuple[int | None, dic
 def _read_info(grid: Grid, fields, value_parsers, legacy: list) -> dict[str, InfoValue]:
     result = {}
     labels = {r: grid[r][0] for r in range(len(grid)) if grid[r] and isinstance(grid[r][0], str)}
+    label_rows = _label_rows(labels)
     for f in fields:
         item = InfoValue(f.label)
-        row = next((r for r, text in labels.items() if _matches(text, f)), None)
+        row = _first_row(label_rows, f)
         if row is not None:
             raw = _note_legacy(legacy, SHEET_INFO, row + 1, f.key, _cell(grid, row, 1))
             item.cell = f"B{row + 1}"
