@@ -276,3 +276,10 @@ def test_fold_drops_every_combining_mark(text):
 
 def test_fold_of_vietnamese():
     assert fold("Tuỳ chọn ĐỘI NGŨ") == fold("Tùy chọn đội ngũ") == "tuy chon doi ngu"
+
+
+@given(st.text())
+def test_has_controls_fast_path_agrees_with_the_pattern(text):
+    from sheetkit.reading import text as text_module
+
+    assert text_module.has_controls(text) == (text_module._CONTROL.search(text) is not None)

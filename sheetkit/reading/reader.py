@@ -424,12 +424,19 @@ def _parse(record: dict, key: str, parser, value: object) -> ParseError | None:
         return err
 
 
+_EMPTY_CELLS = frozenset({"", None})
+
+
 def _data_rows(grid: Grid, header_row: int, mapping: dict[str, int], skip=frozenset()):
     """(excel_row, {key: value}) for each non-blank row under the header."""
     looked = [col for key, col in mapping.items() if key not in skip]
+    widest = max(looked, default=-1)
     for r in range(header_row + 1, len(grid)):
         row = grid[r]
-        # Most rows under a template's header are empty: tell so before building anything.
+        # Most rows under a template's header are empty: tell so before building anything
+        # (a set of the row's values in one C pass, then the exact test if need be).
+        if len(row) > widest and set(map(row.__getitem__, looked)) <= _EMPTY_CELLS:
+            continue
         if not any(col < len(row) and not is_blank(row[col]) for col in looked):
             continue
         yield r + 1, {key: _cell(grid, r, col) for key, col in mapping.items()}

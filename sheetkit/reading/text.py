@@ -32,7 +32,8 @@ _CONTROL_LINES = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
 
 def has_controls(text: str) -> bool:
     """True when ``text`` holds a character that ``strip_controls`` replaces."""
-    return _CONTROL.search(text) is not None
+    # Printable text (most cells) holds none of them; str.isprintable is one fast C pass.
+    return not text.isprintable() and _CONTROL.search(text) is not None
 
 
 def strip_controls(text: str) -> str:
@@ -247,8 +248,10 @@ def legacy_encoding(text: str) -> str | None:
     TCVN3 letters too: the text is VNI when such pairs outnumber the TCVN3
     letters that stand outside them.
     """
-    if len(text) < 3 or _UNICODE_VIETNAMESE.search(text) or not _LATIN1_LETTER.search(text):
-        return None  # real Vietnamese letters, or none of the Latin-1 ones both encodings use
+    if len(text) < 3 or text.isascii() or _UNICODE_VIETNAMESE.search(text):
+        return None  # no Latin-1 letters at all, or real Vietnamese letters
+    if not _LATIN1_LETTER.search(text):
+        return None  # none of the Latin-1 letters both encodings use
     pairs = [m.span() for m in _VNI_SEQUENCE.finditer(text) if m.end() - m.start() == 2]
     paired = {i for start, end in pairs for i in range(start, end)}
     vni = len(pairs) + text.count("ñ") + text.count("Ñ")
