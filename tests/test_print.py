@@ -413,3 +413,13 @@ def test_plan_beyond_the_line_limit_is_refused(build, good_plan, monkeypatch):
         sheet_layout(doc)
     message = refused.value.findings[0].message
     assert "dòng), quá giới hạn của bản in" in message and "ký tự, 5 dòng." in message
+
+
+@given(
+    st.text(alphabet=st.sampled_from("aW iếữ\n\u00a0.,"), max_size=300),
+    st.integers(min_value=1, max_value=120),
+)
+def test_wrapped_lines_agrees_with_wrap(text, per_line):
+    from sheetkit.writing.layout import wrap, wrapped_lines
+
+    assert wrapped_lines(text, per_line) == (len(wrap(text, per_line)) if text else 1)

@@ -74,14 +74,16 @@ def lines_of(text: str, width: float, size: float = 12, capitals: bool = False) 
 
 def text_height(text: str, width: float, size: float = 12, capitals: bool = False) -> float:
     """Row height (points) that shows all of ``text`` wrapped in a column ``width`` wide."""
-    per_line = _per_line(width, size, capitals)
-    if not text:
-        lines = 1
-    elif len(text) <= 1000:  # names and titles repeat; long texts are not kept in memory
-        lines = _line_count(text, per_line)
-    else:
-        lines = len(wrap(text, per_line))
-    return lines * line_height(size) + 4
+    return wrapped_lines(text, _per_line(width, size, capitals)) * line_height(size) + 4
+
+
+def wrapped_lines(text: str, per_line: int) -> int:
+    """Lines of ``text`` wrapped ``per_line`` characters wide (one for no text)."""
+    if len(text) <= per_line and "\n" not in text:
+        return 1  # most cells: no wrapping to do
+    if len(text) <= 1000:  # names and titles repeat; long texts are not kept in memory
+        return _line_count(text, per_line)
+    return len(wrap(text, per_line))
 
 
 @lru_cache(maxsize=65536)
@@ -93,14 +95,13 @@ def _line_count(text: str, per_line: int) -> int:
 
 def row_height(values: dict, widths: dict[str, float]) -> float:
     """Height that shows every wrapped line: spreadsheet writers do not autofit rows."""
-    return max(
-        (
-            text_height(str(values[key]), width)
-            for key, width in widths.items()
-            if values.get(key) not in (None, "")
-        ),
-        default=text_height("", 1),
-    )
+    lines = 1
+    for key, width in widths.items():
+        value = values.get(key)
+        if value is None or value == "":
+            continue
+        lines = max(lines, wrapped_lines(str(value), chars_per_line(width)))
+    return lines * line_height(12) + 4
 
 
 # ----------------------------------------------------------------- Times New Roman metrics
