@@ -66,7 +66,7 @@ import hostile  # noqa: E402  (tests/hostile.py)
 
 TIMEOUT = 30.0
 # render refuses a plan past its size limits with exit 1 even with --draft (a plan with errors).
-TOO_LARGE = "quá giới hạn của bản in"
+TOO_LARGE = "kế hoạch quá lớn để in"
 MEMORY_MB = 1024
 BASELINE_PLAN = ROOT / "examples" / "ke-hoach-th-thcs-thanh-dong-2024-2025.xlsx"
 BASELINE_FOLDER = ROOT / "examples" / "quan-mau"

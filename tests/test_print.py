@@ -423,3 +423,19 @@ def test_wrapped_lines_agrees_with_wrap(text, per_line):
     from sheetkit.writing.layout import wrap, wrapped_lines
 
     assert wrapped_lines(text, per_line) == (len(wrap(text, per_line)) if text else 1)
+
+
+def test_a_sheet_beyond_excels_page_breaks_is_refused_the_word_plan_is_not(
+    build, good_plan, tmp_path, capsys, monkeypatch
+):
+    """Excel keeps at most 1,026 page breaks in a sheet: past MAX_PAGES the sheet is refused
+    with the page count and the advice to make the Word plan, which has no such limit."""
+    monkeypatch.setattr(plan_sheet, "MAX_PAGES", 1)
+    source = build(good_plan)
+    out = tmp_path / "ban-in.xlsx"
+    assert main(["render", str(source), "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "quá giới hạn 1 trang của một trang tính Excel" in err and "-o ten-tep.docx" in err
+    assert "Chưa tạo bản kế hoạch vì kế hoạch quá lớn để in" in err
+    assert not out.exists()
+    assert main(["render", str(source), "-o", str(tmp_path / "ban-in.docx")]) == 0

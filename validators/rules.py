@@ -1194,6 +1194,16 @@ RULES: tuple[Rule, ...] = (
         "Kế hoạch có {items} việc cải tiến ({characters} ký tự, {lines} dòng), quá giới hạn "
         "của bản in: {max_items} việc, {max_characters} ký tự, {max_lines} dòng.",
     ),
+    Rule(
+        "render.too_many_pages",
+        ERROR,
+        "render",
+        PLAN_SHEET,
+        None,
+        "Bản kế hoạch sẽ in ra {pages} trang, quá giới hạn {max_pages} trang của một trang tính "
+        "Excel (Excel chỉ giữ được 1.026 chỗ ngắt trang). Hãy xem lại các ô rất dài ở trang Kế "
+        "hoạch (có thể đã dán nhầm dữ liệu), hoặc tạo bản Word (-o ten-tep.docx).",
+    ),
     # ------------------------------------------------------------ files of a roll-up
     Rule(
         "file.unreadable",

@@ -303,7 +303,7 @@ def review(book, at: int | None = None):
 def render(book) -> Path | None:
     """Tạo bản kế hoạch: the Bản kế hoạch sheet after Kế hoạch; a draft only if asked."""
     from ..writing.document import RenderRefused
-    from ..writing.plan_sheet import PlanTooLarge, check_size, sheet_layout, write_plan_sheet
+    from ..writing.plan_sheet import PlanTooLarge, sheet_layout, write_plan_sheet
 
     with busy(book, "sheetkit: đang đọc kế hoạch..."):
         checked = check_live(book)
@@ -322,8 +322,8 @@ def render(book) -> Path | None:
             return None
         draft = True
         doc = jobs.render_checked(checked, draft=True)
-    try:
-        check_size(doc)  # a plan far too large is refused with its counts, not an error box
+    try:  # a plan far too large is refused with its counts, not an error box
+        layout = sheet_layout(doc)
     except PlanTooLarge as refused:
         alert(book, f"{refused.report.findings[0].message}\n\n{refused}", critical=True)
         return None
@@ -334,7 +334,7 @@ def render(book) -> Path | None:
         copied = write_and_copy_in(
             book,
             "ban-ke-hoach.xlsx",
-            _openpyxl_sheet(lambda wb: write_plan_sheet(wb, sheet_layout(doc))),
+            _openpyxl_sheet(lambda wb: write_plan_sheet(wb, layout)),
             after=book.sheets[anchor] if anchor in names else None,
         )
         copied[0].activate()

@@ -77,6 +77,7 @@ TABLE_SIZE = 12  # points: the table's text
 MAX_ITEMS = 5_000
 MAX_TEXT = 4_000_000  # characters of table text
 MAX_LINES = 40_000  # lines of table text: Word's memory grows with them (a paragraph each)
+MAX_PAGES = 1_000  # of the printed sheet: Excel keeps at most 1,026 manual page breaks
 
 # Page breaking: an item may continue on the next page when at least
 # PIECE_LINES of its lines stay on each side.
@@ -126,18 +127,9 @@ class PlanTooLarge(RenderRefused):
     but its content cannot be printed as it is.
     """
 
-    def __init__(self, items: int, text: int, lines: int):
-        rule = BY_ID["render.too_large"]
-        message = rule.message_for(
-            {
-                "items": _number(items),
-                "characters": _number(text),
-                "lines": _number(lines),
-                "max_items": _number(MAX_ITEMS),
-                "max_characters": _number(MAX_TEXT),
-                "max_lines": _number(MAX_LINES),
-            }
-        )
+    def __init__(self, rule_id: str, facts: dict[str, int]):
+        rule = BY_ID[rule_id]
+        message = rule.message_for({key: _number(value) for key, value in facts.items()})
         finding = Finding(
             rule.severity, rule.id, rule.sheet, None, None, None, None, None, None, message
         )
@@ -160,7 +152,17 @@ def check_size(doc: Document) -> None:
     text = sum(len(value) for value in values)
     lines = sum(value.count("\n") + 1 for value in values)
     if len(items) > MAX_ITEMS or text > MAX_TEXT or lines > MAX_LINES:
-        raise PlanTooLarge(len(items), text, lines)
+        raise PlanTooLarge(
+            "render.too_large",
+            {
+                "items": len(items),
+                "characters": text,
+                "lines": lines,
+                "max_items": MAX_ITEMS,
+                "max_characters": MAX_TEXT,
+                "max_lines": MAX_LINES,
+            },
+        )
 
 
 @dataclass
@@ -281,12 +283,25 @@ def _unbreakable(key: str, text: str) -> list[str]:
 
 
 def sheet_layout(doc: Document) -> SheetLayout:
-    """Cells, merges, styles, row heights and page breaks of the official plan."""
+    """Cells, merges, styles, row heights and page breaks of the official plan.
+
+    Refused (PlanTooLarge) past the size limits, or past MAX_PAGES pages: Excel
+    keeps at most 1,026 manual page breaks in a sheet.
+    """
     check_size(doc)
     if doc.sections:  # Biểu 2 of Thông tư 57
         from .bieu2_sheet import bieu2_layout
 
-        return bieu2_layout(doc)
+        layout = bieu2_layout(doc)
+    else:
+        layout = _plan_layout(doc)
+    pages = len(layout.breaks) + 1
+    if pages > MAX_PAGES:
+        raise PlanTooLarge("render.too_many_pages", {"pages": pages, "max_pages": MAX_PAGES})
+    return layout
+
+
+def _plan_layout(doc: Document) -> SheetLayout:
     total_units = sum(width for _, _, width in COLUMNS)
     widths = column_widths(doc, EXCEL, total_units, 0.5, blocks=_blocks(doc))
     layout = SheetLayout(widths=[widths[key] for key in COLUMN_KEYS], draft=doc.draft)
@@ -930,8 +945,9 @@ def write_plan_sheet(wb, layout: SheetLayout, name: str = SHEET_RENDERED) -> Any
             ws.row_dimensions[row].height = height
         else:
             ws.row_dimensions[row] = _FittedRow(ws, index=row, ht=height)
-    for row in layout.breaks:
-        ws.row_breaks.append(Break(id=row))
+    # Set at once: openpyxl's append re-checks every break already there (7,000 breaks
+    # of a pasted plan took 30 s).
+    ws.row_breaks.brk = [Break(id=row) for row in layout.breaks]
 
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
