@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from conftest import EXAMPLES, example_specs, rules_of
 from sheetkit.checking.tt57 import gap_text, school_level_of, school_level_summary
@@ -476,7 +477,7 @@ class _Marked(HTMLParser):
                     if r or c:
                         self.spans[(self.row + r, self.col + c)] = True
             if (attrs.get("bgcolor") or "").lower() == self.fill and self.sheet:
-                self.marked.add((self.sheet, f"{_letter(self.col)}{self.row}"))
+                self.marked.add((self.sheet, f"{get_column_letter(self.col)}{self.row}"))
             self.col += cols - 1
 
     def handle_endtag(self, tag):
@@ -486,14 +487,6 @@ class _Marked(HTMLParser):
     def handle_data(self, data):
         if self.in_title and data.strip() and not data.strip().endswith(":"):
             self.sheet = data.strip()
-
-
-def _letter(col: int) -> str:
-    letters = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 # The rules the template's conditional formats check while the school types.
