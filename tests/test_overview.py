@@ -14,8 +14,8 @@ from conftest import EXAMPLES
 from sheetkit.writing import summary
 from sheetkit.writing.layout import EXCEL, LIBREOFFICE, text_width
 
-TOP_TITLE = "Tiêu chí được nhiều trường đưa vào kế hoạch nhất"
-MONTH_TITLE = "Số việc cải tiến theo tháng hoàn thành"
+TOP_TITLE = "Tiêu chí được nhiều trường đưa vào kế hoạch nhất (TT2018)"
+MONTH_TITLE = "Số việc cải tiến theo tháng hoàn thành (TT2018)"
 
 
 @pytest.fixture(scope="module")

@@ -41,6 +41,7 @@ from ..model.contract import SummaryColumn as Column
 from ..model.findings import SEVERITY_LABEL
 from ..reading.parsing import is_blank, level_label
 from ..reading.text import fold
+from ..validators.review import STATE_LABELS
 from ..workdirs import work_folder
 from .files import atomic_path
 from .layout import EXCEL, LIBREOFFICE, LIBREOFFICE_SCREEN, row_height, text_width
@@ -483,7 +484,7 @@ def _charts_2018(
         ws,
         styles,
         row,
-        "Tiêu chí được nhiều trường đưa vào kế hoạch nhất",
+        "Tiêu chí được nhiều trường đưa vào kế hoạch nhất (TT2018)",
         ("Tiêu chí", "Số trường", "Tên tiêu chí"),
         _top_criteria(rollup, criteria),
         chart_type="bar",
@@ -494,7 +495,7 @@ def _charts_2018(
         ws,
         styles,
         row + 1,
-        "Mức hiện tại và mức cần đạt của các việc cải tiến",
+        "Mức hiện tại và mức cần đạt của các việc cải tiến (TT2018)",
         ("Mức", "Hiện tại", "Cần đạt"),
         _level_counts(rollup),
         chart_type="column",
@@ -504,7 +505,7 @@ def _charts_2018(
         ws,
         styles,
         row + 1,
-        "Số việc cải tiến theo tháng hoàn thành",
+        "Số việc cải tiến theo tháng hoàn thành (TT2018)",
         ("Tháng", "Số việc"),
         _month_counts(rollup),
         chart_type="column",
@@ -885,7 +886,7 @@ def _tt57_sheets(book, styles: _Styles, rollup: Rollup) -> None:
             },
         )
         _data_bar(ws, [k for k, _ in TT57_CRITERIA_TABLE].index("planning"), len(criteria))
-    _table(
+    ws = _table(
         book,
         styles,
         SHEET_TT57_ISSUES,
@@ -895,6 +896,15 @@ def _tt57_sheets(book, styles: _Styles, rollup: Rollup) -> None:
         note=f"Mỗi dòng một vấn đề trọng tâm (mục IV của kế hoạch); Số việc, Hoàn thành, Quá hạn: "
         f"các việc của vấn đề ở mục V, tính đến {month}.",
     )
+    if len(tables.issues):  # overdue in red, as on the schools' sheet
+        col = [k for k, _ in TT57_ISSUE_TABLE].index("overdue")
+        ws.conditional_format(
+            1,
+            col,
+            len(tables.issues),
+            col,
+            {"type": "cell", "criteria": ">", "value": 0, "format": styles.alert},
+        )
     items = tables.items
     files = rollup.schools.set_index("school_id")["file"]
     items["file"] = items["school_id"].map(files)
@@ -902,6 +912,16 @@ def _tt57_sheets(book, styles: _Styles, rollup: Rollup) -> None:
         ws = _table(book, styles, SHEET_TT57_ITEMS, TT57_ITEM_TABLE, items, freeze_cols=4)
     finally:
         del items["file"]
+    if len(items):
+        col = [k for k, _ in TT57_ITEM_TABLE].index("state")
+        overdue = STATE_LABELS["overdue"]
+        ws.conditional_format(
+            1,
+            col,
+            len(items),
+            col,
+            {"type": "cell", "criteria": "==", "value": f'"{overdue}"', "format": styles.alert},
+        )
 
 
 def _data_bar(ws, col: int, rows: int) -> None:
