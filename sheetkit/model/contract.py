@@ -683,7 +683,7 @@ PLAN_COLUMNS_TT57: tuple[PlanField, ...] = (
         dropdown="DS_VanDe",
         prompt=("Vấn đề", "Chọn số TT của vấn đề trọng tâm (trang Vấn đề trọng tâm)."),
         dropdown_error="Số này không có ở trang Vấn đề trọng tâm. Hãy chọn trong danh sách.",
-        rollup=(("issue", SummaryColumn("Vấn đề", 8, "int")),),
+        rollup=(("issue", SummaryColumn("Vấn đề số", 8, "int")),),
         printed="content",
     ),
     PlanField(
@@ -696,10 +696,7 @@ PLAN_COLUMNS_TT57: tuple[PlanField, ...] = (
         dropdown="DS_TieuChi",
         prompt=("Tiêu chí", "Mã tiêu chí liên quan (nếu có), ví dụ 1.4."),
         dropdown_error="Mã này không có trong {circular}. Hãy chọn trong danh sách thả xuống.",
-        rollup=(
-            ("criterion", SummaryColumn("Tiêu chí", 8)),
-            ("criterion_title", SummaryColumn("Tên tiêu chí", 36, wrap=True)),
-        ),
+        rollup=(("criterion", SummaryColumn("Tiêu chí", 8)),),
         printed="content",
     ),
     PlanField(
@@ -709,7 +706,7 @@ PLAN_COLUMNS_TT57: tuple[PlanField, ...] = (
         required=True,
         parser="lines",
         width=16,
-        rollup=(("content", SummaryColumn("Nội dung cải tiến", 30)),),
+        rollup=(("content", SummaryColumn("Nội dung cải tiến", 36, wrap=True)),),
         printed="content",
     ),
     PlanField(
@@ -718,7 +715,7 @@ PLAN_COLUMNS_TT57: tuple[PlanField, ...] = (
         ("Mục tiêu",),
         parser="lines",
         width=16,
-        rollup=(("objective", SummaryColumn("Mục tiêu cải tiến", 30)),),
+        rollup=(("objective", SummaryColumn("Mục tiêu cải tiến", 30, wrap=True)),),
         printed="objective",
     ),
     PlanField(
@@ -728,7 +725,7 @@ PLAN_COLUMNS_TT57: tuple[PlanField, ...] = (
         required=True,
         parser="lines",
         width=28,
-        rollup=(("activities", SummaryColumn("Hoạt động/giải pháp", 50)),),
+        rollup=(("activities", SummaryColumn("Hoạt động/giải pháp", 44, wrap=True)),),
         printed="activities",
     ),
     PlanField(
@@ -737,7 +734,7 @@ PLAN_COLUMNS_TT57: tuple[PlanField, ...] = (
         ("Chỉ số đánh giá", "Chỉ số"),
         parser="lines",
         width=17,
-        rollup=(("indicator", SummaryColumn("Chỉ số đánh giá kết quả", 30)),),
+        rollup=(("indicator", SummaryColumn("Chỉ số đánh giá kết quả", 30, wrap=True)),),
         printed="indicator",
     ),
     PlanField(
@@ -761,7 +758,7 @@ PLAN_COLUMNS_TT57: tuple[PlanField, ...] = (
         width=8.5,
         style="input_code",
         prompt=("Tháng hoàn thành", "Ghi tháng/năm, ví dụ 12/2026. Mỗi ô một tháng."),
-        rollup=(("end", SummaryColumn("Hoàn thành", 11, "month")),),
+        rollup=(("end", SummaryColumn("Hoàn thành", 10, "month")),),
         printed="time",
     ),
     PlanField(
@@ -770,7 +767,7 @@ PLAN_COLUMNS_TT57: tuple[PlanField, ...] = (
         ("Đơn vị / cá nhân phụ trách", "Phụ trách", "Người phụ trách"),
         parser="lines",
         width=14,
-        rollup=(("owner", SummaryColumn("Đơn vị/cá nhân phụ trách", 20)),),
+        rollup=(("owner", SummaryColumn("Đơn vị/cá nhân phụ trách", 24, wrap=True)),),
         printed="owner",
     ),
     PlanField(
@@ -779,7 +776,7 @@ PLAN_COLUMNS_TT57: tuple[PlanField, ...] = (
         ("Nguồn lực",),
         parser="lines",
         width=14,
-        rollup=(("resources", SummaryColumn("Nguồn lực bảo đảm", 24)),),
+        rollup=(("resources", SummaryColumn("Nguồn lực bảo đảm", 30, wrap=True)),),
         printed="resources",
     ),
     PlanField(
@@ -788,7 +785,7 @@ PLAN_COLUMNS_TT57: tuple[PlanField, ...] = (
         ("Thông tin, dữ liệu hoặc minh chứng dự kiến", "Minh chứng"),
         parser="evidence",
         width=12,
-        rollup=(("evidence", SummaryColumn("Minh chứng dự kiến", 24)),),
+        rollup=(("evidence", SummaryColumn("Minh chứng dự kiến", 24, wrap=True)),),
         printed="evidence",
     ),
     PlanField(
@@ -805,7 +802,10 @@ PLAN_COLUMNS_TT57: tuple[PlanField, ...] = (
         ),
         dropdown_error="Nên chọn một mức trong danh sách; vẫn có thể ghi khác (sheetkit sẽ nhắc).",
         strict=False,
-        rollup=(("progress", SummaryColumn("Mức độ thực hiện", 16)),),
+        rollup=(  # what the school wrote, and the state the roll-up computes from it
+            ("status", SummaryColumn("Mức độ thực hiện (trường ghi)", 16, wrap=True)),
+            ("state", SummaryColumn("Tình trạng", 14, wrap=True)),
+        ),
         printed="progress",
     ),
     PlanField(
@@ -813,7 +813,7 @@ PLAN_COLUMNS_TT57: tuple[PlanField, ...] = (
         "Ghi chú",
         parser="lines",
         width=10,
-        rollup=(("note", SummaryColumn("Ghi chú", 20, wrap=True)),),
+        rollup=(("note", SummaryColumn("Ghi chú", 24, wrap=True)),),
         printed=None,
     ),
 )

@@ -182,23 +182,10 @@ TT57_ISSUE_TABLE = (
     ("done", Column("Hoàn thành", 10, "int")),
     ("overdue", Column("Quá hạn", 9, "int")),
 )
-TT57_ITEM_TABLE = (
+TT57_ITEM_TABLE = (  # the plan's columns as the column registry declares them
     *TT57_PLACE_TABLE,
     ("item", Column("Việc số", 7, "int")),
-    ("issue", Column("Vấn đề số", 8, "int")),
-    ("criterion", Column("Tiêu chí", 8)),
-    ("content", Column("Nội dung cải tiến", 36, wrap=True)),
-    ("objective", Column("Mục tiêu cải tiến", 30, wrap=True)),
-    ("activities", Column("Hoạt động/giải pháp", 44, wrap=True)),
-    ("indicator", Column("Chỉ số đánh giá kết quả", 30, wrap=True)),
-    ("start", Column("Bắt đầu", 10, "month")),
-    ("end", Column("Hoàn thành", 10, "month")),
-    ("owner", Column("Đơn vị/cá nhân phụ trách", 24, wrap=True)),
-    ("resources", Column("Nguồn lực bảo đảm", 30, wrap=True)),
-    ("evidence", Column("Minh chứng dự kiến", 24, wrap=True)),
-    ("status", Column("Mức độ thực hiện (trường ghi)", 16, wrap=True)),
-    ("state", Column("Tình trạng", 14, wrap=True)),
-    ("note", Column("Ghi chú", 24, wrap=True)),
+    *contract.item_rollup_columns(contract.LAYOUT_TT57),
     ("file", Column("Tệp nguồn", 36, wrap=True)),
     ("row", Column("Dòng trong tệp", 8, "int")),
 )
