@@ -152,13 +152,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", help="kiểm tra một tệp kế hoạch")
     p.add_argument("file", metavar="TỆP", help=plan_file)
-    p.add_argument(
-        "--format",
-        choices=["text", "json"],
-        default="text",
-        metavar="KIỂU",
-        help="text: dễ đọc (mặc định); json: cho chương trình khác",
-    )
+    _format_option(p)
     p.add_argument(
         "--annotate", metavar="OUT.xlsx", help="ghi một bản sao có trang Kết quả kiểm tra"
     )
@@ -179,13 +173,7 @@ def _parser() -> argparse.ArgumentParser:
         type=_month,
         help="tháng rà soát, ví dụ 2027-01 (mặc định: tháng hiện tại)",
     )
-    p.add_argument(
-        "--format",
-        choices=["text", "json"],
-        default="text",
-        metavar="KIỂU",
-        help="text: dễ đọc (mặc định); json: cho chương trình khác",
-    )
+    _format_option(p)
     p.add_argument(
         "--annotate", metavar="OUT.xlsx", help="ghi một bản sao tô màu các ô cần xem lại"
     )
@@ -256,6 +244,17 @@ def _parser() -> argparse.ArgumentParser:
         help="tính tiến độ kế hoạch Thông tư 57 đến tháng này, ví dụ 2027-01 (mặc định: tháng hiện tại)",
     )
     return parser
+
+
+def _format_option(p: argparse.ArgumentParser) -> None:
+    """--format of check and review: the same choices and words in both."""
+    p.add_argument(
+        "--format",
+        choices=["text", "json"],
+        default="text",
+        metavar="KIỂU",
+        help="text: dễ đọc (mặc định); json: cho chương trình khác",
+    )
 
 
 def _month(text: str) -> int:
