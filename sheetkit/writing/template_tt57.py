@@ -34,6 +34,7 @@ from ..model.contract import (
 )
 from ..reading.parsing import ParseError, parse_month
 from ..reading.sources import column_letter
+from ..validators.rules import RULES
 from ..validators.school_level import OTHERS_NEEDED
 from .layout import row_height
 from .templates import (
@@ -579,17 +580,10 @@ def _write_issues(wb, ws, circular: catalog.Circular, fmt, issues: list[dict]) -
     ws.set_footer("&CTrang &P/&N")
 
 
-# Plan columns that a started row must fill (the check reports the same cells).
-REQUIRED_IN_ROW = (
-    "issue",
-    "content",
-    "objective",
-    "activities",
-    "indicator",
-    "start",
-    "end",
-    "owner",
-)
+# Plan columns that a started row must fill: those of the check's tt57.item.*_missing
+# rules, so the live check marks the cells the check reports (in the plan's order).
+_MISSING_RULES = {r.column for r in RULES if r.table == "tt57.items" and r.id.endswith("_missing")}
+REQUIRED_IN_ROW = tuple(f.key for f in contract.PLAN_COLUMNS_TT57 if f.key in _MISSING_RULES)
 
 
 def _cached_month(value: object) -> int | str:
