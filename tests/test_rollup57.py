@@ -283,17 +283,14 @@ def test_matrix_colours_follow_each_circulars_top_level(rollup, tmp_path):
 def test_overdue_is_red_on_the_issue_and_row_sheets_too(rollup, tmp_path):
     """Quá hạn stands out wherever it is counted or stated, as on the schools' sheet."""
     wb = load_workbook(write_summary(rollup, tmp_path / "tong-hop.xlsx"))
-    issues = wb["TT57 Vấn đề trọng tâm"]
-    overdue_col = next(c.column_letter for c in issues[1] if c.value == "Quá hạn")
-    rules = {
-        str(ranges.sqref): [rule.formula for rule in ranges.rules]
-        for ranges in issues.conditional_formatting
-    }
-    assert any(ref.startswith(overdue_col) and ["0"] in f for ref, f in rules.items()), rules
-    items = wb["TT57 Chi tiết kế hoạch"]
-    state_col = next(c.column_letter for c in items[1] if c.value == "Tình trạng")
-    rules = {
-        str(ranges.sqref): [rule.formula for rule in ranges.rules]
-        for ranges in items.conditional_formatting
-    }
-    assert any(ref.startswith(state_col) and ['"Quá hạn"'] in f for ref, f in rules.items()), rules
+    for sheet, header, formula in (
+        ("TT57 Vấn đề trọng tâm", "Quá hạn", ["0"]),
+        ("TT57 Chi tiết kế hoạch", "Tình trạng", ['"Quá hạn"']),
+    ):
+        ws = wb[sheet]
+        col = next(c.column_letter for c in ws[1] if c.value == header)
+        rules = {
+            str(ranges.sqref): [rule.formula for rule in ranges.rules]
+            for ranges in ws.conditional_formatting
+        }
+        assert any(ref.startswith(col) and formula in f for ref, f in rules.items()), rules
