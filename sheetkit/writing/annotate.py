@@ -17,7 +17,7 @@ from ..model.contract import SHEET_FINDINGS
 from ..model.findings import SEVERITY_LABEL, SEVERITY_ORDER, Finding, Report, display_value
 from ..reading.text import show_controls, shown_path
 from .files import atomic_path, open_for_copy, set_text, show_only
-from .layout import row_height
+from .layout import HEIGHT_MARGIN, row_height
 
 FILLS = {"error": "FFFFC7CE", "warning": "FFFFEB9C", "info": "FFDDEBF7"}
 AUTHOR = "sheetkit"
@@ -141,8 +141,8 @@ def write_findings_sheet(
         ws.column_dimensions[cell.column_letter].width = width
     wrap = Alignment(wrap_text=True, vertical="top")
     # Measured a little narrower than the columns: LibreOffice wraps some lines earlier.
-    measured = {"sheet": widths[1] * 0.88, "column": widths[3] * 0.88}
-    measured |= {"value": widths[6] * 0.88, "message": widths[7] * 0.88}
+    wrapped = {"sheet": 1, "column": 3, "value": 6, "message": 7}
+    measured = {key: widths[n] * HEIGHT_MARGIN for key, n in wrapped.items()}
     for r, f in enumerate(findings, start=FIRST_FINDING_ROW):
         values = [
             SEVERITY_LABEL[f.severity],

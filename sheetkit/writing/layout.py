@@ -93,6 +93,12 @@ def _line_count(text: str, per_line: int) -> int:
     return len(wrap(text, per_line))
 
 
+# Share of a column's width a table's text is measured at for its row heights
+# (summary, annotated copy): LibreOffice and Excel wrap some lines earlier than
+# our measure, and a row too short hides its last words.
+HEIGHT_MARGIN = 0.88
+
+
 def row_height(values: dict, widths: dict[str, float]) -> float:
     """Height that shows every wrapped line: spreadsheet writers do not autofit rows."""
     lines = 1

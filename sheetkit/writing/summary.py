@@ -44,7 +44,14 @@ from ..reading.text import fold
 from ..validators.review import STATE_LABELS
 from ..workdirs import work_folder
 from .files import atomic_path
-from .layout import EXCEL, LIBREOFFICE, LIBREOFFICE_SCREEN, row_height, text_width
+from .layout import (
+    EXCEL,
+    HEIGHT_MARGIN,
+    LIBREOFFICE,
+    LIBREOFFICE_SCREEN,
+    row_height,
+    text_width,
+)
 
 EXCEL_MAX_ROWS = 1_048_576
 # Up to a few thousand schools the workbook is built in memory (faster: shared
@@ -339,8 +346,7 @@ def _table(
     ws = book.add_worksheet(name)
     for col, (_, column) in enumerate(spec):
         ws.set_column(col, col, column.width)
-    # Heights measured at a little less than the columns' widths: LibreOffice and Excel
-    # wrap some lines earlier than our measure, and a row too short hides its last words.
+    # Heights measured at a little less than the columns' widths (see HEIGHT_MARGIN).
     widths = {n: column.width * HEIGHT_MARGIN for n, (_, column) in enumerate(spec)}
     labels = {n: column.label for n, (_, column) in enumerate(spec)}
     bold = {n: width * HEIGHT_MARGIN for n, width in widths.items()}  # bold is wider still
@@ -386,7 +392,6 @@ def _table(
 
 
 ROWS_PER_SLICE = 20_000
-HEIGHT_MARGIN = 0.88  # share of a column's width its text is measured at (see _table)
 
 
 def _rows(frame: pd.DataFrame, keys: list[str]) -> Iterator[tuple]:
