@@ -31,6 +31,7 @@ TEMPLATE_CHOICES = {
     "trung-hoc": "THCS, THPT theo Thông tư 18/2018",
     "tong-hop": "sổ tổng hợp của Phòng/Sở, có nút bấm (chỉ .xlsm)",
 }
+DEBUG_HELP = "hiện chi tiết lỗi kỹ thuật"
 CIRCULAR_CHOICES = ["tt57-2026", "tt17-2018", "tt18-2018", "tt19-2018"]
 
 
@@ -71,6 +72,7 @@ ARGPARSE_VIETNAMESE = {
     ),
     "can't open '%(filename)s': %(error)s": "không mở được '%(filename)s': %(error)s",
     "%(prog)s: error: %(message)s\n": "%(prog)s: lỗi: %(message)s\n",
+    "show program's version number and exit": "hiện phiên bản sheetkit rồi thoát",
 }
 
 
@@ -119,7 +121,8 @@ def _parser() -> argparse.ArgumentParser:
         prog="sheetkit",
         description="Lập, kiểm tra và tổng hợp kế hoạch cải tiến chất lượng giáo dục trong Excel.",
     )
-    parser.add_argument("--debug", action="store_true", help="hiện chi tiết lỗi kỹ thuật")
+    parser.add_argument("--debug", action="store_true", help=DEBUG_HELP)
+    parser.add_argument("--version", action="version", version=_version())
     sub = parser.add_subparsers(dest="command", required=True, metavar="LỆNH", parser_class=_Parser)
     plan_file = f"tệp kế hoạch ({readable_formats()})"
 
@@ -243,7 +246,20 @@ def _parser() -> argparse.ArgumentParser:
         type=_month,
         help="tính tiến độ kế hoạch Thông tư 57 đến tháng này, ví dụ 2027-01 (mặc định: tháng hiện tại)",
     )
+    for command in sub.choices.values():
+        # --debug after the command too (`sheetkit check FILE --debug`, as the README shows);
+        # SUPPRESS keeps a --debug given before the command when this one is absent.
+        command.add_argument(
+            "--debug", action="store_true", default=argparse.SUPPRESS, help=DEBUG_HELP
+        )
     return parser
+
+
+def _version() -> str:
+    """What `sheetkit --version` prints: ours, and the Python that runs it."""
+    from . import __version__
+
+    return f"sheetkit {__version__} (Python {sys.version.split()[0]})"
 
 
 def _format_option(p: argparse.ArgumentParser) -> None:
@@ -278,7 +294,16 @@ def command(function):
     return function
 
 
+def _utf8_output() -> None:
+    """Print Vietnamese whatever the terminal's code page (a Windows file redirect is cp1252)."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
+    _utf8_output()
     with _argparse_in_vietnamese():
         args = _parser().parse_args(argv)
     from .reading.sources import ReadError

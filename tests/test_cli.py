@@ -189,3 +189,52 @@ def test_annotate_refuses_to_overwrite_input(build, good_plan):
     before = _digest(source)
     assert main(["check", str(source), "--annotate", str(source)]) == 3
     assert _digest(source) == before
+
+
+def test_debug_after_the_command_and_version():
+    """`sheetkit check FILE --debug` (as the README shows) and `--version` are understood."""
+    example = str(EXAMPLES / "ke-hoach-thcs-hoa-thanh-2026-2027.xlsx")
+    after = run("check", example, "--debug")
+    assert after.returncode == 0, after.stderr
+    assert "không hiểu" not in after.stderr
+    assert "sẵn sàng để gửi" in after.stdout
+    before = run("--debug", "check", example)
+    assert before.returncode == 0 and before.stdout == after.stdout
+    version = run("--version")
+    assert version.returncode == 0
+    assert version.stdout.startswith("sheetkit 0.1.0 (Python ")
+
+
+def test_debug_after_the_command_shows_the_traceback(monkeypatch, capsys):
+    from sheetkit import jobs
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("hỏng bên trong")
+
+    monkeypatch.setattr(jobs, "check_source", broken)
+    example = str(EXAMPLES / "ke-hoach-thcs-hoa-thanh-2026-2027.xlsx")
+    assert main(["check", example]) == 4
+    assert "chạy lại với --debug" in capsys.readouterr().err
+    with pytest.raises(RuntimeError, match="hỏng bên trong"):
+        main(["check", example, "--debug"])
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "cp1252"])
+def test_output_keeps_vietnamese_letters_whatever_the_code_page(encoding):
+    """A Windows redirect to a file (cp1252) must not turn letters into \\u escapes or crash."""
+    import os
+
+    example = str(EXAMPLES / "ke-hoach-thcs-hoa-thanh-2026-2027.xlsx")
+    env = {**os.environ, "PYTHONIOENCODING": encoding}
+    for args in (("--format", "json"), ()):
+        result = subprocess.run(
+            [sys.executable, "-m", "sheetkit", "check", example, *args],
+            capture_output=True,
+            timeout=120,
+            env=env,
+        )
+        assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
+        out = result.stdout.decode("utf-8")
+        assert "\\u" not in out and "Lỗi không mong đợi" not in out
+    assert json.loads(run("check", example, "--format", "json").stdout)["school_level"]
+    assert "Mức đạt của trường" in out

@@ -337,3 +337,42 @@ def test_table_staging_folders_of_a_killed_run_are_swept(tmp_path, hostile_distr
     age(stale, 2 * DAY)
     write_tables(merge([hostile_district]), folder, "csv")
     assert sorted(p.name for p in folder.iterdir()) == sorted(f"{n}.csv" for n in TABLES)
+
+
+def test_whole_numbers_stay_whole_in_csv_and_parquet(tmp_path):
+    """level_now 1, not 1.0 (a column with a gap is float in pandas); fractions stay decimal."""
+    frame = pd.DataFrame(
+        {
+            "level_now": [1.0, None, 2.0],
+            "budget": [5_000_000.0, 0.0, None],
+            "done_share": [0.0, 1.0, 0.5],
+            "planning_share": [1.0, 0.0, 1.0],
+            "ratio": [0.5, 1.0, 2.0],
+            "name": ["a", "b", "c"],
+        }
+    )
+    summary.TABLE_FORMATS["csv"](frame, tmp_path / "t.csv")
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "t.csv").read_text("utf-8-sig"))))
+    assert [r["level_now"] for r in rows] == ["1", "", "2"]
+    assert [r["budget"] for r in rows] == ["5000000", "0", ""]
+    assert [r["done_share"] for r in rows] == ["0.0", "1.0", "0.5"]
+    assert [r["planning_share"] for r in rows] == ["1.0", "0.0", "1.0"]
+    assert [r["ratio"] for r in rows] == ["0.5", "1.0", "2.0"]
+    summary.TABLE_FORMATS["parquet"](frame, tmp_path / "t.parquet")
+    back = pd.read_parquet(tmp_path / "t.parquet")
+    assert str(back["level_now"].dtype) == "Int64" and back["level_now"].tolist()[0] == 1
+    assert back["done_share"].dtype.kind == "f"
+
+
+def test_merged_tables_write_levels_and_counts_as_integers(tmp_path):
+    from conftest import EXAMPLES
+
+    merge_paths([EXAMPLES / "quan-mau"], tmp_path / "t.xlsx", tables={"csv": tmp_path / "csv"})
+    text = (tmp_path / "csv" / "tt57-schools.csv").read_text("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert {r["level_now"] for r in rows} <= {"", "0", "1", "2"}
+    assert all(not r["items"].endswith(".0") for r in rows)
+    criteria = list(
+        csv.DictReader(io.StringIO((tmp_path / "csv" / "criteria.csv").read_text("utf-8-sig")))
+    )
+    assert all(not r["budget"].endswith(".0") for r in criteria)

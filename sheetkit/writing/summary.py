@@ -1095,13 +1095,40 @@ def inert_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return safe
 
 
+# Columns that hold a fraction (done_share, planning_share): kept as decimals even when whole.
+FRACTION_SUFFIX = "_share"
+
+
+def whole_numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every decimal column that holds only whole numbers as integers.
+
+    A count or a level with a gap (a school whose level is unknown) is stored as a
+    float by pandas; analysts should read ``level_now`` 1, not 1.0.
+    """
+    whole = frame
+    for name in frame.columns:
+        column = frame[name]
+        if column.dtype.kind != "f" or str(name).endswith(FRACTION_SUFFIX):
+            continue
+        values = column.dropna()
+        if values.empty or not (values == values.round()).all() or values.abs().max() >= 2**63:
+            continue
+        if whole is frame:
+            whole = frame.copy()
+        whole[name] = column.astype("Int64")
+    return whole
+
+
 def _csv(frame: pd.DataFrame, path: Path) -> None:
     # CRLF rows (RFC 4180): a value holding a bare CR or an LF is then quoted, never split.
-    inert_frame(frame).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
+    inert_frame(whole_numbers(frame)).to_csv(
+        path, index=False, encoding="utf-8-sig", lineterminator="\r\n"
+    )
 
 
 def _parquet(frame: pd.DataFrame, path: Path) -> None:
-    frame.to_parquet(path, index=False)  # data for analysts' tools: the text as typed
+    # Data for analysts' tools: the text as typed, counts and levels as integers.
+    whole_numbers(frame).to_parquet(path, index=False)
 
 
 # Table format -> writer of one table (the file suffix is the format's name).
