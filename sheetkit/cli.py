@@ -72,7 +72,6 @@ ARGPARSE_VIETNAMESE = {
     ),
     "can't open '%(filename)s': %(error)s": "không mở được '%(filename)s': %(error)s",
     "%(prog)s: error: %(message)s\n": "%(prog)s: lỗi: %(message)s\n",
-    "show program's version number and exit": "hiện phiên bản sheetkit rồi thoát",
 }
 
 
@@ -122,7 +121,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Lập, kiểm tra và tổng hợp kế hoạch cải tiến chất lượng giáo dục trong Excel.",
     )
     parser.add_argument("--debug", action="store_true", help=DEBUG_HELP)
-    parser.add_argument("--version", action="version", version=_version())
+    parser.add_argument(
+        "--version", action="version", version=_version(), help="hiện phiên bản sheetkit rồi thoát"
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="LỆNH", parser_class=_Parser)
     plan_file = f"tệp kế hoạch ({readable_formats()})"
 
