@@ -30,6 +30,7 @@ TEMPLATE_CHOICES = {
     "gdtx": "giáo dục thường xuyên",
     "trung-hoc": "THCS, THPT theo Thông tư 18/2018",
     "tong-hop": "sổ tổng hợp của Phòng/Sở, có nút bấm (chỉ .xlsm)",
+    "danh-sach": "danh sách trường của cơ quan quản lý, để biết trường nào chưa nộp (.xlsx)",
 }
 DEBUG_HELP = "hiện chi tiết lỗi kỹ thuật"
 CIRCULAR_CHOICES = ["tt57-2026", "tt17-2018", "tt18-2018", "tt19-2018"]
@@ -330,11 +331,14 @@ def main(argv: list[str] | None = None) -> int:
 
 @command
 def cmd_template(args) -> int:
+    from .model.roster import ROSTER_TEMPLATE
     from .writing.templates import DISTRICT_TEMPLATE, build_template, resolve_template
 
     output = build_template(args.level, args.output, circular=args.circular)
     if args.level == DISTRICT_TEMPLATE:
         print(f"Đã tạo sổ tổng hợp: {output}")
+    elif args.level == ROSTER_TEMPLATE:
+        print(f"Đã tạo mẫu danh sách trường: {output}")
     else:
         circular, level = resolve_template(args.level, args.circular)
         what = f"{level or ', '.join(circular.school_levels)} theo {circular.short_name}"
@@ -344,10 +348,12 @@ def cmd_template(args) -> int:
 
 @command
 def cmd_check(args) -> int:
-    from .jobs import check_file
+    from .jobs import check_file, is_roster_file
     from .model.findings import to_json, to_text
     from .reading.sources import ReadError
 
+    if is_roster_file(args.file):
+        return _check_roster(args)
     try:
         checked = check_file(args.file, annotate=args.annotate, at=args.at)
     except ReadError as err:
@@ -360,6 +366,27 @@ def cmd_check(args) -> int:
     if args.annotate:
         print(f"Đã ghi bản có đánh dấu: {_shown(args.annotate)}", file=sys.stderr)
     return EXIT_OK if checked.report.ok else EXIT_FINDINGS
+
+
+def _check_roster(args) -> int:
+    """`check` of a list of schools: the same findings, text or JSON, as for a plan."""
+    from .jobs import check_roster_file
+    from .model.findings import ROSTER_SUBJECT, to_json, to_text
+    from .reading.sources import ReadError
+
+    try:
+        roster, report = check_roster_file(args.file, annotate=args.annotate)
+    except ReadError as err:
+        _unreadable(args, err)
+        return EXIT_UNREADABLE
+    if args.format == "json":
+        print(to_json(_shown(args.file), report, {"schools": len(roster.schools)}))
+    else:
+        line = f"Danh sách trường: {len(roster.schools)} trường"
+        if roster.body is not None and roster.body.name:
+            line += f"; đơn vị tổng hợp: {roster.body.name}"
+        print(to_text(_shown(args.file), report, line, subject=ROSTER_SUBJECT))
+    return EXIT_OK if report.ok else EXIT_FINDINGS
 
 
 @command

@@ -23,6 +23,7 @@ from .writing.files import UsageError, same_file
 
 if TYPE_CHECKING:
     from .merging.rollup import Rollup
+    from .model.roster import Roster
     from .writing.document import Document
 
 PathLike = str | os.PathLike[str]
@@ -90,6 +91,26 @@ def check_file(
 
         annotate_workbook(path, checked.report.findings, annotate, checked.plan.sheet_names)
     return checked
+
+
+def is_roster_file(path: PathLike) -> bool:
+    """The file is a list of schools (danh sách trường), not a plan: `check` checks it as such."""
+    from .reading.roster import is_roster
+
+    return is_roster(path)
+
+
+def check_roster_file(path: PathLike, *, annotate: PathLike | None = None) -> tuple[Roster, Report]:
+    """Read and check a list of schools: every problem with its sheet, cell and what to do."""
+    from .checking.roster import check_roster
+    from .reading.roster import read_roster
+
+    if annotate is not None:
+        raise UsageError(
+            "bản có đánh dấu (--annotate) chỉ dùng cho tệp kế hoạch, không cho danh sách trường"
+        )
+    roster = read_roster(path)
+    return roster, Report(check_roster(roster))
 
 
 def review_file(

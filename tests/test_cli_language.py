@@ -9,6 +9,7 @@ import pytest
 
 from conftest import ROOT
 from sheetkit.cli import ARGPARSE_VIETNAMESE, TEMPLATE_CHOICES, main, readable_formats
+from sheetkit.model.roster import ROSTER_TEMPLATE
 from sheetkit.reading.sources import READABLE_SUFFIXES
 from sheetkit.writing.templates import DISTRICT_TEMPLATE, TEMPLATE_NAMES, TT57_TEMPLATE_NAMES
 
@@ -99,7 +100,7 @@ def test_template_help_lists_the_levels(capsys):
     flat = " ".join(text.split())
     for name, what in TEMPLATE_CHOICES.items():
         assert f"{name}: {what}" in flat
-    every = {*TT57_TEMPLATE_NAMES, *TEMPLATE_NAMES, DISTRICT_TEMPLATE}
+    every = {*TT57_TEMPLATE_NAMES, *TEMPLATE_NAMES, DISTRICT_TEMPLATE, ROSTER_TEMPLATE}
     assert set(TEMPLATE_CHOICES) == every
 
 

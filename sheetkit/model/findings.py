@@ -79,10 +79,13 @@ class Report:
 
 
 def structure_finding(
-    rule_id: str, sheet: str, row: int | None = None, value: Any = None
+    rule_id: str, sheet: str, row: int | None = None, value: Any = None, rules=BY_ID
 ) -> Finding:
-    """A finding about the workbook's structure (missing sheet or header)."""
-    rule = BY_ID[rule_id]
+    """A finding about the workbook's structure (missing sheet or header).
+
+    ``rules``: where the rule is found (a plan's rules; a list of schools has its own).
+    """
+    rule = rules[rule_id]
     return Finding(
         severity=rule.severity,
         rule=rule.id,
@@ -93,7 +96,7 @@ def structure_finding(
         item=None,
         criterion=None,
         value=value,
-        message=rule.message_for({"sheet": sheet, "value": value}),
+        message=rule.message_for({"sheet": sheet, "value": value, "row": row}),
     )
 
 
@@ -153,8 +156,27 @@ def _repeated_rules(group: list[Finding]) -> set[str]:
     return {r for r, n in counts.items() if n >= REPEAT_THRESHOLD and len(messages.get(r, ())) == 1}
 
 
+@dataclass(frozen=True)
+class Subject:
+    """What was checked, as the closing line of the text output names it."""
+
+    ready: str  # said when there is neither error nor warning
+    fix_first: str  # said after the counts when there are errors
+
+
+PLAN_SUBJECT = Subject("Kế hoạch sẵn sàng để gửi.", "Hãy sửa các lỗi trước khi gửi.")
+ROSTER_SUBJECT = Subject(
+    "Danh sách sẵn sàng để tổng hợp.", "Hãy sửa các lỗi trước khi dùng danh sách để tổng hợp."
+)
+
+
 def to_text(
-    file: str, report: Report, headline: str | None = None, *, only: str | None = None
+    file: str,
+    report: Report,
+    headline: str | None = None,
+    *,
+    only: str | None = None,
+    subject: Subject = PLAN_SUBJECT,
 ) -> str:
     """Findings grouped by sheet: where, what was typed, what to do.
 
@@ -195,12 +217,12 @@ def to_text(
     lines.append("")
     if report.errors == 0 and report.warnings == 0:
         notes = f", {report.infos} lưu ý" if report.infos else ""
-        lines.append(f"Kết quả: không có lỗi, không có cảnh báo{notes}. Kế hoạch sẵn sàng để gửi.")
+        lines.append(f"Kết quả: không có lỗi, không có cảnh báo{notes}. {subject.ready}")
     else:
         lines.append(
             f"Kết quả: {report.errors} lỗi, {report.warnings} cảnh báo"
             + (f", {report.infos} lưu ý" if report.infos else "")
-            + (". Hãy sửa các lỗi trước khi gửi." if report.errors else ".")
+            + (f". {subject.fix_first}" if report.errors else ".")
         )
     # What a cell held is shown, never run: an escape sequence from a cell is written out.
     return "\n".join(show_controls(line).replace("\r", " ") for line in lines)

@@ -33,10 +33,15 @@ from ..model.contract import (
     SHEET_PLAN,
     Field,
 )
+from ..model.roster import ROSTER_TEMPLATE
 from ..reading.parsing import LEVEL_NAMES, PLAN_TYPES
 from ..reading.sources import column_letter
 from .files import UsageError, atomic_path
 from .layout import LINE_HEIGHT, row_height
+from .roster_template import write_roster_template
+from .workbook_style import FONT, FORMULA_FILL, HEADER_FILL, INPUT_FILL, list_validation  # noqa: F401 (template_tt57)
+from .workbook_style import new_workbook as _new_workbook
+from .workbook_style import template_formats as _formats
 
 TEMPLATE_NAMES = ("mam-non", "tieu-hoc", "trung-hoc")  # the 2018 circulars' templates
 TT57_TEMPLATE_NAMES = tuple(
@@ -47,12 +52,7 @@ DISTRICT_TEMPLATE = "tong-hop"
 PLAN_ROWS = 200  # rows with dropdowns and formulas in Kế hoạch
 PLAN_HEADER_ROW = 3  # 0-based: Excel row 4
 ASSESSMENT_HEADER_ROW = 2  # 0-based: Excel row 3
-FIXED_DATE = dt.datetime(2024, 8, 1)  # document properties: same bytes for the same code
 
-FONT = "Times New Roman"
-HEADER_FILL = "#DDEBF7"
-INPUT_FILL = "#FFFFFF"
-FORMULA_FILL = "#F2F2F2"
 INFO_WIDTHS = {"value": 70, "hint": 58}  # Thông tin's columns B and C
 
 
@@ -225,6 +225,10 @@ def build_template(
         with atomic_path(path) as tmp:
             _write_district(tmp)
         return path
+    if name == ROSTER_TEMPLATE:
+        if macros:
+            raise UsageError("danh sách trường không có nút bấm: hãy ghi tệp có đuôi .xlsx")
+        return write_roster_template(path)
     chosen, level = resolve_template(name, circular)
     with atomic_path(path) as tmp:
         if chosen.family_id == catalog.FAMILY_TT57:
@@ -251,19 +255,6 @@ def _write_value(ws, row: int, col: int, value, cell_format) -> None:
         ws.write_datetime(row, col, value, cell_format)
     else:
         ws.write_string(row, col, str(value), cell_format)
-
-
-def _new_workbook(path: Path, title: str, subject: str | None = None):
-    """An XlsxWriter workbook with our properties (fixed date: same bytes for the same code)."""
-    import xlsxwriter
-
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
-    properties = {"title": title, "author": "sheetkit", "created": FIXED_DATE}
-    if subject:
-        properties["subject"] = subject
-    wb.set_properties(properties)
-    wb.set_size(1600, 1000)
-    return wb
 
 
 def _write(
@@ -295,34 +286,6 @@ def _write(
     if macros:
         add_macros(wb)
     wb.close()
-
-
-def _formats(wb) -> dict:
-    base = {"font_name": FONT, "font_size": 12, "valign": "top", "text_wrap": True}
-
-    def f(**extra):
-        return wb.add_format({**base, **extra})
-
-    return {
-        "title": f(bold=True, font_size=15, text_wrap=False, valign="vcenter"),
-        "subtitle": f(italic=True, text_wrap=False),
-        "header": f(bold=True, bg_color=HEADER_FILL, border=1, align="center", valign="vcenter"),
-        "label": f(bold=True, border=1, bg_color=HEADER_FILL),
-        "label_middle": f(bold=True, border=1, bg_color=HEADER_FILL, valign="vcenter"),
-        "input": f(border=1, bg_color=INPUT_FILL),
-        "input_text": f(border=1, bg_color=INPUT_FILL, num_format="@"),
-        "input_center": f(border=1, align="center"),
-        "input_code": f(border=1, align="center", num_format="@"),
-        "input_money": f(border=1, num_format="#,##0"),
-        "input_long": f(border=1, bg_color=INPUT_FILL),
-        "hint": f(italic=True, font_color="#595959"),
-        "formula": f(border=1, bg_color=FORMULA_FILL),
-        "formula_center": f(border=1, bg_color=FORMULA_FILL, align="center"),
-        "code": f(border=1, align="center", num_format="@", bg_color=FORMULA_FILL),
-        "guide_head": f(bold=True),
-        "guide_text": f(),
-        "plain": f(),
-    }
 
 
 def _define(wb, name: str, sheet: str, first_row: int, col: int, last_row: int) -> None:
@@ -462,20 +425,14 @@ def _field_validation(ws, r1, c1, r2, c2, field: Field, circular: catalog.Circul
         )
         return
     error = field.dropdown_error or f"Hãy chọn {title.lower()} trong danh sách thả xuống."
-    ws.data_validation(
-        r1,
-        c1,
-        r2,
-        c2,
-        {
-            "validate": "list",
-            "source": f"={field.dropdown}",
-            "input_title": title[:32],
-            "input_message": message[:255],
-            "error_title": "Giá trị không có trong danh sách"[:32],
-            "error_message": error.format(circular=circular.short_name)[:225],
-            "error_type": "stop" if field.strict else "warning",
-        },
+    list_validation(
+        ws,
+        (r1, c1, r2, c2),
+        field.dropdown,
+        title,
+        message,
+        error.format(circular=circular.short_name),
+        strict=field.strict,
     )
 
 
@@ -667,7 +624,11 @@ def committed_templates() -> list[Committed]:
         for name in TEMPLATE_NAMES
         for suffix in (".xlsx", ".xlsm")
     ]
-    return [*found, Committed(f"{DISTRICT_TEMPLATE}.xlsm", DISTRICT_TEMPLATE, None)]
+    return [
+        *found,
+        Committed(f"{DISTRICT_TEMPLATE}.xlsm", DISTRICT_TEMPLATE, None),
+        Committed(f"{ROSTER_TEMPLATE}.xlsx", ROSTER_TEMPLATE, None),
+    ]
 
 
 def write_all(folder: str | os.PathLike[str]) -> list[Path]:
