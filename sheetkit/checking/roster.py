@@ -25,6 +25,7 @@ from ..model.roster import (
     SHEET_BODY,
     Roster,
     RosterSchool,
+    commune_key,
 )
 from ..reading.parsing import ParseError, is_blank, parse_province
 from ..reading.text import fold
@@ -54,16 +55,6 @@ def check_roster(roster: Roster) -> list[Finding]:
         )
     )
     return findings
-
-
-def commune_key(unit: str | None) -> str:
-    """A xã/phường compared without its word, case or diacritics: "P. Bình Thạnh" = "Bình Thạnh"."""
-    if not unit:
-        return ""
-    text = unit.strip()
-    if fold(text).startswith(("p.", "x.")):
-        text = text[2:]
-    return " ".join(fold(split_unit(text)[1]).split())
 
 
 def body_area(roster: Roster) -> tuple[str | None, str | None]:

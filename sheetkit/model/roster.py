@@ -11,6 +11,7 @@ workbook to fill.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..reading.text import fold
@@ -142,6 +143,18 @@ def body_kind(name: str | None) -> str:
     if key.startswith(("so gd", "so giao duc")):
         return BODY_SO
     return BODY_OTHER
+
+
+def name_key(name: object) -> str:
+    """A name compared without diacritics, case, punctuation or repeated spaces."""
+    return " ".join(re.sub(r"[^\w&]+", " ", fold(name)).split())
+
+
+def commune_key(unit: object) -> str:
+    """A xã/phường without its word: "Phường Bình Thạnh", "P. Bình Thạnh", "Bình Thạnh" alike."""
+    key = name_key(unit)
+    key = re.sub(r"^(?:xa|phuong|dac khu|thi tran|p|x)\s+", "", key)
+    return key
 
 
 @dataclass(frozen=True)
