@@ -243,6 +243,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--quiet", action="store_true", help="không hiện thanh tiến độ")
     p.add_argument(
+        "--roster",
+        metavar="DANH_SÁCH",
+        help="danh sách trường (tệp từ sheetkit template danh-sach, hoặc CSV): "
+        "biết trường nào đã nộp, chưa nộp",
+    )
+    p.add_argument(
         "--at",
         metavar="NĂM-THÁNG",
         type=_month,
@@ -503,6 +509,7 @@ def cmd_fix(args) -> int:
 def cmd_merge(args) -> int:
     from .jobs import NothingToMerge, merge_paths
     from .progress import Progress
+    from .reading.sources import ReadError
 
     tables = {"csv": args.csv, "parquet": args.parquet}
     bar = Progress("Đọc", enabled=not args.quiet and sys.stderr.isatty())
@@ -514,13 +521,20 @@ def cmd_merge(args) -> int:
             workers=args.workers,
             progress=bar.update,
             at=args.at,
+            roster=args.roster,
         )
     except NothingToMerge as err:
         bar.close()
         print(str(err), file=sys.stderr)
         return EXIT_UNREADABLE
+    except ReadError as err:  # the list of schools (the plans' own problems never stop a merge)
+        bar.close()
+        print(err.headline(_shown(args.roster or "")), file=sys.stderr)
+        return EXIT_UNREADABLE
     bar.close()
     print(closing_line(rollup, args.output))
+    if rollup.roster is not None:
+        print(rollup.roster.headline() + ".")
     if args.debug:  # where the time and memory went, for benchmarks/merge_bench.py
         _print_usage(rollup)
     return EXIT_OK if rollup.all_read else EXIT_FINDINGS

@@ -270,8 +270,12 @@ def merge_paths(
     progress: Callable[[int, int], None] | None = None,
     exclude: Iterable[PathLike] = (),
     at: int | None = None,
+    roster: PathLike | None = None,
 ) -> Rollup:
     """Roll up every plan under ``paths`` into the summary workbook ``output``.
+
+    ``roster``: the list of schools (danh sách trường): every listed school is
+    matched to its plan, and the summary says who has not handed in.
 
     ``tables`` maps a table format ("csv", "parquet") to the folder its
     tables are written to; ``at``: the month (index) Thông tư 57 plans'
@@ -304,14 +308,34 @@ def merge_paths(
     missing = [p for p in paths if not Path(p).exists()]
     if missing:  # like an empty folder: nothing is written
         raise NothingToMerge(merge_missing(missing[0]))
-    rollup = merge(paths, workers=workers, progress=progress, exclude=[output, *exclude], at=at)
+    listed = read_roster_for_merge(roster) if roster is not None else None
+    skip = [output, *exclude, *([roster] if roster is not None else [])]
+    rollup = merge(paths, workers=workers, progress=progress, exclude=skip, at=at)
     if rollup.files.empty:
         raise NothingToMerge("Không tìm thấy tệp nào trong các đường dẫn đã cho.")
+    if listed is not None:
+        from .merging.roster_match import match_roster
+
+        rollup.roster = match_roster(listed, rollup.schools)
     started = time.perf_counter()
     write_summary(rollup, output)
     rollup.timings["write"] = time.perf_counter() - started
     write_table_sets(rollup, tables)
     return rollup
+
+
+def read_roster_for_merge(path: PathLike) -> Roster:
+    """The list of schools for ``merge --roster``; refused when it has no school to match.
+
+    Its other problems do not stop the roll-up: `sheetkit check` on the list shows them.
+    """
+    from .reading.roster import read_roster
+
+    listed = read_roster(path)
+    if listed.structure or not any(s.name for s in listed.schools):
+        reason = listed.structure[0].message if listed.structure else "danh sách chưa có trường nào"
+        raise UsageError(f"không dùng được danh sách trường {path}: {reason}")
+    return listed
 
 
 # ----------------------------------------------------------------- fix

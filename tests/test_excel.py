@@ -20,13 +20,16 @@ from sheetkit.checking.validation import check_plan
 from sheetkit.excel import buttons
 from sheetkit.excel.macros import FOLDER_NAME, STATUS_NAME
 from sheetkit.merging.rollup import merge
-from sheetkit.model.contract import SUMMARY_SHEETS
+from sheetkit.model.contract import SHEET_ROSTER_STATUS, SUMMARY_SHEETS
+
 from sheetkit.reading.reader import read_plan
 from sheetkit.writing.document import render_plan
 from sheetkit.writing.plan_sheet import render_xlsx
 from sheetkit.writing.summary import write_summary
 from sheetkit.writing.templates import build_template
 
+# The district button merges without a list of schools: no Tình hình nộp sheet.
+SHEETS = [s for s in SUMMARY_SHEETS if s != SHEET_ROSTER_STATUS]
 PLAN_SHEETS = ["Hướng dẫn", "Thông tin", "Tự đánh giá", "Kế hoạch", "DanhSach", "xlwings.conf"]
 
 
@@ -163,10 +166,10 @@ def test_merge_writes_the_summary_sheets_into_the_workbook(district, tmp_path):
     district.names[FOLDER_NAME].refers_to_range.value = str(folder)
     rollup = excel.merge(district)
 
-    assert [s.name for s in district.sheets] == ["Tổng hợp", *SUMMARY_SHEETS, "xlwings.conf"]
+    assert [s.name for s in district.sheets] == ["Tổng hợp", *SHEETS, "xlwings.conf"]
     assert district.active.name == "Tổng quan"
     cli = fake.Book.from_file(write_summary(merge([folder]), tmp_path / "cli.xlsx"))
-    for name in SUMMARY_SHEETS:
+    for name in SHEETS:
         assert district.sheets[name].cells == cli.sheets[name].cells, name
     status = district.names[STATUS_NAME].refers_to_range.value
     assert rollup.headline() in status and str(folder) in status
@@ -174,7 +177,7 @@ def test_merge_writes_the_summary_sheets_into_the_workbook(district, tmp_path):
     assert any("đã đọc" in s for s in district.app.status_history)
 
     excel.merge(district)  # pressed again: the sheets are replaced
-    assert [s.name for s in district.sheets] == ["Tổng hợp", *SUMMARY_SHEETS, "xlwings.conf"]
+    assert [s.name for s in district.sheets] == ["Tổng hợp", *SHEETS, "xlwings.conf"]
 
 
 def test_merge_folder_relative_to_the_workbook(tmp_path):

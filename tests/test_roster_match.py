@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import csv
+import io
+from collections import Counter
+from pathlib import Path
+
+import openpyxl
 import pandas as pd
 import pytest
 
+from sheetkit.jobs import merge_paths
 from sheetkit.merging.roster_match import (
     BY_CODE,
     BY_LOOSE_NAME,
@@ -17,6 +24,7 @@ from sheetkit.merging.roster_match import (
     match_roster,
 )
 from sheetkit.model.roster import ReportingBody, Roster, RosterSchool
+from sheetkit.reading.parsing import month_index
 
 WARD = "Phường Bình Thạnh"
 
@@ -145,3 +153,140 @@ def test_a_loose_name_needs_one_candidate():
 )
 def test_loose_names(a, b):
     assert loose_key(a) == loose_key(b)
+
+
+# ----------------------------------------------------------------- merge --roster on the examples
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+@pytest.fixture(scope="module")
+def area(tmp_path_factory):
+    """examples/quan-mau rolled up with its list (examples/build.py says what the list holds)."""
+    out = tmp_path_factory.mktemp("roster")
+    rollup = merge_paths(
+        [EXAMPLES / "quan-mau"],
+        out / "tong-hop.xlsx",
+        tables={"csv": out / "csv"},
+        roster=EXAMPLES / "danh-sach-quan-mau.xlsx",
+        at=month_index(2027, 2),
+    )
+    return rollup, out
+
+
+def test_the_example_list_finds_the_two_missing_and_the_extra_school(area):
+    rollup, _ = area
+    match = rollup.roster
+    # 41 listed: the 39 schools that sent a plan but Họa Mi, and 2 that sent none.
+    assert len(match.roster) == 41
+    missing = match.roster[match.roster["state"] == MISSING]["school_name"].tolist()
+    assert missing == ["Trường Tiểu học Phú Thuận", "Trường Mầm non Bình Minh"]
+    assert match.unlisted["school_name"].tolist() == ["Trường Tiểu học Họa Mi"]
+    # The 2018 plans for 2024-2025 alone are another year's; a five-year plan to 2028-2029
+    # covers 2026-2027 and counts as handed in.
+    schools = rollup.schools.set_index("school_name")
+    one_year_2018 = {
+        name
+        for name, year, end in zip(
+            schools.index, schools["school_year"], schools["end_year"], strict=True
+        )
+        if year == "2024-2025" and not end
+    }
+    other = set(match.roster[match.roster["state"] == OTHER_YEAR]["school_name"])
+    assert other == one_year_2018 and len(other) == 8
+    with_errors = match.roster[match.roster["state"] == WITH_ERRORS]
+    assert (with_errors["errors"] > 0).all()
+    by = match.roster.set_index("school_name")["matched_by"]
+    assert by["Trường Tiểu học Kim Đồng"] == BY_NAME  # listed without its code
+    assert by["THCS Nguyễn Du"] == BY_LOOSE_NAME  # listed by a shorter name
+    assert match.roster.set_index("school_name").loc["THCS Nguyễn Du", "note"] == (
+        "tên trong kế hoạch khác danh sách: Trường THCS Nguyễn Du"
+    )
+
+
+def test_overview_sheet_and_table_say_the_same(area):
+    rollup, out = area
+    match = rollup.roster
+    wb = openpyxl.load_workbook(out / "tong-hop.xlsx", read_only=True)
+    assert wb.sheetnames[:2] == ["Tổng quan", "Tình hình nộp"]
+    overview = [row for row in wb["Tổng quan"].iter_rows(values_only=True)]
+    assert overview[3][0] == (
+        f"{match.handed_in}/41 trường đã nộp kế hoạch năm học 2026-2027; 2 chưa nộp: Trường "
+        "Tiểu học Phú Thuận, Trường Mầm non Bình Minh; 8 nộp bản năm học khác; 1 kế hoạch của "
+        "trường không có trong danh sách."
+    )
+    figures = {row[0]: row[1] for row in overview if row and row[0]}
+    assert figures["Số trường trong danh sách"] == 41
+    sheet = [row for row in wb["Tình hình nộp"].iter_rows(min_row=2, values_only=True) if row[2]]
+    states = Counter(row[5] for row in sheet)
+    csv_rows = list(
+        csv.DictReader(io.StringIO((out / "csv" / "roster.csv").read_text("utf-8-sig")))
+    )
+    assert Counter(r["state"] for r in csv_rows) == states
+    for state in (HANDED_IN, WITH_ERRORS, OTHER_YEAR, MISSING):
+        assert figures[f"    {state}"] == states[state] == match.count(state)
+    assert (
+        states["Không có trong danh sách"]
+        == figures["Kế hoạch của trường không có trong danh sách"]
+        == 1
+    )
+    assert match.handed_in == states[HANDED_IN] + states[WITH_ERRORS] == 31
+
+
+def test_missing_schools_have_a_grey_row_in_theo_truong(area):
+    _, out = area
+    wb = openpyxl.load_workbook(out / "tong-hop.xlsx")
+    ws = wb["Theo trường"]
+    header = [c.value for c in ws[1]]
+    status = header.index("Tình trạng") + 1
+    name = header.index("Tên trường") + 1
+    missing = [r for r in range(2, ws.max_row + 1) if ws.cell(r, status).value == MISSING]
+    assert [ws.cell(r, name).value for r in missing] == [
+        "Trường Tiểu học Phú Thuận",
+        "Trường Mầm non Bình Minh",
+    ]
+    assert ws.cell(missing[0], status).fill.fgColor.rgb.endswith("D9D9D9")
+
+
+def test_without_roster_merge_is_as_before(tmp_path):
+    rollup = merge_paths(
+        [EXAMPLES / "quan-mau"], tmp_path / "t.xlsx", tables={"csv": tmp_path / "c"}
+    )
+    assert rollup.roster is None
+    assert not (tmp_path / "c" / "roster.csv").exists()
+    wb = openpyxl.load_workbook(tmp_path / "t.xlsx", read_only=True)
+    assert "Tình hình nộp" not in wb.sheetnames
+
+
+def test_merge_roster_command_line(tmp_path, capsys):
+    from sheetkit.cli import main
+
+    code = main(
+        [
+            "merge",
+            str(EXAMPLES / "quan-mau"),
+            "--roster",
+            str(EXAMPLES / "danh-sach-quan-mau.xlsx"),
+            "-o",
+            str(tmp_path / "t.xlsx"),
+            "--quiet",
+        ]
+    )
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "2 chưa nộp: Trường Tiểu học Phú Thuận, Trường Mầm non Bình Minh" in out
+    assert (
+        main(
+            [
+                "merge",
+                str(EXAMPLES / "quan-mau"),
+                "--roster",
+                str(tmp_path / "no.xlsx"),
+                "-o",
+                str(tmp_path / "u.xlsx"),
+            ]
+        )
+        == 2
+    )
+    assert "no.xlsx" in capsys.readouterr().err
+    assert not (tmp_path / "u.xlsx").exists()

@@ -25,6 +25,7 @@ import pandas as pd
 
 from ..checking.validation import check_plans
 from ..model import catalog, contract
+from ..model.contract import SHEET_ROSTER_STATUS
 from ..model.findings import COLUMNS as FINDING_COLUMNS
 from ..model.findings import Finding, Report
 from ..model.plan import Plan
@@ -37,6 +38,8 @@ from ..validators import files as file_reasons
 from ..validators.rules import BY_ID
 from ..workdirs import work_folder
 from . import tt57
+from .roster_match import STATES as ROSTER_STATES
+from .roster_match import RosterMatch
 
 STATUS_VALID = "Hợp lệ"
 STATUS_ERRORS = "Có lỗi"
@@ -108,6 +111,7 @@ class Rollup:
     findings: pd.DataFrame
     tt57: tt57.Tables | None = None  # the Thông tư 57 plans' tables (None: no such plan)
     timings: dict[str, float] = field(default_factory=dict)
+    roster: RosterMatch | None = None  # the list of schools matched (merge --roster)
 
     @property
     def unreadable(self) -> pd.DataFrame:
@@ -839,7 +843,8 @@ def overview(rollup: Rollup) -> list[tuple[str, Any]]:
     """The headline figures, as (Vietnamese label, value) lines; value None: a section heading."""
     files, schools, items = rollup.files, rollup.schools, rollup.items
     status = files["status"].value_counts()
-    lines: list[tuple[str, Any]] = [
+    lines: list[tuple[str, Any]] = roster_lines(rollup.roster) if rollup.roster else []
+    lines += [
         ("Tệp tìm thấy", len(files)),
         ("Tệp kế hoạch đọc được", int(status.get("read", 0) + status.get("duplicate", 0))),
         ("Tệp không đọc được", int(status.get("unreadable", 0))),
@@ -878,6 +883,16 @@ def overview(rollup: Rollup) -> list[tuple[str, Any]]:
             ),
         ]
     return lines
+
+
+def roster_lines(match: RosterMatch) -> list[tuple[str, Any]]:
+    """The list of schools first: how many are listed, handed in, missing (merge --roster)."""
+    return [
+        (f"DANH SÁCH TRƯỜNG (xem trang {SHEET_ROSTER_STATUS})", None),
+        ("Số trường trong danh sách", len(match.roster)),
+        *((f"    {state}", match.count(state)) for state in ROSTER_STATES),
+        ("Kế hoạch của trường không có trong danh sách", len(match.unlisted)),
+    ]
 
 
 # How Tổng quan names the sheets of each regulation (writing/summary.py writes them).

@@ -185,6 +185,21 @@ def _by_name(
     return None
 
 
+def covers(start: object, end: object, year: str) -> bool:
+    """A plan of ``start`` (to ``end``, a five-year plan) covers the school year ``year``."""
+    first = _start_year(start)
+    if first is None:
+        return False
+    last = _start_year(end) or first
+    wanted = _start_year(year)
+    return wanted is not None and first <= wanted <= last
+
+
+def _start_year(label: object) -> int | None:
+    match = re.match(r"\s*(\d{4})", str(label or ""))
+    return int(match.group(1)) if match else None
+
+
 def _row(school: RosterSchool, plan: dict | None, how, year: str) -> dict:
     row = {
         "row": school.row,
@@ -208,7 +223,7 @@ def _row(school: RosterSchool, plan: dict | None, how, year: str) -> dict:
     _, matched_by, note = how
     errors = int(plan.get("errors") or 0)
     plan_year = plan.get("school_year") or ""
-    if year and plan_year != year:
+    if year and not covers(plan_year, plan.get("end_year"), year):
         state = OTHER_YEAR
         note = "; ".join(filter(None, [f"kế hoạch năm học {plan_year or '(chưa ghi)'}", note]))
     else:

@@ -40,6 +40,7 @@ SHEET_LISTS = "DanhSach"  # hidden: dropdown lists and the criteria table
 # sheets say which one they cover ("TT57 ...", "TT2018 ..."); a workbook holds
 # those of the regulations its plans follow.
 SHEET_OVERVIEW = "Tổng quan"
+SHEET_ROSTER_STATUS = "Tình hình nộp"  # merge --roster: each listed school, handed in or not
 SHEET_SCHOOLS = "Theo trường"
 SHEET_TT57_SCHOOLS = "TT57 Mức đạt và tiến độ"
 SHEET_TT57_CRITERIA = "TT57 Theo tiêu chí"
@@ -51,6 +52,7 @@ SHEET_ITEMS = "TT2018 Chi tiết kế hoạch"
 SHEET_PROBLEMS = "Lỗi"
 SUMMARY_SHEETS = (
     SHEET_OVERVIEW,
+    SHEET_ROSTER_STATUS,
     SHEET_SCHOOLS,
     SHEET_TT57_SCHOOLS,
     SHEET_TT57_CRITERIA,

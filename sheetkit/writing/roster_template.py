@@ -71,15 +71,23 @@ GUIDE = (
 )
 
 
-def write_roster_template(path: str | os.PathLike[str]) -> Path:
-    """Write the danh sách workbook to ``path`` (through a temporary file renamed into place)."""
+def write_roster_template(
+    path: str | os.PathLike[str],
+    body: dict[str, str] | None = None,
+    schools: list[dict[str, object]] | None = None,
+) -> Path:
+    """Write the danh sách workbook to ``path`` (through a temporary file renamed into place).
+
+    ``body`` (Đơn vị tổng hợp, by field key) and ``schools`` (rows by field key)
+    pre-fill it as an officer would type them: text stays text.
+    """
     path = Path(path)
     with atomic_path(path) as tmp:
-        _write(tmp)
+        _write(tmp, body or {}, schools or [])
     return path
 
 
-def _write(path: Path) -> None:
+def _write(path: Path, values: dict[str, str], rows: list[dict[str, object]]) -> None:
     wb = new_workbook(path, "Danh sách trường nộp kế hoạch cải tiến chất lượng giáo dục")
     fmt = _formats(wb)
     guide = wb.add_worksheet(SHEET_ROSTER_GUIDE)
@@ -88,8 +96,8 @@ def _write(path: Path) -> None:
     lists = wb.add_worksheet(SHEET_ROSTER_LISTS)
     _write_lists(wb, lists)
     _write_guide(guide, fmt)
-    _write_body(body, fmt)
-    _write_schools(schools, fmt)
+    _write_body(body, fmt, values)
+    _write_schools(schools, fmt, rows)
     schools.activate()
     lists.hide()
     wb.close()
@@ -159,7 +167,7 @@ def _write_guide(ws, fmt) -> None:
     _print_setup(ws)
 
 
-def _write_body(ws, fmt) -> None:
+def _write_body(ws, fmt, values: dict[str, str]) -> None:
     ws.set_column(0, 0, 24)
     ws.set_column(1, 1, BODY_WIDTHS["value"])
     ws.set_column(2, 2, BODY_WIDTHS["hint"])
@@ -171,7 +179,10 @@ def _write_body(ws, fmt) -> None:
         ws.write_string(2, c, header, fmt["header"])
     for r, field in enumerate(BODY_FIELDS, start=3):
         ws.write_string(r, 0, field.label, fmt["label"])
-        ws.write_blank(r, 1, None, fmt["input_text"])
+        if values.get(field.key):
+            ws.write_string(r, 1, str(values[field.key]), fmt["input_text"])
+        else:
+            ws.write_blank(r, 1, None, fmt["input_text"])
         ws.write_string(r, 2, field.hint, fmt["hint"])
         fit = {key: width * 0.9 for key, width in BODY_WIDTHS.items()}
         ws.set_row(r, max(20, row_height({"hint": field.hint}, fit)))
@@ -181,7 +192,7 @@ def _write_body(ws, fmt) -> None:
     _print_setup(ws)
 
 
-def _write_schools(ws, fmt) -> None:
+def _write_schools(ws, fmt, rows: list[dict[str, object]]) -> None:
     ws.write_string(0, 0, "DANH SÁCH TRƯỜNG", fmt["title"])
     ws.write_string(
         1,
@@ -200,6 +211,11 @@ def _write_schools(ws, fmt) -> None:
         if field.key in LIST_NAMES:
             _dropdown(ws, first, c, last, c, field.key, field.header)
     ws.set_row(HEADER_ROW, 32)
+    for r, school in enumerate(rows, start=first):
+        ws.write_number(r, 0, r - first + 1)
+        for c, field in enumerate(ROSTER_FIELDS, start=1):
+            if school.get(field.key) not in (None, ""):
+                ws.write_string(r, c, str(school[field.key]))
     # The title rows keep no grid: a row's format wins over its columns' input format. The
     # rows below hold no formula (TT is the officer's), so a list prints only as far as it goes.
     for r in range(HEADER_ROW):

@@ -24,6 +24,11 @@ import xlsxwriter
 
 from ..merging import tt57
 from ..merging.rollup import STATUS_ERRORS, STATUS_UNREADABLE, STATUS_VALID, Rollup
+from ..merging.roster_match import HANDED_IN as ROSTER_HANDED_IN
+from ..merging.roster_match import MISSING as ROSTER_MISSING
+from ..merging.roster_match import OTHER_YEAR as ROSTER_OTHER_YEAR
+from ..merging.roster_match import WITH_ERRORS as ROSTER_WITH_ERRORS
+from ..merging.roster_match import RosterMatch
 from ..model import catalog, contract
 from ..model.contract import (
     SHEET_CRITERIA,
@@ -31,6 +36,7 @@ from ..model.contract import (
     SHEET_MATRIX,
     SHEET_OVERVIEW,
     SHEET_PROBLEMS,
+    SHEET_ROSTER_STATUS,
     SHEET_SCHOOLS,
     SHEET_TT57_CRITERIA,
     SHEET_TT57_ISSUES,
@@ -220,6 +226,8 @@ def write_summary(rollup: Rollup, path: str | os.PathLike[str]) -> Path:
         tt57_count = len(rollup.tt57) if rollup.tt57 is not None else 0
         older = len(rollup.schools) > tt57_count or not tt57_count  # 2018 plans (or none at all)
         _overview(book, styles, rollup, criteria)
+        if rollup.roster is not None:
+            _roster(book, styles, rollup.roster)
         _schools(book, styles, rollup)
         if rollup.tt57 is not None and tt57_count:
             _tt57_sheets(book, styles, rollup)
@@ -268,6 +276,14 @@ class _Styles:
             STATUS_VALID: add(font_color="#006100", bg_color="#C6EFCE"),
             STATUS_ERRORS: add(font_color="#9C0006", bg_color="#FFC7CE"),
             STATUS_UNREADABLE: add(font_color="#FFFFFF", bg_color="#C00000", bold=True),
+            ROSTER_MISSING: add(font_color="#595959", bg_color="#D9D9D9", italic=True),
+        }
+        self.roster_state = {
+            ROSTER_HANDED_IN: self.status[STATUS_VALID],
+            ROSTER_WITH_ERRORS: self.status[STATUS_ERRORS],
+            ROSTER_OTHER_YEAR: add(font_color="#9C5700", bg_color="#FFEB9C"),
+            ROSTER_MISSING: self.status[ROSTER_MISSING],
+            NOT_LISTED: add(font_color="#1F4E79", bg_color="#DDEBF7"),
         }
         self.severity = {
             "Lỗi": self.status[STATUS_ERRORS],
@@ -435,6 +451,8 @@ def _overview(book, styles: _Styles, rollup: Rollup, criteria: pd.DataFrame) -> 
     ws.write_string(1, 0, _scope(rollup), styles.subtitle)
     now = dt.datetime.now().strftime("%d/%m/%Y %H:%M")
     ws.write_string(2, 0, f"Tổng hợp lúc {now} bằng sheetkit.", styles.subtitle)
+    if rollup.roster is not None:  # who has not handed in comes first
+        ws.write_string(3, 0, rollup.roster.headline() + ".", styles.section)
     row = 4
     ws.write_string(row, 0, "Chỉ tiêu", styles.header)
     ws.write_string(row, 1, "Số lượng", styles.header)
@@ -760,6 +778,72 @@ def _schools(book, styles: _Styles, rollup: Rollup) -> None:
     )
 
 
+ROSTER_TABLE = (
+    ("row", Column("Dòng trong danh sách", 10, "int")),
+    ("school_code", Column("Mã trường", 11)),
+    ("school_name", Column("Tên trường", 32, wrap=True)),
+    ("school_level", Column("Cấp học", 12)),
+    ("commune", Column("Xã/phường/đặc khu", 18, wrap=True)),
+    ("state", Column("Tình hình nộp", 16, wrap=True)),
+    ("matched_by", Column("Ghép theo", 12)),
+    ("plan_name", Column("Tên trường trong kế hoạch", 30, wrap=True)),
+    ("school_year", Column("Năm học của kế hoạch", 11)),
+    ("errors", Column("Số lỗi", 7, "int")),
+    ("note", Column("Ghi chú", 34, wrap=True)),
+    ("file", Column("Tệp", 40, wrap=True)),
+)
+# A plan whose school is not on the list: its row in Tình hình nộp and in the roster table.
+NOT_LISTED = "Không có trong danh sách"
+
+
+def roster_table(match: RosterMatch) -> pd.DataFrame:
+    """Every listed school with its state, then the plans of schools not on the list."""
+    unlisted = match.unlisted
+    apart = pd.DataFrame(
+        {
+            "school_code": unlisted.get("school_code"),
+            "school_name": unlisted.get("school_name"),
+            "school_level": unlisted.get("school_level"),
+            "commune": unlisted.get("commune"),
+            "province": unlisted.get("province"),
+            "state": NOT_LISTED,
+            "plan_name": unlisted.get("school_name"),
+            "plan_code": unlisted.get("school_code"),
+            "school_year": unlisted.get("school_year"),
+            "errors": unlisted.get("errors"),
+            "school_id": unlisted.get("school_id"),
+            "file": unlisted.get("file"),
+            "note": "thêm trường vào danh sách, hoặc kiểm tra mã và tên trường trong kế hoạch",
+        }
+    )
+    if apart.empty:
+        return match.roster.copy()
+    table = pd.concat([match.roster, apart], ignore_index=True)
+    for key in ("row", "errors", "school_id"):
+        table[key] = table[key].astype("Int64")
+    return table
+
+
+def _roster(book, styles: _Styles, match: RosterMatch) -> None:
+    state_col = [k for k, _ in ROSTER_TABLE].index("state")
+
+    def row_style(values: tuple) -> dict[int, Any]:
+        style = styles.roster_state.get(values[state_col])
+        return {state_col: style} if style is not None else {}
+
+    _table(
+        book,
+        styles,
+        SHEET_ROSTER_STATUS,
+        ROSTER_TABLE,
+        roster_table(match),
+        freeze_cols=3,
+        row_style=row_style,
+        note=f"{match.headline()}. Ghép theo mã trường, nếu không có thì theo tên trường trong "
+        "cùng xã/phường; ghép theo tên gần đúng thì Ghi chú nêu tên trong kế hoạch để kiểm tra.",
+    )
+
+
 def _school_rows(rollup: Rollup) -> pd.DataFrame:
     """Schools sorted by level then name, then the files that could not be read."""
     schools = rollup.schools.copy()
@@ -775,9 +859,11 @@ def _school_rows(rollup: Rollup) -> pd.DataFrame:
         columns=["_level", "_name"]
     )
     unreadable = rollup.unreadable
+    missing = _missing_schools(rollup)
     rows = pd.concat(
         [
             schools,
+            missing,
             pd.DataFrame(
                 {
                     "file": unreadable["file"],
@@ -790,6 +876,24 @@ def _school_rows(rollup: Rollup) -> pd.DataFrame:
     )
     rows["school_id"] = range(1, len(rows) + 1)  # shown as STT
     return rows
+
+
+def _missing_schools(rollup: Rollup) -> pd.DataFrame:
+    """Listed schools with no plan (merge --roster): a row each in Theo trường, "Chưa nộp"."""
+    if rollup.roster is None:
+        return pd.DataFrame()
+    table = rollup.roster.roster
+    missing = table[table["state"] == ROSTER_MISSING]
+    return pd.DataFrame(
+        {
+            "school_name": missing["school_name"],
+            "school_code": missing["school_code"],
+            "school_level": missing["school_level"],
+            "commune": missing["commune"],
+            "province": missing["province"],
+            "status": ROSTER_MISSING,
+        }
+    )
 
 
 def _regulation(circular_id: str) -> str:
@@ -1143,7 +1247,7 @@ def write_tables(rollup: Rollup, folder: str | os.PathLike[str], kind: str = "cs
 
     Files: files, schools, items, levels, findings, criteria (.csv or .parquet);
     with Thông tư 57 plans also tt57-schools, tt57-criteria, tt57-issues, tt57-items
-    (``items`` and ``criteria`` hold the 2018 plans).
+    (``items`` and ``criteria`` hold the 2018 plans); with a list of schools, roster.
     """
     return write_table_sets(rollup, {kind: folder})[kind]
 
@@ -1170,6 +1274,8 @@ def write_table_sets(
         "findings": rollup.findings,
         "criteria": rollup.criteria(),
     }
+    if rollup.roster is not None:
+        tables["roster"] = roster_table(rollup.roster)
     if rollup.tt57 is not None:
         tables.update(
             {
