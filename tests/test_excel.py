@@ -21,7 +21,6 @@ from sheetkit.excel import buttons
 from sheetkit.excel.macros import FOLDER_NAME, STATUS_NAME
 from sheetkit.merging.rollup import merge
 from sheetkit.model.contract import SHEET_ROSTER_STATUS, SUMMARY_SHEETS
-
 from sheetkit.reading.reader import read_plan
 from sheetkit.writing.document import render_plan
 from sheetkit.writing.plan_sheet import render_xlsx
