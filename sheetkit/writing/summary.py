@@ -155,6 +155,8 @@ TT57_SCHOOL_TABLE = (
     ("done", Column("Hoàn thành", 10, "int")),
     ("in_progress", Column("Đang thực hiện", 10, "int")),
     ("overdue", Column("Quá hạn", 9, "int")),
+    ("not_carried_out", Column("Không thực hiện", 11, "int")),
+    ("unrecorded", Column("Chưa ghi", 9, "int")),
     ("not_started", Column("Chưa bắt đầu", 10, "int")),
     ("done_share", Column("Tỷ lệ hoàn thành", 11, "share")),
     ("reviews_due", Column("Kỳ rà soát đã đến", 18, wrap=True)),
@@ -819,7 +821,8 @@ def _tt57_sheets(book, styles: _Styles, rollup: Rollup) -> None:
         schools,
         freeze_cols=4,
         note=f"Kế hoạch theo Thông tư 57/2026. Tiến độ tính đến {month}: Quá hạn = đã qua tháng "
-        "hoàn thành mà chưa Hoàn thành. Mức đạt theo khoản 3 Điều 5 từ mức hiện tại và mức cần "
+        "hoàn thành mà chưa Hoàn thành; Chưa ghi = đã đến tháng bắt đầu mà chưa ghi mức độ thực "
+        "hiện; Chưa bắt đầu = chưa đến tháng bắt đầu, hoặc ghi Chưa thực hiện. Mức đạt theo khoản 3 Điều 5 từ mức hiện tại và mức cần "
         "đạt ở trang Tự đánh giá. Lọc theo tỉnh, xã/phường hoặc cơ quan quản lý ở hàng tiêu đề.",
     )
     if len(schools):
