@@ -320,3 +320,53 @@ def test_overdue_is_red_on_the_issue_and_row_sheets_too(rollup, tmp_path):
             for ranges in ws.conditional_formatting
         }
         assert any(ref.startswith(col) and formula in f for ref, f in rules.items()), rules
+
+
+def test_count_charts_have_whole_number_axes_from_zero(rollup, tmp_path):
+    """A count is never 0.5: every chart's value axis starts at 0, steps by a whole number
+    and shows whole numbers (read from the chart XML of the written workbook)."""
+    import re
+    import zipfile
+
+    path = write_summary(rollup, tmp_path / "tong-hop.xlsx")
+    with zipfile.ZipFile(path) as book:
+        charts = [book.read(n).decode() for n in book.namelist() if n.startswith("xl/charts/")]
+    assert len(charts) == 4  # levels, compulsory criteria, progress, issues by standard
+    for xml in charts:
+        axis = re.search(r"<c:valAx>.*?</c:valAx>", xml, re.S).group(0)
+        assert '<c:min val="0"/>' in axis
+        assert int(re.search(r'<c:majorUnit val="(\d+)"/>', axis).group(1)) >= 1
+        assert '<c:numFmt formatCode="0" sourceLinked="0"/>' in axis
+    # The progress chart of 38 rows (at most 17 in a state) steps by 5.
+    progress = next(x for x in charts if "Tiến độ các việc" in x)
+    assert '<c:majorUnit val="5"/>' in progress
+
+
+def test_the_schools_sheet_ends_with_a_cong_row(rollup, tmp_path):
+    """TT57 Mức đạt và tiến độ: a Cộng row under the four schools sums each count column
+    (the hand counts of the module docstring), outside the filter range."""
+    wb = load_workbook(write_summary(rollup, tmp_path / "tong-hop.xlsx"))
+    sheet = wb["TT57 Mức đạt và tiến độ"]
+    header = [c.value for c in sheet[1]]
+    total = next(r for r in sheet.iter_rows(values_only=True) if r[0] == "Cộng")
+    got = dict(zip(header, total, strict=True))
+    assert {k: got[k] for k in header[header.index("Số vấn đề trọng tâm") :][:8]} == {
+        "Số vấn đề trọng tâm": 18,
+        "Số việc": 38,
+        "Hoàn thành": 2,
+        "Đang thực hiện": 4,
+        "Quá hạn": 12,
+        "Không thực hiện": 1,
+        "Chưa ghi": 17,
+        "Chưa bắt đầu": 2,
+    }
+    assert got["Tỷ lệ hoàn thành"] == pytest.approx(2 / 38)
+    assert got["Tên trường"] is None and got["Lỗi"] == sum(
+        r[header.index("Lỗi")] for r in sheet.iter_rows(min_row=2, max_row=5, values_only=True)
+    )
+    assert sheet.auto_filter.ref.endswith("5")  # the four schools; Cộng stays last
+    # Theo trường too: Số việc, Lỗi, Cảnh báo summed.
+    schools = wb["Theo trường"]
+    header = [c.value for c in schools[1]]
+    total = next(r for r in schools.iter_rows(values_only=True) if r[0] == "Cộng")
+    assert total[header.index("Số việc")] == 38
