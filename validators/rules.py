@@ -741,7 +741,6 @@ RULES: tuple[Rule, ...] = (
         "mức năm nay không đổi, xoá các ghi chú đó để xác nhận. Chưa cập nhật thì mức đạt của "
         "trường chưa đúng và kế hoạch chưa gửi được.",
         ok=lambda t: blank(t.levels_last_year),
-        value="levels_last_year",
     ),
     Rule(
         "tt57.plan.too_broad",

@@ -103,6 +103,7 @@ def _info(chosen: list[tuple[int, Plan]]) -> pd.DataFrame:
         record["circular"] = plan.circular.short_name if plan.circular else ""
         record.update(_assessment_summary(plan))
         record["levels_last_year"] = last_year_levels(plan)
+        record["levels_last_year_raw"] = ""  # nothing typed to show: the message says it all
         if record["levels_last_year"]:
             rows = [r["row"] for r in plan.assessment_records]
             letter = plan.columns.get(SHEET_ASSESSMENT, {}).get("current", "E")
