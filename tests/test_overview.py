@@ -123,14 +123,9 @@ def test_the_tt57_states_part_the_rows_of_quan_mau(written):
         if isinstance(ws.cell(r, 2).value, int)
     }
     total = figures["Số việc trong kế hoạch (Thông tư 57)"]
-    labels = (
-        "Hoàn thành",
-        "Đang thực hiện",
-        "Quá hạn",
-        "Không thực hiện",
-        "Chưa ghi",
-        "Chưa bắt đầu",
-    )
+    from sheetkit.validators.review import STATE_LABELS
+
+    labels = tuple(STATE_LABELS.values())
     states = {
         label: v for k, v in figures.items() for label in labels if k.startswith(f"    {label}")
     }
