@@ -110,3 +110,24 @@ def test_overview_prints_with_its_page_break(written):
     progress = first("Tiến độ các việc")
     assert len(breaks) == 4
     assert breaks[0] < tt57 < breaks[1] < progress < breaks[2] < older < top < breaks[3] < level
+
+
+def test_the_tt57_states_part_the_rows_of_quan_mau(written):
+    """The officer once read "Chưa bắt đầu 166" beside "chưa ghi 224" for the same rows: the
+    states are now disjoint and add up to the number of rows, and no other line counts
+    rows without a status."""
+    ws = openpyxl.load_workbook(written)["Tổng quan"]
+    figures = {
+        ws.cell(r, 1).value: ws.cell(r, 2).value
+        for r in range(1, 60)
+        if isinstance(ws.cell(r, 2).value, int)
+    }
+    total = figures["Số việc trong kế hoạch (Thông tư 57)"]
+    from sheetkit.validators.review import STATE_LABELS
+
+    labels = tuple(STATE_LABELS.values())
+    states = {
+        label: v for k, v in figures.items() for label in labels if k.startswith(f"    {label}")
+    }
+    assert list(states) == list(labels) and sum(states.values()) == total == 223
+    assert not [k for k in figures if "chưa ghi mức độ" in k.casefold() and "Chưa ghi:" not in k]

@@ -24,8 +24,8 @@ def _plan_data() -> dict:
         ("9/2026", "10/2026", "Hoàn thành"),  # done
         ("9/2026", "12/2026", "Đang thực hiện"),  # overdue from 1/2027
         ("10/2026", "5/2027", "Đang thực hiện"),  # in progress
-        ("1/2027", "5/2027", None),  # not started; no status at term I though started in 1/2027
-        ("9/2026", "3/2027", None),  # started, no status
+        ("1/2027", "5/2027", None),  # not started before 1/2027, then no status (Chưa ghi)
+        ("9/2026", "3/2027", None),  # started, no status (Chưa ghi), overdue from 4/2027
     ]
     data["items"] = [
         {**data["items"][i], "start": start, "end": end, "progress": status}
@@ -51,14 +51,17 @@ def _rules(path, at: str) -> list[tuple[str, str]]:
 
 
 def test_before_the_first_review_only_passed_ends_count(plan_path):
-    # November 2026: no review point is due; no row has passed its end month.
+    # November 2026: no review point is due; no row has passed its end month. Row 4 starts
+    # in 1/2027 (Chưa bắt đầu); row 5 started in 9/2026 and has no status (Chưa ghi).
     assert _rules(plan_path, "2026-11") == []
     review = review_plan(read_plan(plan_path), parse_month("2026-11"))
     assert review.overall.counts == {
         "done": 1,
         "in_progress": 2,
         "overdue": 0,
-        "not_started": 2,
+        "not_carried_out": 0,
+        "unrecorded": 1,
+        "not_started": 1,
     }
 
 
@@ -91,9 +94,16 @@ def test_a_recorded_review_is_not_reported(tmp_path):
 
 def test_progress_per_issue_and_standard_against_hand_counts(plan_path):
     review = review_plan(read_plan(plan_path), parse_month("2027-04"))
-    # At 4/2027: row 1 done; row 2 overdue (12/2026); row 3 in progress; row 4 not started;
-    # row 5 overdue (ended 3/2027, no status).
-    assert review.overall.counts == {"done": 1, "in_progress": 1, "overdue": 2, "not_started": 1}
+    # At 4/2027: row 1 done; row 2 overdue (12/2026); row 3 in progress; row 4 started in
+    # 1/2027 without a status (Chưa ghi); row 5 overdue (ended 3/2027, no status).
+    assert review.overall.counts == {
+        "done": 1,
+        "in_progress": 1,
+        "overdue": 2,
+        "not_carried_out": 0,
+        "unrecorded": 1,
+        "not_started": 0,
+    }
     assert review.overall.share("overdue") == 0.4
     issues = {i["issue"] for i in _plan_data()["items"]}
     assert set(review.by_issue) == issues
@@ -107,6 +117,62 @@ def test_progress_per_issue_and_standard_against_hand_counts(plan_path):
         "state": "overdue",
         "overdue": True,
     }
+
+
+def test_each_state_is_its_own(tmp_path, capsys):
+    """Không thực hiện is neither overdue nor done; Chưa thực hiện is not started until its end
+    month passes; no status is Chưa ghi once the start month has come, Chưa bắt đầu before."""
+    data = _plan_data()
+    data["items"][1]["progress"] = "Không thực hiện"  # ended 12/2026: still not overdue
+    data["items"][2]["progress"] = "Chưa thực hiện"  # ends 5/2027
+    path = build_template("thcs", tmp_path / "kh.xlsx", data)
+    review = review_plan(read_plan(path), parse_month("2027-04"))
+    assert [r["state"] for r in review.rows] == [
+        "done",
+        "not_carried_out",
+        "not_started",
+        "unrecorded",
+        "overdue",
+    ]
+    assert sum(review.overall.counts.values()) == 5
+    assert ("tt57.progress.row_overdue", "M6") not in _rules(path, "2027-04")
+    assert main(["review", str(path), "--at", "4/2027"]) == 0
+    assert (
+        "Tiến độ đến tháng 4/2027: 5 việc: Hoàn thành 1 (20%), Quá hạn 1 (20%), Không thực hiện "
+        "1 (20%), Chưa ghi 1 (20%), Chưa bắt đầu 1 (20%)" in capsys.readouterr().out
+    )
+    assert main(["review", str(path), "--at", "2027-04", "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert [r["state"] for r in doc["rows"]][1:4] == [
+        "not_carried_out",
+        "not_started",
+        "unrecorded",
+    ]
+    overall = doc["progress"]["overall"]
+    assert (overall["not_carried_out"], overall["unrecorded"], overall["not_started"]) == (1, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("status", "start", "end", "expected"),
+    [
+        ("Hoàn thành", "9/2026", "10/2026", "done"),
+        ("Không thực hiện", "9/2026", "10/2026", "not_carried_out"),
+        ("Đang thực hiện", "9/2026", "10/2026", "overdue"),
+        (None, "9/2026", "10/2026", "overdue"),
+        ("Chưa thực hiện", "9/2026", "10/2026", "overdue"),
+        ("Chậm tiến độ", "9/2026", "5/2027", "in_progress"),
+        ("Đang thực hiện - 40%", "9/2026", "5/2027", "in_progress"),
+        ("Chưa thực hiện", "9/2026", "5/2027", "not_started"),
+        (None, "3/2027", "5/2027", "not_started"),
+        (None, "1/2027", "5/2027", "unrecorded"),
+        (None, None, None, "unrecorded"),
+    ],
+)
+def test_the_one_definition_of_a_rows_state(status, start, end, expected):
+    from sheetkit.validators.review import state
+
+    month = [parse_month(m) if m else None for m in (start, end)]
+    assert state(status, *month, parse_month("1/2027")) == expected
 
 
 def test_review_command_text_json_and_exit(plan_path, capsys):

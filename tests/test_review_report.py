@@ -3,7 +3,8 @@
 At February 2027 the THCS example (examples/sources/tt57-thcs.json) stands, row by row:
 1 done (ends 10/2026, Hoàn thành), 2 in progress (Đang thực hiện, ends 5/2027 and 4/2027),
 3 overdue (row 4: Đang thực hiện but ended 1/2027; rows 7 and 9: nothing written, ended
-11/2026 and 1/2027), 4 not started (rows 5, 6, 8, 10: nothing written, end 5/2027).
+11/2026 and 1/2027), 4 unrecorded, "Chưa ghi" (rows 5, 6, 8, 10: nothing written although
+they started in 9/2026 or 10/2026; they end 5/2027). None is Không thực hiện or Chưa bắt đầu.
 """
 
 from __future__ import annotations
@@ -54,8 +55,8 @@ def test_the_report_says_where_the_plan_stands(report):
     assert report.sections[0].paragraphs == [
         "Thời điểm rà soát: tháng 2/2027.",
         "Kế hoạch có 10 việc cải tiến thuộc 5 vấn đề trọng tâm. Đến tháng 2/2027: 1 việc hoàn "
-        "thành (10%), 2 việc đang thực hiện (20%), 3 việc quá hạn (30%), 4 việc chưa bắt đầu "
-        "(40%).",
+        "thành (10%), 2 việc đang thực hiện (20%), 3 việc quá hạn (30%), 4 việc chưa ghi mức độ "
+        "thực hiện (40%).",
     ]
     assert report.signer_title == "HIỆU TRƯỞNG"
     assert report.recipients[0] == "- UBND xã Yên Thành (để báo cáo);"
@@ -68,17 +69,18 @@ def test_progress_per_issue_and_per_standard(report):
         "Hoàn thành",
         "Đang thực hiện",
         "Quá hạn",
+        "Không thực hiện",
+        "Chưa ghi",
         "Chưa bắt đầu",
-        "Tỷ lệ hoàn thành",
     ]
     first, total = issues.rows[0].cells, issues.rows[-1].cells
     assert first[0] == "1" and first[1].startswith("Vấn đề 1 (tiêu chuẩn 1; tiêu chí 1.3)")
-    assert first[2:] == ["2", "1", "1", "0", "0", "50%"]
-    assert total == ["", "Cộng", "10", "1", "2", "3", "4", "10%"]
+    assert first[2:] == ["2", "1", "1", "0", "0", "0", "0"]
+    assert total == ["", "Cộng", "10", "1", "2", "3", "0", "4", "0"]
     standards = {r.cells[0]: r.cells[2:] for r in _table(report, "IV").rows}
-    # Standard 3 holds issues 3 and 4: rows 5, 6 (not started), 7 (overdue), 8 (not started).
-    assert standards["3"] == ["4", "0", "0", "1", "3", "0%"]
-    assert issues.centred() == {0, 2, 3, 4, 5, 6, 7}
+    # Standard 3 holds issues 3 and 4: rows 5, 6 (Chưa ghi), 7 (overdue), 8 (Chưa ghi).
+    assert standards["3"] == ["4", "0", "0", "1", "0", "3", "0"]
+    assert issues.centred() == {0, 2, 3, 4, 5, 6, 7, 8}
 
 
 def test_rows_needing_attention_are_the_overdue_and_the_unwritten(report):
@@ -87,7 +89,34 @@ def test_rows_needing_attention_are_the_overdue_and_the_unwritten(report):
     row4 = rows[0].cells
     assert row4[2] == "Tháng 9/2026 – Tháng 1/2027"
     assert row4[4:] == ["Đang thực hiện", "Quá hạn"]
-    assert rows[1].cells[4:] == ["(chưa ghi)", "Chưa bắt đầu"]
+    assert rows[1].cells[4:] == ["(chưa ghi)", "Chưa ghi"]
+
+
+def test_a_row_not_carried_out_is_its_own_state_in_the_report(tmp_path):
+    """Row 7 ended 11/2026; written Không thực hiện it is not overdue, and row 10 written
+    Chưa thực hiện (ends 5/2027) has not started."""
+    import copy
+
+    from sheetkit.writing.templates import build_template
+
+    data = copy.deepcopy(SPECS["thcs"])
+    data["items"][6]["progress"] = "Không thực hiện"
+    data["items"][9]["progress"] = "Chưa thực hiện"
+    plan = read_plan(build_template("thcs", tmp_path / "kh.xlsx", data))
+    report = review_document(plan, review_plan(plan, FEBRUARY_2027))
+    assert (
+        report.sections[0]
+        .paragraphs[1]
+        .endswith(
+            "Đến tháng 2/2027: 1 việc hoàn thành (10%), 2 việc đang thực hiện (20%), 2 việc quá hạn "
+            "(20%), 1 việc không thực hiện (10%), 3 việc chưa ghi mức độ thực hiện (30%), 1 việc "
+            "chưa bắt đầu (10%)."
+        )
+    )
+    assert _table(report, "III").rows[-1].cells == ["", "Cộng", "10", "1", "2", "2", "1", "3", "1"]
+    attention = {r.cells[0]: r.cells[4:] for r in _table(report, "V").rows}
+    assert attention["7"] == ["Không thực hiện", "Không thực hiện"]
+    assert "10" not in attention  # Chưa thực hiện before its end month needs nothing yet
 
 
 def test_the_sheet_keeps_headings_with_their_tables(report):

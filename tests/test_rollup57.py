@@ -2,14 +2,23 @@
 
 The folder: the three TT57 examples (THCS, Mầm non, GDTX) and a copy of the
 THCS example from another school whose compulsory criterion 1.3 is Không đạt
-Mức 1 and whose term I review is recorded. At February 2027 (term I review
-due, not yet the year-end one), counting the examples' rows by hand
-(examples/sources/tt57-*.json, end month and Mức độ thực hiện of each row):
+Mức 1, whose term I review is recorded, and where row 7 (ended 11/2026) says
+Không thực hiện, row 10 says Chưa thực hiện and row 6 starts in 3/2027. At
+February 2027 (term I review due, not yet the year-end one), counting the
+examples' rows by hand (examples/sources/tt57-*.json, start and end month and
+Mức độ thực hiện of each row; every example row starts in 9/2026 or 10/2026,
+so a row with nothing written is Chưa ghi unless it is overdue):
 
-    THCS       done 1, in progress 2, overdue 3 (ends 1/2027, 11/2026, 1/2027), not started 4
-    THCS copy  the same
-    Mầm non    overdue 5 (ends 12/2026 x2, 11/2026 x2, 1/2027), not started 5
-    GDTX       overdue 2 (ends 12/2026, 11/2026), not started 6
+    THCS       done 1 (row 1), in progress 2 (rows 2, 3), overdue 3 (rows 4, 7, 9: end
+               1/2027, 11/2026, 1/2027), Chưa ghi 4 (rows 5, 6, 8, 10)
+    THCS copy  done 1, in progress 2, overdue 2 (rows 4, 9), Không thực hiện 1 (row 7: not
+               overdue), Chưa ghi 2 (rows 5, 8), Chưa bắt đầu 2 (row 6 starts 3/2027, row 10
+               Chưa thực hiện ending 5/2027)
+    Mầm non    overdue 5 (ends 12/2026 x2, 11/2026 x2, 1/2027), Chưa ghi 5
+    GDTX       overdue 2 (ends 12/2026, 11/2026), Chưa ghi 6
+
+Before this count had its own Không thực hiện and Chưa ghi, the 17 rows with nothing
+written were "not started" while Tổng quan said 21 rows had no Mức độ thực hiện.
 """
 
 from __future__ import annotations
@@ -46,6 +55,9 @@ def folder(tmp_path_factory):
         result="1 việc hoàn thành, 2 việc đang thực hiện",
         reviewer="Hiệu trưởng",
     )
+    other["items"][6]["progress"] = "Không thực hiện"
+    other["items"][9]["progress"] = "Chưa thực hiện"
+    other["items"][5]["start"] = "3/2027"
     build_template("thcs", folder / "thcs-2.xlsx", other)
     return folder
 
@@ -86,17 +98,20 @@ def test_progress_at_the_month_asked(rollup):
         name: tuple(_school(rollup, name)[k] for k in tt57.STATES)
         for name in rollup.tt57.schools["school_name"]
     }
+    # done, in progress, overdue, Không thực hiện, Chưa ghi, Chưa bắt đầu
     assert counts == {
-        "Trường THCS Hoa Thành": (1, 2, 3, 4),
-        COPY_NAME: (1, 2, 3, 4),
-        "Trường Mầm non Sen Hồng": (0, 0, 5, 5),
-        "Trung tâm GDNN-GDTX Thọ Xuân": (0, 0, 2, 6),
+        "Trường THCS Hoa Thành": (1, 2, 3, 0, 4, 0),
+        COPY_NAME: (1, 2, 2, 1, 2, 2),
+        "Trường Mầm non Sen Hồng": (0, 0, 5, 0, 5, 0),
+        "Trung tâm GDNN-GDTX Thọ Xuân": (0, 0, 2, 0, 6, 0),
     }
     assert tt57.progress_counts(rollup.tt57) == [
         ("Hoàn thành", 2),
         ("Đang thực hiện", 4),
-        ("Quá hạn", 13),
-        ("Chưa bắt đầu", 19),
+        ("Quá hạn", 12),
+        ("Không thực hiện", 1),
+        ("Chưa ghi", 17),
+        ("Chưa bắt đầu", 2),
     ]
     assert _school(rollup, "Trường THCS Hoa Thành")["done_share"] == pytest.approx(0.1)
     # The term I review (January 2027) has come: recorded by the copy only.
@@ -110,8 +125,8 @@ def test_the_month_moves_the_states(folder):
     """In December 2026 no review is due yet, and only the rows ending in November are late."""
     december = merge([folder], at=2026 * 12 + 11).tt57
     assert (december.schools["reviews_due"] == "").all()
-    # The rows ending 11/2026: THCS 1, its copy 1, Mầm non 2, GDTX 1.
-    assert dict(tt57.progress_counts(december))["Quá hạn"] == 5
+    # The rows ending 11/2026: THCS 1, Mầm non 2, GDTX 1 (the copy's says Không thực hiện).
+    assert dict(tt57.progress_counts(december))["Quá hạn"] == 4
 
 
 def test_priority_issues_by_standard(rollup):
@@ -173,7 +188,18 @@ def test_tt57_only_workbook_has_its_own_sheets(rollup, tmp_path):
     assert figures["Số trường lập kế hoạch theo Thông tư 57"] == 4
     assert figures["    Chưa đạt Mức 1"] == 1
     assert figures["Trường có tiêu chí bắt buộc chưa đạt Mức 1"] == 1
-    assert figures["    Quá hạn (tháng 2/2027)"] == 13
+    # The six states part the 38 rows (no "not started" beside a larger "no status").
+    states = {
+        "    Hoàn thành (tháng 2/2027)": 2,
+        "    Đang thực hiện (tháng 2/2027)": 4,
+        "    Quá hạn (tháng 2/2027)": 12,
+        "    Không thực hiện (tháng 2/2027)": 1,
+        "    Chưa ghi: đã đến tháng bắt đầu mà chưa ghi mức độ thực hiện (tháng 2/2027)": 17,
+        "    Chưa bắt đầu: chưa đến tháng bắt đầu, hoặc ghi Chưa thực hiện (tháng 2/2027)": 2,
+    }
+    assert {k: figures[k] for k in states} == states
+    assert sum(states.values()) == figures["Số việc trong kế hoạch (Thông tư 57)"] == 38
+    assert not [k for k in figures if "chưa ghi mức độ" in k and k not in states]
     assert figures["Trường chưa ghi kết quả rà soát đã đến hạn (tháng 2/2027)"] == 3
     assert (
         "THÔNG TƯ 17, 18, 19/2018/TT-BGDĐT (xem các trang tính có tên bắt đầu bằng TT2018)"
@@ -296,3 +322,53 @@ def test_overdue_is_red_on_the_issue_and_row_sheets_too(rollup, tmp_path):
             for ranges in ws.conditional_formatting
         }
         assert any(ref.startswith(col) and formula in f for ref, f in rules.items()), rules
+
+
+def test_count_charts_have_whole_number_axes_from_zero(rollup, tmp_path):
+    """A count is never 0.5: every chart's value axis starts at 0, steps by a whole number
+    and shows whole numbers (read from the chart XML of the written workbook)."""
+    import re
+    import zipfile
+
+    path = write_summary(rollup, tmp_path / "tong-hop.xlsx")
+    with zipfile.ZipFile(path) as book:
+        charts = [book.read(n).decode() for n in book.namelist() if n.startswith("xl/charts/")]
+    assert len(charts) == 4  # levels, compulsory criteria, progress, issues by standard
+    for xml in charts:
+        axis = re.search(r"<c:valAx>.*?</c:valAx>", xml, re.S).group(0)
+        assert '<c:min val="0"/>' in axis
+        assert int(re.search(r'<c:majorUnit val="(\d+)"/>', axis).group(1)) >= 1
+        assert '<c:numFmt formatCode="0" sourceLinked="0"/>' in axis
+    # The progress chart of 38 rows (at most 17 in a state) steps by 5.
+    progress = next(x for x in charts if "Tiến độ các việc" in x)
+    assert '<c:majorUnit val="5"/>' in progress
+
+
+def test_the_schools_sheet_ends_with_a_cong_row(rollup, tmp_path):
+    """TT57 Mức đạt và tiến độ: a Cộng row under the four schools sums each count column
+    (the hand counts of the module docstring), outside the filter range."""
+    wb = load_workbook(write_summary(rollup, tmp_path / "tong-hop.xlsx"))
+    sheet = wb["TT57 Mức đạt và tiến độ"]
+    header = [c.value for c in sheet[1]]
+    total = next(r for r in sheet.iter_rows(values_only=True) if r[0] == "Cộng")
+    got = dict(zip(header, total, strict=True))
+    assert {k: got[k] for k in header[header.index("Số vấn đề trọng tâm") :][:8]} == {
+        "Số vấn đề trọng tâm": 18,
+        "Số việc": 38,
+        "Hoàn thành": 2,
+        "Đang thực hiện": 4,
+        "Quá hạn": 12,
+        "Không thực hiện": 1,
+        "Chưa ghi": 17,
+        "Chưa bắt đầu": 2,
+    }
+    assert got["Tỷ lệ hoàn thành"] == pytest.approx(2 / 38)
+    assert got["Tên trường"] is None and got["Lỗi"] == sum(
+        r[header.index("Lỗi")] for r in sheet.iter_rows(min_row=2, max_row=5, values_only=True)
+    )
+    assert sheet.auto_filter.ref.endswith("5")  # the four schools; Cộng stays last
+    # Theo trường too: Số việc, Lỗi, Cảnh báo summed.
+    schools = wb["Theo trường"]
+    header = [c.value for c in schools[1]]
+    total = next(r for r in schools.iter_rows(values_only=True) if r[0] == "Cộng")
+    assert total[header.index("Số việc")] == 38

@@ -254,3 +254,28 @@ def test_a_half_filled_row_names_its_row_when_it_has_no_criterion(findings_of, g
         f"Chưa chọn mức cần đạt cho tiêu chí (chưa ghi mã tiêu chí, dòng {target.row})."
     )
     assert all(f.message and "  " not in f.message for f in findings)
+
+
+def test_last_years_levels_message_is_whole(tmp_path):
+    """A workbook made by `next` is not ready to send until its levels are this year's."""
+    from conftest import EXAMPLES
+    from sheetkit.checking.validation import check_plan
+    from sheetkit.cli import main
+    from sheetkit.reading.reader import read_plan
+
+    out = tmp_path / "nam-sau.xlsx"
+    assert (
+        main(["next", str(EXAMPLES / "ke-hoach-thcs-hoa-thanh-2026-2027.xlsx"), "-o", str(out)])
+        == 0
+    )
+    hits = [
+        f for f in check_plan(read_plan(out)) if f.rule == "tt57.assessment.levels_from_last_year"
+    ]
+    assert [(f.severity, f.sheet, f.cell) for f in hits] == [("error", "Tự đánh giá", "E7:E21")]
+    assert hits[0].message == (
+        "Mức hiện tại ở trang Tự đánh giá vẫn là mức của kế hoạch năm học 2026-2027 (cột Ghi "
+        "chú ghi 'Mức năm học 2026-2027: …'), chưa theo báo cáo tự đánh giá năm nay. Cập nhật "
+        "mức hiện tại của các tiêu chí theo báo cáo tự đánh giá năm nay; nếu mức năm nay không "
+        "đổi, xoá các ghi chú đó để xác nhận. Chưa cập nhật thì mức đạt của trường chưa đúng và "
+        "kế hoạch chưa gửi được."
+    )

@@ -258,6 +258,11 @@ SPOILERS = {
     "tt57.assessment.current_mostly_missing": lambda d: [
         v.update(current=None, target=None) for v in list(d["assessment"].values())[2:]
     ],
+    "tt57.assessment.levels_from_last_year": lambda d: [
+        v.update(note=f"Mức năm học 2025-2026: {v['current']}.")
+        for v in d["assessment"].values()
+        if v.get("current")
+    ],
     "tt57.plan.too_broad": lambda d: d["issues"].append(
         {
             "standard": 1,

@@ -11,11 +11,16 @@ from sheetkit.model.contract import REVIEW_POINTS
 # Month of each review point, in the second calendar year of the school year.
 REVIEW_MONTHS = {REVIEW_POINTS[0]: 1, REVIEW_POINTS[1]: 5}  # January, May
 
-DONE, IN_PROGRESS, OVERDUE, NOT_STARTED = "done", "in_progress", "overdue", "not_started"
+# A plan row's state at a review month. One definition (``state``) for review,
+# check --at, the review report, the roll-up and next year's plan.
+DONE, IN_PROGRESS, OVERDUE = "done", "in_progress", "overdue"
+NOT_CARRIED_OUT, UNRECORDED, NOT_STARTED = "not_carried_out", "unrecorded", "not_started"
 STATE_LABELS = {
     DONE: "Hoàn thành",
     IN_PROGRESS: "Đang thực hiện",
     OVERDUE: "Quá hạn",
+    NOT_CARRIED_OUT: "Không thực hiện",
+    UNRECORDED: "Chưa ghi",
     NOT_STARTED: "Chưa bắt đầu",
 }
 # Mức độ thực hiện values and the state they give a row whose end month has not passed.
@@ -24,7 +29,7 @@ STATUS_STATES = {
     "Đang thực hiện": IN_PROGRESS,
     "Chậm tiến độ": IN_PROGRESS,
     "Chưa thực hiện": NOT_STARTED,
-    "Không thực hiện": NOT_STARTED,
+    "Không thực hiện": NOT_CARRIED_OUT,
 }
 
 
@@ -34,14 +39,27 @@ def review_points(school_year: int) -> list[tuple[str, int]]:
 
 
 def state(status: str | None, start: int | None, end: int | None, at: int) -> str:
-    """A plan row's state at month ``at``: done; overdue once its end month has passed
-    without Hoàn thành; in progress; or not started."""
+    """A plan row's state at month ``at``, the first that applies:
+
+    1. Hoàn thành (done) and Không thực hiện (the school decided not to do it):
+       as the school wrote, whatever the months;
+    2. Quá hạn (overdue): its end month has passed (``end < at``) without either;
+    3. Đang thực hiện: Đang thực hiện, Chậm tiến độ or any other text the school wrote;
+    4. Chưa bắt đầu: Chưa thực hiện, or no Mức độ thực hiện while its start month
+       has not come (``start > at``);
+    5. Chưa ghi (unrecorded): no Mức độ thực hiện although its start month has come
+       (``start <= at``, or no start month): the school owes a status.
+    """
     if status == "Hoàn thành":
         return DONE
+    if status == "Không thực hiện":
+        return NOT_CARRIED_OUT
     if end is not None and end < at:
         return OVERDUE
     if status in STATUS_STATES:
         return STATUS_STATES[status]
     if status:  # free text: the school wrote something, so it has begun
         return IN_PROGRESS
-    return NOT_STARTED
+    if start is not None and start > at:
+        return NOT_STARTED
+    return UNRECORDED

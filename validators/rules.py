@@ -712,8 +712,8 @@ RULES: tuple[Rule, ...] = (
         "tt57.info",
         INFO_SHEET,
         "legal_bases",
-        "Mục Căn cứ xây dựng kế hoạch còn chỗ '……' của mẫu. Ghi năm học của báo cáo tự đánh giá "
-        "và của kế hoạch năm học vào chỗ đó.",
+        "Mục Căn cứ xây dựng kế hoạch còn chỗ '……' để trống. Ghi vào đó năm học của báo cáo tự "
+        "đánh giá và của kế hoạch năm học, số và ngày của văn bản được căn cứ.",
         ok=lambda t: ~t.legal_bases_unfinished,
         value="legal_bases",
     ),
@@ -728,6 +728,19 @@ RULES: tuple[Rule, ...] = (
         "hoặc Mức 2 cho từng tiêu chí: thiếu mức thì không tính được mức đạt của trường.",
         ok=lambda t: ~t.assessment_mostly_missing,
         value="assessment_current_raw",
+    ),
+    Rule(
+        "tt57.assessment.levels_from_last_year",
+        ERROR,
+        "tt57.info",
+        ASSESSMENT_SHEET,
+        "levels_last_year",
+        "Mức hiện tại ở trang Tự đánh giá vẫn là mức của kế hoạch năm học {levels_last_year} "
+        "(cột Ghi chú ghi 'Mức năm học {levels_last_year}: …'), chưa theo báo cáo tự đánh giá "
+        "năm nay. Cập nhật mức hiện tại của các tiêu chí theo báo cáo tự đánh giá năm nay; nếu "
+        "mức năm nay không đổi, xoá các ghi chú đó để xác nhận. Chưa cập nhật thì mức đạt của "
+        "trường chưa đúng và kế hoạch chưa gửi được.",
+        ok=lambda t: blank(t.levels_last_year),
     ),
     Rule(
         "tt57.plan.too_broad",

@@ -235,7 +235,7 @@ TT57_REVIEW = pa.DataFrameSchema(
         "plan": _col("int64", nullable=False),
         "row": _col("int64", nullable=False),
         "item": _col("int64", nullable=False),
-        "state": _col(),  # done | in_progress | overdue | not_started at the review month
+        "state": _col(),  # validators.review.state() at the review month
         **_parsed("progress"),
         "point_name": _col(),  # the latest review point due after the row started, if any
     },

@@ -1,7 +1,8 @@
 """The twice-yearly review of a Thông tư 57 plan: where each row stands at a given month.
 
-Facts only: each row's state (done, in progress, overdue, not started) at the
-review month, the review points that are due, whether Theo dõi records them,
+Facts only: each row's state at the review month (``validators.review.state``,
+the one definition: done, in progress, overdue, not carried out, unrecorded,
+not started), the review points that are due, whether Theo dõi records them,
 and the progress per priority issue and per standard. The rules that turn
 them into findings are in validators/rules.py (``tt57.review.*``), the review
 points in validators/review.py.

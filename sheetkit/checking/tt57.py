@@ -9,6 +9,7 @@ No rule is decided here.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
@@ -17,6 +18,7 @@ import pandas as pd
 from ..model import catalog
 from ..model.contract import (
     REVIEW_POINTS,
+    SHEET_ASSESSMENT,
     SHEET_INFO,
     SHEET_PLAN,
     SHEET_REVIEWS,
@@ -28,6 +30,31 @@ from ..validators.school_level import SchoolLevel, school_level
 from .validation import _assessment_summary
 
 UNFINISHED = "……"  # the blanks the template's section texts leave for the school
+# The Ghi chú of Tự đánh giá that ``sheetkit next`` writes: the criterion's level in the plan
+# of the year before. While every criterion that has one keeps that level, the levels are
+# last year's (rule tt57.assessment.levels_from_last_year); the school updates them, or
+# deletes the notes to confirm that this year's self-assessment left them unchanged.
+LAST_YEAR_NOTE = re.compile(r"Mức năm học (\d{4}-\d{4}): (Không đạt Mức 1|Mức 1|Mức 2)\b")
+
+
+def last_year_note(year_label: str, level: str) -> str:
+    """The Ghi chú recording a criterion's level in the plan of ``year_label``."""
+    return f"Mức năm học {year_label}: {level}. Cập nhật theo báo cáo tự đánh giá năm nay."
+
+
+def last_year_levels(plan: Plan) -> str | None:
+    """The school year whose levels Tự đánh giá still holds unchanged, from the notes of
+    ``sheetkit next`` (``LAST_YEAR_NOTE``); None once any noted level has changed or no
+    note is left."""
+    family = catalog.FAMILIES[catalog.FAMILY_TT57]
+    years, unchanged = set(), True
+    for record in plan.assessment_records:
+        found = LAST_YEAR_NOTE.search(str(record.get("note") or ""))
+        if found is None:
+            continue
+        years.add(found.group(1))
+        unchanged &= fold(family.label(record.get("current")) or "") == fold(found.group(2))
+    return ", ".join(sorted(years)) if years and unchanged else None
 
 
 def tables(plans: list[Plan]) -> dict[str, pd.DataFrame]:
@@ -75,6 +102,12 @@ def _info(chosen: list[tuple[int, Plan]]) -> pd.DataFrame:
         record["appendix_found"] = _appendix_found(plan)
         record["circular"] = plan.circular.short_name if plan.circular else ""
         record.update(_assessment_summary(plan))
+        record["levels_last_year"] = last_year_levels(plan)
+        record["levels_last_year_raw"] = ""  # nothing typed to show: the message says it all
+        if record["levels_last_year"]:
+            rows = [r["row"] for r in plan.assessment_records]
+            letter = plan.columns.get(SHEET_ASSESSMENT, {}).get("current", "E")
+            record["levels_last_year_cell"] = f"{letter}{min(rows)}:{letter}{max(rows)}"
         codes = planned_codes(plan)
         record["planned_count"] = len(codes)
         record["planned_codes"] = ", ".join(sorted(codes, key=_code_key))

@@ -4,9 +4,10 @@ A worker keeps of each TT57 plan only facts (``reduce``): the school's level
 now and after its plan, its compulsory criteria below Mức 1, its priority
 issues, its plan rows with their dates and Mức độ thực hiện, and which review
 points Theo dõi records. The parent builds the tables (``assemble``) and
-judges progress at the month the roll-up is made for: each row done, in
-progress, overdue or not started, each school's shares, and the review
-points that have come without a record.
+judges progress at the month the roll-up is made for: each row's state
+(``validators.review.state``: done, in progress, overdue, not carried out,
+unrecorded or not started), each school's shares, and the review points that
+have come without a record.
 """
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ from ..model import catalog
 from ..model.plan import Plan
 from ..reading.parsing import month_label
 from ..reading.text import clean, fold
-from ..validators.review import STATE_LABELS, review_points, state
+from ..validators.review import NOT_STARTED, STATE_LABELS, UNRECORDED, review_points, state
 
-STATES = tuple(STATE_LABELS)  # done, in_progress, overdue, not_started
+STATES = tuple(STATE_LABELS)  # done, in_progress, overdue, not_carried_out, unrecorded, ...
 NOT_MET = 0  # "Không đạt Mức 1"
 
 SCHOOL_FACTS = (
@@ -440,6 +441,13 @@ def progress_counts(tables: Tables) -> list[tuple[str, int]]:
     return [(label, int(counts.get(label, 0))) for label in STATE_LABELS.values()]
 
 
+# Tổng quan says what the two states without a status mean.
+OVERVIEW_STATE_LABELS = {
+    STATE_LABELS[UNRECORDED]: "Chưa ghi: đã đến tháng bắt đầu mà chưa ghi mức độ thực hiện",
+    STATE_LABELS[NOT_STARTED]: "Chưa bắt đầu: chưa đến tháng bắt đầu, hoặc ghi Chưa thực hiện",
+}
+
+
 def overview_lines(tables: Tables) -> list[tuple[str, Any]]:
     """The TT57 figures of Tổng quan, as (Vietnamese label, value) lines."""
     schools = tables.schools
@@ -458,10 +466,12 @@ def overview_lines(tables: Tables) -> list[tuple[str, Any]]:
         ("Số vấn đề trọng tâm", len(tables.issues)),
         ("Số việc trong kế hoạch (Thông tư 57)", len(tables.items)),
     ]
+    # The states part the rows: they add up to the number of rows above.
     for label, count in progress_counts(tables):
-        lines.append((f"    {label} (tháng {tables.at_label})", count))
+        lines.append(
+            (f"    {OVERVIEW_STATE_LABELS.get(label, label)} (tháng {tables.at_label})", count)
+        )
     items = tables.items
-    lines.append(("    Việc trường chưa ghi mức độ thực hiện", int(items["status"].isna().sum())))
     unlinked = int((~items["linked"].astype(bool)).sum())
     if unlinked:
         lines.append(

@@ -4,17 +4,25 @@ Under Thông tư 57 the results of a year's plan feed the next year's
 self-assessment and plan (Biểu 2, mục VIII.b). ``next_year(plan)`` gives the
 data of a new Thông tư 57 workbook: the same school, the year moved on, the
 criteria levels as the starting point, the unfinished plan rows carried into
-tables IV and V with their history in Ghi chú, finished rows left out, and
-Căn cứ citing this year's review. From a 2018 plan, its unfinished items
+tables IV and V with their history in Ghi chú, finished rows and rows the school
+wrote Không thực hiện left out, and the school's own words kept: every line of
+Căn cứ, Mục đích, Tổ chức and Cơ chế with only its school years moved on and
+the review line citing this year's review (``moved_words``). Last year's level
+of each criterion is recorded in its Ghi chú ("Mức năm học 2026-2027: Mức 1")
+so that ``check`` can say the levels are still last year's until the school
+updates them or deletes those notes (rule tt57.assessment.levels_from_last_year).
+From a 2018 plan, its unfinished items
 become priority issues, with a note that the school must map them to the
 Thông tư 57 criteria: this is how a school moves to the regulation in force.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..checking.tt57 import last_year_note
 from ..model import catalog
 from ..model.contract import REVIEW_POINTS, TT57_CIRCULAR_TEXT
 from ..model.plan import Plan
@@ -22,7 +30,7 @@ from ..reading.parsing import month_label, school_year_label
 from .template_tt57 import SECTION_TEXTS
 
 FIRST_TT57_YEAR = 2026  # the first school year planned under Thông tư 57/2026
-LEFT_BEHIND = ("Hoàn thành", "Không thực hiện")  # statuses whose rows do not carry over
+DONE, DROPPED = "Hoàn thành", "Không thực hiện"  # statuses whose rows do not carry over
 TEMPLATE_OF_LEVEL = {level: name for name, level in catalog.TT57_TEMPLATES.items()}
 KEPT_INFO = (
     "school_name",
@@ -46,7 +54,9 @@ class NextYear:
     template: str  # the TT57 template name for the school's level
     data: dict[str, Any]
     carried: list[int] = field(default_factory=list)  # items carried over
-    finished: list[int] = field(default_factory=list)  # items left out (done or dropped)
+    finished: list[int] = field(default_factory=list)  # items left out: Hoàn thành
+    dropped: list[int] = field(default_factory=list)  # items left out: Không thực hiện
+    ended: list[int] = field(default_factory=list)  # 2018 items left out: their time is over
     notes: list[str] = field(default_factory=list)  # what the school must still do
 
     @property
@@ -65,7 +75,13 @@ def next_year(plan: Plan) -> NextYear:
     info = {key: plan.value(key) for key in KEPT_INFO if plan.value(key)}
     info["school_year"] = school_year_label(year)
     info["circular"] = TT57_CIRCULAR_TEXT
-    info["legal_bases"] = _legal_bases(plan, year)
+    if plan.is_tt57:
+        for key in ("purpose", "organisation", "reporting"):
+            if info.get(key):
+                info[key] = moved_words(info[key], first, year - first)
+        info["legal_bases"] = _legal_bases(plan, year)
+    else:
+        info["legal_bases"] = _default_legal_bases(year)
     if plan.is_tt57:
         issues, items, assessment = _from_tt57(plan, year, result)
     else:
@@ -89,15 +105,94 @@ def next_year(plan: Plan) -> NextYear:
     return result
 
 
-def _legal_bases(plan: Plan, year: int) -> str:
-    done = school_year_label(year - 1)
+def _review_line(year: int) -> str:
+    """Căn cứ's line citing the review of the plan of the year before ``year``."""
     return (
-        f"1. Báo cáo tự đánh giá năm học {done} của nhà trường;\n"
-        f"2. Kết quả rà soát việc thực hiện kế hoạch cải tiến chất lượng năm học {done} "
-        "(trang Theo dõi của kế hoạch năm trước);\n"
+        "Kết quả rà soát việc thực hiện kế hoạch cải tiến chất lượng năm học "
+        f"{school_year_label(year - 1)};"
+    )
+
+
+def _default_legal_bases(year: int) -> str:
+    """Căn cứ of Biểu 2 filled for ``year``: for a plan whose own bases cite the 2018 circulars."""
+    return (
+        f"1. Báo cáo tự đánh giá năm học {school_year_label(year - 1)} của nhà trường;\n"
+        f"2. {_review_line(year)}\n"
         f"3. Kế hoạch năm học {school_year_label(year)} và định hướng phát triển của nhà "
         "trường;\n" + SECTION_TEXTS["legal_bases"].split("\n")[-1]
     )
+
+
+REVIEW_LINE = re.compile(r"^(\s*\d+\s*[.)]\s*)?Kết quả rà soát", re.IGNORECASE)
+NUMBERED = re.compile(r"^(\s*)\d+(\s*[.)]\s*)")
+
+
+def _legal_bases(plan: Plan, year: int) -> str:
+    """The school's Căn cứ, line by line, with years moved on and the review line renewed.
+
+    A line that cites a school year is about a document of that year: next year's is a
+    new one, so its number and date become the form's blanks for the school to fill
+    (``check`` warns while they are there). A line the school did not write is added
+    only for the review, which Biểu 2 requires.
+    """
+    first = plan.value("school_year")
+    text = (plan.value("legal_bases") or "").strip()
+    if not text:
+        return _default_legal_bases(year)
+    lines, reviewed = [], False
+    for line in text.split("\n"):
+        match = REVIEW_LINE.match(line)
+        if match:
+            lines.append((match.group(1) or "") + _review_line(year))
+            reviewed = True
+            continue
+        lines.append(";".join(_renewed(clause, first, year) for clause in line.split(";")))
+    if not reviewed:
+        lines.insert(min(1, len(lines)), "2. " + _review_line(year))
+        count = 0
+        for n, line in enumerate(lines):  # number the lines again, as the school did
+            match = NUMBERED.match(line)
+            if match:
+                count += 1
+                lines[n] = f"{match.group(1)}{count}{match.group(2)}{line[match.end() :]}"
+    return "\n".join(lines)
+
+
+def _renewed(clause: str, first: int, year: int) -> str:
+    """A clause of Căn cứ with its years moved on; when it cites a school year, the school's
+    own document numbers (số 35/KH-…, not a circular's 57/2026/TT-…) and dates are blanked."""
+    moved = moved_words(clause, first, year - first)
+    if moved == clause:
+        return clause
+    moved = DOCUMENT_NUMBER.sub(r"\1" + UNFINISHED, moved)
+    return DOCUMENT_DATE.sub(r"\1" + UNFINISHED, moved)
+
+
+SCHOOL_YEAR = re.compile(r"\b(\d{4})(\s*[-–]\s*)(\d{4})\b")
+MONTH_YEAR = re.compile(r"(\btháng\s+\d{1,2}\s*/\s*)(\d{4})\b", re.IGNORECASE)
+DOCUMENT_NUMBER = re.compile(r"(\bsố\s+)\d+(?=\s*/\s*[^\W\d])", re.IGNORECASE)
+DOCUMENT_DATE = re.compile(r"(\bngày\s+)\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}", re.IGNORECASE)
+UNFINISHED = "……"  # the form's blank, which ``check`` asks the school to fill
+
+
+def moved_words(text: str, first: int, shift: int) -> str:
+    """The school's text with its school years (``first``-1 to ``first``+1, as 2026-2027)
+    and its months (tháng 01/2027) moved on by ``shift`` years; other ranges (giai đoạn
+    2025-2030) and dates of documents stay as written."""
+
+    def year_pair(match: re.Match) -> str:
+        start, end = int(match.group(1)), int(match.group(3))
+        if end != start + 1 or not first - 1 <= start <= first + 1:
+            return match.group(0)
+        return f"{start + shift}{match.group(2)}{end + shift}"
+
+    def month(match: re.Match) -> str:
+        value = int(match.group(2))
+        if not first <= value <= first + 2:
+            return match.group(0)
+        return f"{match.group(1)}{value + shift}"
+
+    return MONTH_YEAR.sub(month, SCHOOL_YEAR.sub(year_pair, text))
 
 
 def _moved(month: int | None, shift: int, year: int) -> str | None:
@@ -115,8 +210,11 @@ def _from_tt57(plan: Plan, year: int, result: NextYear):
     items = []
     for record in plan.item_records:
         status = record.get("progress") if record.get("progress_raw") is not None else None
-        if status in LEFT_BEHIND:
+        if status == DONE:
             result.finished.append(record["item"])
+            continue
+        if status == DROPPED:  # the school decided not to do it: not carried, named as dropped
+            result.dropped.append(record["item"])
             continue
         issue = record.get("issue")
         if issue is not None and issue not in kept_issues:
@@ -164,12 +262,17 @@ def _from_tt57(plan: Plan, year: int, result: NextYear):
         code = record.get("criterion")
         if isinstance(code, str):
             target = record.get("target") if code in planned else None
+            current = family.label(record.get("current"))
             assessment[code] = {
-                "current": family.label(record.get("current")),
+                "current": current,
                 "target": family.label(target),
-                "note": f"Mức năm học {old_label}; cập nhật theo báo cáo tự đánh giá năm nay.",
+                # Read back by check (tt57.assessment.levels_from_last_year): see the module.
+                "note": last_year_note(old_label, current) if current else None,
             }
-    result.notes.append("Mức hiện tại là mức năm trước: cập nhật theo báo cáo tự đánh giá năm nay.")
+    result.notes.append(
+        "Mức hiện tại là mức năm trước (ghi ở cột Ghi chú trang Tự đánh giá): cập nhật theo báo "
+        "cáo tự đánh giá năm nay; tệp chưa gửi được cho đến khi cập nhật."
+    )
     return issues, items, assessment
 
 
@@ -187,7 +290,7 @@ def _from_2018(plan: Plan, year: int, result: NextYear):
     for record in plan.item_records:
         end = record.get("end")
         if end is not None and end < start:
-            result.finished.append(record["item"])  # its time is over: not carried
+            result.ended.append(record["item"])  # its time is over: not carried
             continue
         code = str(record.get("criterion") or record.get("criterion_raw") or "?")
         title = record.get("title") or ""
@@ -224,8 +327,12 @@ def _from_2018(plan: Plan, year: int, result: NextYear):
 
 def moved_text(result: NextYear) -> str:
     """One sentence for the command line: what was carried and what to do next."""
-    lines = [
-        f"{len(result.carried)} việc chưa hoàn thành được chuyển sang"
-        + (f", {len(result.finished)} việc đã xong không chuyển" if result.finished else ""),
-    ]
-    return "; ".join(lines) + ". " + " ".join(result.notes)
+    parts = [f"{len(result.carried)} việc chưa hoàn thành được chuyển sang"]
+    if result.finished:
+        parts.append(f"{len(result.finished)} việc đã hoàn thành không chuyển")
+    if result.dropped:
+        rows = ", ".join(str(n) for n in result.dropped)
+        parts.append(f"{len(result.dropped)} việc trường ghi Không thực hiện bị bỏ (dòng {rows})")
+    if result.ended:
+        parts.append(f"{len(result.ended)} việc đã hết thời gian thực hiện không chuyển")
+    return ", ".join(parts) + ". " + " ".join(result.notes)

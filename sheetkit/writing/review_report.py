@@ -2,9 +2,9 @@
 
 What the school sends its managing body after each review (end of term I, end
 of the year): the monitoring rows of table VI as the school wrote them, the
-progress per priority issue and per standard (done, in progress, overdue, not
-started), and the rows that need attention (overdue, or started without a
-Mức độ thực hiện). It is a ``Document`` with sections, so the Biểu 2 writers
+progress per priority issue and per standard (one column per row state of
+``validators.review.state``), and the rows that need attention (overdue, not
+carried out, or started without a Mức độ thực hiện). It is a ``Document`` with sections, so the Biểu 2 writers
 print it: Word (``bieu2_docx``) and a sheet (``bieu2_sheet``).
 """
 
@@ -13,20 +13,21 @@ from __future__ import annotations
 from ..checking.review import STATES, Progress, Review
 from ..model.plan import Plan
 from ..reading.parsing import month_label
-from ..validators.review import OVERDUE, STATE_LABELS
+from ..validators.review import NOT_CARRIED_OUT, OVERDUE, STATE_LABELS, UNRECORDED
 from . import bieu2
 from .document import BLANK, Document, governing_body, place_month, school_heading
 
 SHEET_REPORT = "Báo cáo rà soát"
 REPORT_TITLE = "BÁO CÁO"
-# Progress tables over the ten-column grid of Biểu 2: (header, first, last).
+# Progress tables over the ten-column grid of Biểu 2: (header, first, last). The six
+# states take the last six columns; the share done is in section I.
 PROGRESS_COLUMNS = (
     ("TT", 0, 0),
-    ("{what}", 1, 3),
-    ("Số việc", 4, 4),
-    *((STATE_LABELS[k], n, n) for n, k in enumerate(STATES, start=5)),
-    ("Tỷ lệ hoàn thành", 9, 9),
+    ("{what}", 1, 2),
+    ("Số việc", 3, 3),
+    *((STATE_LABELS[k], n, n) for n, k in enumerate(STATES, start=4)),
 )
+ATTENTION_STATES = (OVERDUE, NOT_CARRIED_OUT, UNRECORDED)
 ATTENTION_COLUMNS = (
     ("TT", 0, 0),
     ("Nội dung cải tiến", 1, 2),
@@ -93,8 +94,9 @@ def sections(plan: Plan, review: Review) -> list[bieu2.Section]:
             "V",
             "CÁC VIỆC CẦN QUAN TÂM",
             [
-                "Việc đã qua tháng hoàn thành mà chưa ghi Hoàn thành, và việc đã bắt đầu mà chưa "
-                "ghi mức độ thực hiện."
+                "Việc quá hạn (đã qua tháng hoàn thành mà chưa Hoàn thành), việc trường ghi "
+                "Không thực hiện (ghi lý do ở mục VI) và việc chưa ghi (đã đến tháng bắt đầu mà "
+                "chưa ghi mức độ thực hiện)."
             ],
             table=_attention_table(plan, review),
         ),
@@ -106,9 +108,14 @@ def sections(plan: Plan, review: Review) -> list[bieu2.Section]:
     ]
 
 
+# How section I's sentence names a state when its label alone would be unclear.
+STATE_WORDS = {UNRECORDED: "chưa ghi mức độ thực hiện"}
+
+
 def _counts(progress: Progress) -> str:
     parts = [
-        f"{progress.counts[k]} việc {STATE_LABELS[k].lower()} ({progress.share(k):.0%})"
+        f"{progress.counts[k]} việc {STATE_WORDS.get(k, STATE_LABELS[k].lower())} "
+        f"({progress.share(k):.0%})"
         for k in STATES
         if progress.counts[k]
     ]
@@ -133,11 +140,7 @@ def _progress_table(plan: Plan, review: Review, key: str) -> bieu2.Table:
 
 
 def _figures(progress: Progress) -> list[str]:
-    return [
-        str(progress.total),
-        *(str(progress.counts[k]) for k in STATES),
-        f"{progress.share('done'):.0%}",
-    ]
+    return [str(progress.total), *(str(progress.counts[k]) for k in STATES)]
 
 
 def _attention_table(plan: Plan, review: Review) -> bieu2.Table:
@@ -145,10 +148,9 @@ def _attention_table(plan: Plan, review: Review) -> bieu2.Table:
     rows = []
     for record in plan.item_records:
         now = states.get(record["item"])
-        status = record.get("progress") if record.get("progress_raw") is not None else None
-        started = record.get("start") is not None and record["start"] <= review.at
-        if now != OVERDUE and not (status is None and started):
+        if now not in ATTENTION_STATES:
             continue
+        status = record.get("progress") if record.get("progress_raw") is not None else None
         rows.append(
             bieu2.TableRow(
                 "item",

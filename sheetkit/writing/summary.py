@@ -161,6 +161,8 @@ TT57_SCHOOL_TABLE = (
     ("done", Column("Hoàn thành", 10, "int")),
     ("in_progress", Column("Đang thực hiện", 10, "int")),
     ("overdue", Column("Quá hạn", 9, "int")),
+    ("not_carried_out", Column("Không thực hiện", 11, "int")),
+    ("unrecorded", Column("Chưa ghi", 9, "int")),
     ("not_started", Column("Chưa bắt đầu", 10, "int")),
     ("done_share", Column("Tỷ lệ hoàn thành", 11, "share")),
     ("reviews_due", Column("Kỳ rà soát đã đến", 18, wrap=True)),
@@ -168,6 +170,7 @@ TT57_SCHOOL_TABLE = (
     ("errors", Column("Lỗi", 6, "int")),
     ("file", Column("Tệp nguồn", 40, wrap=True)),
 )
+TT57_SCHOOL_TOTALS = ("issues", "items", *tt57.STATES, "errors")
 TT57_CRITERIA_TABLE = (
     ("appendix", Column("Phụ lục", 22, wrap=True)),
     ("standard", Column("Tiêu chuẩn", 10, "int")),
@@ -265,6 +268,10 @@ class _Styles:
             border=1,
             bg_color="#DDEBF7",
         )
+        self.total_label = add(bold=True, bg_color="#F2F2F2", top=1)
+        self.total = add(bold=True, bg_color="#F2F2F2", top=1, num_format="0", align="center")
+        self.total_money = add(bold=True, bg_color="#F2F2F2", top=1, num_format="#,##0")
+        self.total_share = add(bold=True, bg_color="#F2F2F2", top=1, num_format="0%")
         self.title = add(bold=True, font_size=14)
         self.subtitle = add(italic=True)
         self.label = add(text_wrap=True)
@@ -357,8 +364,14 @@ def _table(
     freeze_cols: int = 1,
     row_style: Callable[[tuple], dict[int, Any]] | None = None,
     note: str | None = None,
+    totals: tuple[str, ...] = (),
+    ratios: dict[str, tuple[str, str]] | None = None,
 ) -> Any:
-    """A sheet holding one table: header row 1, frozen, filterable, printable."""
+    """A sheet holding one table: header row 1, frozen, filterable, printable.
+
+    ``totals``: the count columns a Cộng row under the table sums (outside the filter,
+    so sorting leaves it last); ``ratios``: share columns it gives as one sum over another.
+    """
     ws = book.add_worksheet(name)
     for col, (_, column) in enumerate(spec):
         ws.set_column(col, col, column.width)
@@ -390,6 +403,9 @@ def _table(
             else:
                 write(count, col, value)
     last = max(count, 1)
+    if totals and count and len(frame) <= limit:
+        last += 1
+        _total_row(ws, styles, last, spec, frame, totals, ratios or {})
     if len(frame) > limit:
         ws.write_string(
             last + 1,
@@ -400,11 +416,37 @@ def _table(
         )
     elif note:
         ws.write_string(last + 2, 0, note, styles.subtitle)
-    ws.autofilter(0, 0, last, len(spec) - 1)
+    ws.autofilter(0, 0, count if totals and count else last, len(spec) - 1)
     ws.freeze_panes(1, freeze_cols)
     _print_setup(ws, sum(column.width for _, column in spec))
     ws.repeat_rows(0)
     return ws
+
+
+def _total_row(
+    ws,
+    styles: _Styles,
+    row: int,
+    spec: tuple[tuple[str, Column], ...],
+    frame: pd.DataFrame,
+    totals: tuple[str, ...],
+    ratios: dict[str, tuple[str, str]],
+) -> None:
+    """The Cộng row: the label in the first column, each count column's sum (a number, so
+    the workbook holds no formula), each ratio column as its two sums divided."""
+    keys = {*totals, *(key for pair in ratios.values() for key in pair)}
+    sums = {key: int(pd.to_numeric(frame[key], errors="coerce").fillna(0).sum()) for key in keys}
+    ws.write_string(row, 0, "Cộng", styles.total_label)
+    for col, (key, column) in enumerate(spec):
+        if key in totals:
+            style = styles.total_money if column.kind == "money" else styles.total
+            ws.write_number(row, col, sums[key], style)
+        elif key in ratios:
+            over, under = ratios[key]
+            if sums[under]:
+                ws.write_number(row, col, sums[over] / sums[under], styles.total_share)
+        elif col:
+            ws.write_blank(row, col, None, styles.total_label)
 
 
 ROWS_PER_SLICE = 20_000
@@ -707,7 +749,17 @@ def _chart_table(
     chart.set_legend({"position": "bottom", "font": {"name": FONT}})
     axis_font = {"name": FONT, "size": 9}
     categories: dict[str, Any] = {"num_font": axis_font}
-    values: dict[str, Any] = {"num_font": axis_font, "major_gridlines": {"visible": True}}
+    # Counts: whole numbers from 0, never an axis of 0.5 steps.
+    biggest = max(
+        (v for values in data for v in values[1:] if isinstance(v, int | float)), default=0
+    )
+    values: dict[str, Any] = {
+        "num_font": axis_font,
+        "major_gridlines": {"visible": True},
+        "min": 0,
+        "major_unit": whole_step(biggest),
+        "num_format": "0",
+    }
     if chart_type == "bar":  # the first (largest) at the top, the values still below
         categories.update(reverse=True, crossing="max")
     if dates:
@@ -729,6 +781,14 @@ def _chart_table(
         last += 1
         used += DEFAULT_ROW_POINTS
     return last + 1
+
+
+def whole_step(biggest: float, lines: int = 8) -> int:
+    """A count axis's step: 1, 2, 5, 10, 20, 50… the first giving at most ``lines`` steps."""
+    step = 1
+    while biggest / step > lines:
+        step = step * 5 // 2 if str(step)[0] == "2" else step * 2
+    return step
 
 
 OVERVIEW_SIZE = 11  # the workbook's text
@@ -773,6 +833,7 @@ def _schools(book, styles: _Styles, rollup: Rollup) -> None:
         frame,
         freeze_cols=2,
         row_style=row_style,
+        totals=("items", "errors", "warnings", "budget_total"),
         note="Tình trạng: Hợp lệ = không có lỗi (có thể còn cảnh báo); Có lỗi = xem trang Lỗi; "
         "Không đọc được = tệp hỏng, đặt mật khẩu hoặc không phải mẫu kế hoạch.",
     )
@@ -922,8 +983,12 @@ def _tt57_sheets(book, styles: _Styles, rollup: Rollup) -> None:
         TT57_SCHOOL_TABLE,
         schools,
         freeze_cols=4,
+        totals=TT57_SCHOOL_TOTALS,
+        ratios={"done_share": ("done", "items")},
         note=f"Kế hoạch theo Thông tư 57/2026. Tiến độ tính đến {month}: Quá hạn = đã qua tháng "
-        "hoàn thành mà chưa Hoàn thành. Mức đạt theo khoản 3 Điều 5 từ mức hiện tại và mức cần "
+        "hoàn thành mà chưa Hoàn thành; Chưa ghi = đã đến tháng bắt đầu mà chưa ghi mức độ thực "
+        "hiện; Chưa bắt đầu = chưa đến tháng bắt đầu, hoặc ghi Chưa thực hiện. Mức đạt theo "
+        "khoản 3 Điều 5 từ mức hiện tại và mức cần "
         "đạt ở trang Tự đánh giá. Lọc theo tỉnh, xã/phường hoặc cơ quan quản lý ở hàng tiêu đề.",
     )
     if len(schools):
