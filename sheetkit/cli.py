@@ -249,6 +249,11 @@ def _parser() -> argparse.ArgumentParser:
         "biết trường nào đã nộp, chưa nộp",
     )
     p.add_argument(
+        "--report",
+        metavar="BÁO_CÁO.docx",
+        help="ghi thêm báo cáo gửi cấp trên (tệp Word) để sửa, ký và ban hành",
+    )
+    p.add_argument(
         "--at",
         metavar="NĂM-THÁNG",
         type=_month,
@@ -522,6 +527,7 @@ def cmd_merge(args) -> int:
             progress=bar.update,
             at=args.at,
             roster=args.roster,
+            report=args.report,
         )
     except NothingToMerge as err:
         bar.close()
@@ -535,6 +541,16 @@ def cmd_merge(args) -> int:
     print(closing_line(rollup, args.output))
     if rollup.roster is not None:
         print(rollup.roster.headline() + ".")
+    if args.report:
+        print(f"Đã ghi báo cáo: {_shown(args.report)}")
+        body = rollup.roster is not None and args.roster
+        if not body:
+            print(
+                "Lưu ý: báo cáo lấy tên cơ quan theo cơ quan quản lý ghi trong các kế hoạch; hãy "
+                "kiểm tra phần đầu và phần ký, hoặc dùng --roster với danh sách có trang Đơn vị "
+                "tổng hợp.",
+                file=sys.stderr,
+            )
     if args.debug:  # where the time and memory went, for benchmarks/merge_bench.py
         _print_usage(rollup)
     return EXIT_OK if rollup.all_read else EXIT_FINDINGS

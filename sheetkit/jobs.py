@@ -271,11 +271,13 @@ def merge_paths(
     exclude: Iterable[PathLike] = (),
     at: int | None = None,
     roster: PathLike | None = None,
+    report: PathLike | None = None,
 ) -> Rollup:
     """Roll up every plan under ``paths`` into the summary workbook ``output``.
 
     ``roster``: the list of schools (danh sách trường): every listed school is
     matched to its plan, and the summary says who has not handed in.
+    ``report``: also write the report the body signs and sends upward (.docx).
 
     ``tables`` maps a table format ("csv", "parquet") to the folder its
     tables are written to; ``at``: the month (index) Thông tư 57 plans'
@@ -292,6 +294,10 @@ def merge_paths(
     paths = list(paths)
     if Path(output).suffix.lower() != ".xlsx":
         raise UsageError("tệp tổng hợp phải có đuôi .xlsx")
+    if report is not None and Path(report).suffix.lower() != ".docx":
+        raise UsageError("báo cáo (--report) phải có đuôi .docx")
+    if report is not None and any(same_file(report, p) for p in [output, *paths]):
+        raise UsageError("báo cáo (--report) phải là một tệp khác tệp tổng hợp và tệp đầu vào.")
     if any(same_file(p, output) for p in paths):
         raise UsageError("tệp tổng hợp (-o) không được trùng với tệp đầu vào.")
     tables = dict(tables or {})
@@ -321,6 +327,12 @@ def merge_paths(
     write_summary(rollup, output)
     rollup.timings["write"] = time.perf_counter() - started
     write_table_sets(rollup, tables)
+    if report is not None:
+        from .writing.body_report import body_report
+        from .writing.plan_docx import render_docx
+
+        body = listed.body if listed is not None else None
+        render_docx(body_report(rollup, body, at=at), report)
     return rollup
 
 

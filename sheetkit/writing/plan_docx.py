@@ -285,7 +285,11 @@ def _signature_row(doc: Document, grid: list[int]) -> str:
     half = next(n for n in range(len(grid)) if sum(grid[: n + 1]) >= sum(grid) / 2)
     left = [_para("Nơi nhận:", 12, bold=True, italic=True, before=14)]
     left += [_para(line, 11) for line in doc.recipients]
-    right = [_para(doc.signer_title, 13, bold=True, align="center", before=14)]
+    # A body's authority lines (Nghị định 30: "KT. GIÁM ĐỐC" / "PHÓ GIÁM ĐỐC") one per line.
+    right = [
+        _para(line, 13, bold=True, align="center", before=14 if n == 0 else 0)
+        for n, line in enumerate(doc.signer_title.split("\n"))
+    ]
     right += [_para("", 13) for _ in range(4)]  # room for the signature and the stamp
     right.append(_para(doc.signer_name, 13, bold=True, align="center"))
     borders = (
