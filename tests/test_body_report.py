@@ -14,6 +14,7 @@ import pytest
 from sheetkit.cli import main
 from sheetkit.jobs import merge_paths
 from sheetkit.reading.parsing import month_index
+from sheetkit.validators.review import STATE_LABELS
 from sheetkit.writing.body_report import review_point
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -163,17 +164,8 @@ def test_progress_table_equals_the_schools_table_and_the_items(report):
     schools = csv_rows(out, "tt57-schools")
     rows = table_rows(find_table(document, "TT"))
     header, body, total = rows[0], rows[1:-1], rows[-1]
-    assert header == [
-        "TT",
-        "Trường",
-        "Số việc",
-        "Hoàn thành",
-        "Đang thực hiện",
-        "Quá hạn",
-        "Không thực hiện",
-        "Chưa ghi",
-        "Chưa bắt đầu",
-    ]
+    assert header == ["TT", "Trường", "Số việc", *STATE_LABELS.values()]
+    assert list(STATE_LABELS) == list(STATE_KEYS)
     assert len(body) == len(schools)
     assert total[1] == "Cộng"
     sums = [sum(int(r[k]) for r in schools) for k in ("items", *STATE_KEYS)]
@@ -204,19 +196,14 @@ def test_attention_lists_errors_overdue_and_missing(report):
             assert f"{school['overdue']} việc quá hạn" in found[school["school_name"]]
 
 
+def merge_quan_mau(tmp_path: Path, report: str) -> int:
+    """`sheetkit merge examples/quan-mau -o t.xlsx --report REPORT` without a list of schools."""
+    out = [str(tmp_path / "t.xlsx"), "--report", str(tmp_path / report), "--quiet"]
+    return main(["merge", str(EXAMPLES / "quan-mau"), "-o", *out])
+
+
 def test_without_a_list_the_body_comes_from_the_plans_with_a_warning(tmp_path, capsys):
-    code = main(
-        [
-            "merge",
-            str(EXAMPLES / "quan-mau"),
-            "-o",
-            str(tmp_path / "t.xlsx"),
-            "--report",
-            str(tmp_path / "bc.docx"),
-            "--quiet",
-        ]
-    )
-    assert code == 0
+    assert merge_quan_mau(tmp_path, "bc.docx") == 0
     err = capsys.readouterr().err
     assert "báo cáo lấy tên cơ quan theo cơ quan quản lý ghi trong các kế hoạch" in err
     words = texts(docx.Document(str(tmp_path / "bc.docx")))
@@ -224,17 +211,7 @@ def test_without_a_list_the_body_comes_from_the_plans_with_a_warning(tmp_path, c
 
 
 def test_report_must_be_word(tmp_path, capsys):
-    code = main(
-        [
-            "merge",
-            str(EXAMPLES / "quan-mau"),
-            "-o",
-            str(tmp_path / "t.xlsx"),
-            "--report",
-            str(tmp_path / "bc.pdf"),
-        ]
-    )
-    assert code == 3
+    assert merge_quan_mau(tmp_path, "bc.pdf") == 3
     assert "báo cáo (--report) phải có đuôi .docx" in capsys.readouterr().err
     assert not (tmp_path / "t.xlsx").exists()
 
