@@ -88,7 +88,13 @@ def check_file(
     if annotate is not None:
         from .writing.annotate import annotate_workbook
 
-        annotate_workbook(path, checked.report.findings, annotate, checked.plan.sheet_names)
+        annotate_workbook(
+            path,
+            checked.report.findings,
+            annotate,
+            checked.plan.sheet_names,
+            checked.headline(),
+        )
     return checked
 
 
@@ -118,7 +124,13 @@ def review_file(
     if annotate is not None:
         from .writing.annotate import annotate_workbook
 
-        annotate_workbook(path, checked.report.findings, annotate, checked.plan.sheet_names)
+        annotate_workbook(
+            path,
+            checked.report.findings,
+            annotate,
+            checked.plan.sheet_names,
+            checked.headline(),
+        )
     return checked, review_plan(checked.plan, at)
 
 

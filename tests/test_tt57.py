@@ -505,6 +505,25 @@ def test_no_level_for_a_compulsory_criterion_means_no_level_now_or_after(build57
     assert "tt57.assessment.compulsory_current_missing" in rules_of(check_plan(read_plan(path)))
 
 
+def test_the_annotated_copy_gives_the_level_with_its_reasons(build57, thcs, tmp_path, capsys):
+    SPOILERS["tt57.assessment.compulsory_below_unplanned"](thcs)  # 4.2 below Mức 1, unplanned
+    path, marked = build57(thcs), tmp_path / "da-danh-dau.xlsx"
+    assert main(["check", str(path), "--annotate", str(marked)]) == 1
+    said = capsys.readouterr().out.splitlines()
+    level_now = (
+        "Mức đạt của trường hiện tại (khoản 3 Điều 5): Không đạt Mức 1 vì tiêu chí bắt buộc 4.2 "
+        "chưa đạt Mức 1. Để đạt Mức 1: nâng tiêu chí bắt buộc 4.2 lên Mức 1."
+    )
+    assert said[1] == level_now
+    sheet = load_workbook(marked)["Kết quả kiểm tra"]
+    assert sheet["A4"].value == "\n".join(said[1:3])
+    assert sheet["A5"].value == "Mức độ" and "A4:H4" in sheet.merged_cells
+    assert sheet["C6"].value == "F20" and "Tiêu chí bắt buộc 4.2" in sheet["H6"].value
+    again = tmp_path / "ra-soat.xlsx"
+    main(["review", str(path), "--at", "2027-02", "--annotate", str(again)])
+    assert load_workbook(again)["Kết quả kiểm tra"]["A4"].value.startswith(level_now)
+
+
 # ----------------------------------------------------------------- LibreOffice recalculates
 
 lo = pytest.importorskip("test_libreoffice")
