@@ -52,6 +52,14 @@ class Checked:
         return school_level_line(self.plan)
 
 
+def _annotate(path: PathLike, checked: Checked, output: PathLike) -> None:
+    """Copy the checked file with its findings, and the school's level, shown inside it."""
+    from .writing.annotate import annotate_workbook
+
+    findings, names = checked.report.findings, checked.plan.sheet_names
+    annotate_workbook(path, findings, output, names, checked.headline())
+
+
 def read_source(source: PathLike | Workbook, name: str | None = None) -> Plan:
     """Read one plan: a workbook file, or a workbook's grids (the Excel glue).
 
@@ -87,9 +95,7 @@ def check_file(
         raise UsageError("bản có đánh dấu (--annotate) phải có đuôi .xlsx")
     checked = check_source(path, at=at)
     if annotate is not None:
-        from .writing.annotate import annotate_workbook
-
-        annotate_workbook(path, checked.report.findings, annotate, checked.plan.sheet_names)
+        _annotate(path, checked, annotate)
     return checked
 
 
@@ -137,9 +143,7 @@ def review_file(
             "trang Theo dõi); kế hoạch này theo mẫu 2018"
         )
     if annotate is not None:
-        from .writing.annotate import annotate_workbook
-
-        annotate_workbook(path, checked.report.findings, annotate, checked.plan.sheet_names)
+        _annotate(path, checked, annotate)
     return checked, review_plan(checked.plan, at)
 
 

@@ -52,7 +52,7 @@ def test_the_report_says_where_the_plan_stands(report):
         "V. CÁC VIỆC CẦN QUAN TÂM",
         "VI. ĐIỀU CHỈNH, ĐỀ XUẤT",
     ]
-    assert report.sections[0].paragraphs == [
+    assert report.sections[0].paragraphs[:2] == [
         "Thời điểm rà soát: tháng 2/2027.",
         "Kế hoạch có 10 việc cải tiến thuộc 5 vấn đề trọng tâm. Đến tháng 2/2027: 1 việc hoàn "
         "thành (10%), 2 việc đang thực hiện (20%), 3 việc quá hạn (30%), 4 việc chưa ghi mức độ "
@@ -151,3 +151,20 @@ def test_review_report_refusals(args, message, tmp_path, capsys):
     out = tmp_path / "bao-cao.docx"
     assert main(["render", *args, "-o", str(out)]) == 3
     assert message in capsys.readouterr().err and not out.exists()
+
+
+def test_the_report_gives_the_schools_level_with_its_reasons(tmp_path):
+    level_now = (
+        "Mức đạt của trường hiện tại (khoản 3 Điều 5): Mức 1 vì 8/8 tiêu chí bắt buộc đạt Mức 1 "
+        "trở lên và có 6/7 tiêu chí không bắt buộc đạt Mức 1 trở lên (cần ít nhất 5/7); chưa đạt "
+        "Mức 2 vì tiêu chí bắt buộc 1.3, 1.4, 2.2, 3.2, 4.1, 4.2 chưa đạt Mức 2;"
+    )
+    plan = read_plan(THCS)
+    paragraphs = review_document(plan, review_plan(plan, FEBRUARY_2027)).sections[0].paragraphs
+    now, after = paragraphs[-2:]
+    assert now.startswith(level_now) and "Để đạt Mức 2: nâng tiêu chí bắt buộc" in now
+    assert after.startswith("Mức đạt dự kiến sau kế hoạch: Mức 1 vì 8/8 tiêu chí bắt buộc")
+    docx = tmp_path / "bao-cao.docx"
+    assert main(["render", "--review", "--at", "2027-02", str(THCS), "-o", str(docx)]) == 0
+    xml = zipfile.ZipFile(docx).read("word/document.xml").decode()
+    assert level_now in xml and "Mức đạt dự kiến sau kế hoạch: Mức 1 vì" in xml

@@ -278,4 +278,84 @@ def test_last_years_levels_message_is_whole(tmp_path):
         "mức hiện tại của các tiêu chí theo báo cáo tự đánh giá năm nay; nếu mức năm nay không "
         "đổi, xoá các ghi chú đó để xác nhận. Chưa cập nhật thì mức đạt của trường chưa đúng và "
         "kế hoạch chưa gửi được."
+# ------------------------------------------------ Thông tư 57: the compulsory criteria decide the level
+
+
+@pytest.fixture
+def tt57_findings(tmp_path):
+    """Findings of the THCS example's data, spoilt by ``edit``, in a real TT57 template."""
+    import copy
+
+    from conftest import example_specs
+    from sheetkit.checking.validation import check_plan
+    from sheetkit.reading.reader import read_plan
+    from sheetkit.writing.templates import build_template
+
+    spec = next(s for s in example_specs("tt57") if s["template"] == "thcs")
+    counter = iter(range(100))
+
+    def _findings(edit) -> list:
+        data = copy.deepcopy(spec)
+        edit(data)
+        path = build_template("thcs", tmp_path / f"plan-{next(counter)}.xlsx", data)
+        return check_plan(read_plan(path))
+
+    return _findings
+
+
+def _hits(findings, rule_id):
+    return [f for f in findings if f.rule == rule_id]
+
+
+def test_a_compulsory_criterion_below_level_1_without_a_plan_is_an_error(tt57_findings):
+    # 4.2 (row 20) is compulsory, no issue or plan row names it, and no Mức cần đạt is written.
+    (hit,) = _hits(
+        tt57_findings(lambda d: d["assessment"]["4.2"].update(current="Không đạt Mức 1")),
+        "tt57.assessment.compulsory_below_unplanned",
+    )
+    assert (hit.severity, hit.sheet, hit.cell) == ("error", "Tự đánh giá", "F20")
+    assert hit.message == (
+        "Tiêu chí bắt buộc 4.2 chưa đạt Mức 1 (mức hiện tại: Không đạt Mức 1) nên trường không "
+        "đạt Mức 1 (khoản 3 Điều 5), nhưng kế hoạch chưa có vấn đề trọng tâm và việc cải tiến ở "
+        "trang Kế hoạch cho tiêu chí này. Ghi mức cần đạt (Mức 1 hoặc Mức 2), thêm vấn đề trọng "
+        "tâm (trang Vấn đề trọng tâm, cột Tiêu chí liên quan) và việc cải tiến (trang Kế hoạch) "
+        "cho tiêu chí này."
+    )
+
+
+def test_a_compulsory_criterion_below_level_1_names_what_its_plan_lacks(tt57_findings):
+    def issue_only(d):
+        d["assessment"]["4.2"].update(current="Không đạt Mức 1")
+        d["issues"][-1]["criteria"] = "4.1, 4.2"
+
+    (hit,) = _hits(tt57_findings(issue_only), "tt57.assessment.compulsory_below_unplanned")
+    assert "nhưng kế hoạch chưa có việc cải tiến ở trang Kế hoạch cho tiêu chí này." in hit.message
+    # Planned by an issue and plan rows (4.1), or aimed higher (the other rule): no finding.
+    planned = tt57_findings(lambda d: d["assessment"]["4.1"].update(current="Không đạt Mức 1"))
+    assert not _hits(planned, "tt57.assessment.compulsory_below_unplanned")
+    aimed = tt57_findings(
+        lambda d: d["assessment"]["4.2"].update(current="Không đạt Mức 1", target="Mức 1")
+    )
+    assert not _hits(aimed, "tt57.assessment.compulsory_below_unplanned")
+    assert _hits(aimed, "tt57.assessment.compulsory_unplanned")
+
+
+def test_a_compulsory_criterion_without_a_level_is_an_error_the_level_needs(tt57_findings):
+    findings = tt57_findings(lambda d: d["assessment"]["4.2"].update(current=None))
+    (hit,) = _hits(findings, "tt57.assessment.compulsory_current_missing")
+    assert (hit.severity, hit.sheet, hit.cell) == ("error", "Tự đánh giá", "E20")
+    assert hit.message == (
+        "Chưa chọn mức hiện tại của tiêu chí bắt buộc 4.2: không tính được mức đạt của trường, "
+        "vì khoản 3 Điều 5 xét mức của mọi tiêu chí bắt buộc. Chọn Không đạt Mức 1, Mức 1 hoặc "
+        "Mức 2 theo báo cáo tự đánh giá."
+    )
+    assert not _hits(findings, "tt57.assessment.current_missing")  # one finding, not two
+    # Another criterion without a level stays a warning, which says the level cannot be computed.
+    (other,) = _hits(
+        tt57_findings(lambda d: d["assessment"]["2.3"].update(current=None)),
+        "tt57.assessment.current_missing",
+    )
+    assert other.severity == "warning" and other.message == (
+        "Chưa chọn mức hiện tại của tiêu chí 2.3: chưa tính được mức đạt của trường. Chọn Không "
+        "đạt Mức 1, Mức 1 hoặc Mức 2 theo báo cáo tự đánh giá."
     )

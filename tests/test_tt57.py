@@ -277,6 +277,12 @@ SPOILERS = {
     "tt57.assessment.target_below_current": lambda d: d["assessment"]["1.2"].update(target="Mức 1"),
     "tt57.assessment.target_not_above": lambda d: d["assessment"]["1.2"].update(target="Mức 2"),
     "tt57.assessment.compulsory_unplanned": _compulsory_unplanned,
+    "tt57.assessment.compulsory_current_missing": lambda d: d["assessment"]["4.2"].update(
+        current=None
+    ),
+    "tt57.assessment.compulsory_below_unplanned": lambda d: d["assessment"]["4.2"].update(
+        current="Không đạt Mức 1"
+    ),
     "tt57.issue.standard_missing": lambda d: _issue(d).update(standard=None),
     "tt57.issue.standard_invalid": lambda d: _issue(d).update(standard="Quản trị"),
     "tt57.issue.standard_unknown": lambda d: _issue(d).update(standard=5),
@@ -404,19 +410,123 @@ def test_json_gives_the_school_level(build57, thcs, capsys):
     path = build57(thcs)
     assert main(["check", str(path), "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
-    assert doc["school_level"] == {"current": "Mức 1", "planned": "Mức 1"}
+    assert {k: doc["school_level"][k] for k in ("current", "planned")} == {
+        "current": "Mức 1",
+        "planned": "Mức 1",
+    }
     thcs["assessment"] = _levels(dict.fromkeys(CODES, 2))
     thcs["assessment"]["1.3"] = {"current": "Mức 1", "target": "Mức 2"}
-    assert school_level_summary(read_plan(build57(thcs))) == {
-        "current": "Mức 1",
-        "planned": "Mức 2",
-    }
+    summary = school_level_summary(read_plan(build57(thcs)))
+    assert (summary["current"], summary["planned"]) == ("Mức 1", "Mức 2")
+    assert summary["reasons"]["planned"]["sentences"] == [
+        "Mức đạt dự kiến sau kế hoạch: Mức 2 vì 8/8 tiêu chí bắt buộc đạt Mức 2, có 7/7 tiêu chí "
+        "không bắt buộc đạt Mức 2 (cần ít nhất 5/7) và không tiêu chí nào dưới Mức 1.",
+        "Mức 2 là mức cao nhất.",
+    ]
     assert main(["check", str(path)]) == 0
     line = capsys.readouterr().out.splitlines()[1]
     assert line.startswith(
-        "Mức đạt của trường (khoản 3 Điều 5): Mức 1; dự kiến sau kế hoạch: Mức 1."
+        "Mức đạt của trường hiện tại (khoản 3 Điều 5): Mức 1 vì 8/8 tiêu chí bắt buộc đạt Mức 1 "
+        "trở lên và có 6/7 tiêu chí không bắt buộc đạt Mức 1 trở lên (cần ít nhất 5/7); chưa "
+        "đạt Mức 2 vì tiêu chí bắt buộc 1.3, 1.4, 2.2, 3.2, 4.1, 4.2 chưa đạt Mức 2;"
     )
-    assert "Để đạt Mức 2 còn cần: tiêu chí bắt buộc" in line
+    assert "Để đạt Mức 2: nâng tiêu chí bắt buộc 1.3, 1.4, 2.2, 3.2, 4.1, 4.2 lên Mức 2;" in line
+
+
+def _check(path, capsys, *options) -> tuple[list[str], dict]:
+    """(the text output's lines, the JSON's school_level) of ``check``."""
+    main(["check", str(path), *options])
+    lines = capsys.readouterr().out.splitlines()
+    main(["check", str(path), *options, "--format", "json"])
+    return lines, json.loads(capsys.readouterr().out)["school_level"]
+
+
+def test_a_compulsory_criterion_below_level_1_says_why_the_school_is_not_at_level_1(
+    build57, thcs, capsys
+):
+    # 4.1 is planned (an issue and two rows) but has no Mức cần đạt: the plan keeps it below.
+    thcs["assessment"]["4.1"].update(current="Không đạt Mức 1", target="")
+    lines, level = _check(build57(thcs), capsys)
+    assert lines[1:3] == [
+        "Mức đạt của trường hiện tại (khoản 3 Điều 5): Không đạt Mức 1 vì tiêu chí bắt buộc 4.1 "
+        "chưa đạt Mức 1. Để đạt Mức 1: nâng tiêu chí bắt buộc 4.1 lên Mức 1.",
+        "Mức đạt dự kiến sau kế hoạch: Không đạt Mức 1 vì tiêu chí bắt buộc 4.1 chưa đạt Mức 1. "
+        "Để đạt Mức 1: nâng tiêu chí bắt buộc 4.1 lên Mức 1.",
+    ]
+    current = level["reasons"]["current"]
+    assert level["current"] == current["level"] == "Không đạt Mức 1"
+    assert current["compulsory"] == {
+        "total": 8,
+        "level_1_or_above": 7,
+        "level_2": 2,
+        "below_level_1": ["4.1"],
+        "below_level_2": ["1.3", "1.4", "2.2", "3.2", "4.1", "4.2"],
+    }
+    assert current["others"]["level_1_or_above"] == 6 and current["others"]["needed"] == 5
+    assert current["next_level"] == "Mức 1"
+    assert current["for_next_level"] == {
+        "compulsory": ["4.1"],
+        "others_more": 0,
+        "others_below": ["3.4"],
+        "others_to_level_1": [],
+    }
+    assert level["reasons"]["rule"] == "khoản 3 Điều 5 Thông tư 57/2026/TT-BGDĐT"
+
+
+def test_too_few_other_criteria_at_level_1_are_counted_in_the_reason(build57, thcs, capsys):
+    for code in ("1.1", "2.3"):  # with 3.4: three of the seven others below Mức 1
+        thcs["assessment"][code]["current"] = "Không đạt Mức 1"
+    lines, level = _check(build57(thcs), capsys)
+    assert lines[1] == (
+        "Mức đạt của trường hiện tại (khoản 3 Điều 5): Không đạt Mức 1 vì mới có 4/7 tiêu chí "
+        "không bắt buộc đạt Mức 1 trở lên (cần ít nhất 5/7). Để đạt Mức 1: nâng thêm 1 trong "
+        "các tiêu chí 1.1, 2.3, 3.4 lên Mức 1."
+    )
+    assert lines[2].startswith(
+        "Mức đạt dự kiến sau kế hoạch: Mức 1 vì 8/8 tiêu chí bắt buộc đạt Mức 1 trở lên và có "
+        "5/7 tiêu chí không bắt buộc đạt Mức 1 trở lên (cần ít nhất 5/7); chưa đạt Mức 2 vì"
+    )
+    others = level["reasons"]["current"]["others"]
+    assert (others["level_1_or_above"], others["below_level_1"]) == (4, ["1.1", "2.3", "3.4"])
+    assert level["reasons"]["current"]["for_next_level"]["others_more"] == 1
+    assert level["planned"] == "Mức 1"
+
+
+def test_no_level_for_a_compulsory_criterion_means_no_level_now_or_after(build57, thcs, capsys):
+    # A Mức cần đạt alone does not say where 4.1 stands: planned is null with current.
+    thcs["assessment"]["4.1"].update(current=None, target="Mức 2")
+    path = build57(thcs)
+    lines, level = _check(path, capsys)
+    assert (level["current"], level["planned"]) == (None, None)
+    assert level["reasons"]["current"]["missing_levels"] == ["4.1"]
+    assert lines[1:3] == [
+        "Mức đạt của trường hiện tại (khoản 3 Điều 5): chưa tính được vì tiêu chí bắt buộc 4.1 "
+        "chưa có mức hiện tại. Để tính được: chọn mức hiện tại của tiêu chí 4.1 ở trang Tự đánh "
+        "giá (Không đạt Mức 1, Mức 1 hoặc Mức 2).",
+        "Mức đạt dự kiến sau kế hoạch: chưa tính được vì mức đạt hiện tại chưa tính được.",
+    ]
+    assert "Không đạt Mức 1 vì" not in "\n".join(lines)
+    assert school_level_of(read_plan(path))[1].level is None
+    assert "tt57.assessment.compulsory_current_missing" in rules_of(check_plan(read_plan(path)))
+
+
+def test_the_annotated_copy_gives_the_level_with_its_reasons(build57, thcs, tmp_path, capsys):
+    SPOILERS["tt57.assessment.compulsory_below_unplanned"](thcs)  # 4.2 below Mức 1, unplanned
+    path, marked = build57(thcs), tmp_path / "da-danh-dau.xlsx"
+    assert main(["check", str(path), "--annotate", str(marked)]) == 1
+    said = capsys.readouterr().out.splitlines()
+    level_now = (
+        "Mức đạt của trường hiện tại (khoản 3 Điều 5): Không đạt Mức 1 vì tiêu chí bắt buộc 4.2 "
+        "chưa đạt Mức 1. Để đạt Mức 1: nâng tiêu chí bắt buộc 4.2 lên Mức 1."
+    )
+    assert said[1] == level_now
+    sheet = load_workbook(marked)["Kết quả kiểm tra"]
+    assert sheet["A4"].value == "\n".join(said[1:3])
+    assert sheet["A5"].value == "Mức độ" and "A4:H4" in sheet.merged_cells
+    assert sheet["C6"].value == "F20" and "Tiêu chí bắt buộc 4.2" in sheet["H6"].value
+    again = tmp_path / "ra-soat.xlsx"
+    main(["review", str(path), "--at", "2027-02", "--annotate", str(again)])
+    assert load_workbook(again)["Kết quả kiểm tra"]["A4"].value.startswith(level_now)
 
 
 # ----------------------------------------------------------------- LibreOffice recalculates
@@ -506,6 +616,7 @@ LIVE_RULES = {
         "issue", "content", "objective", "activities", "indicator", "start", "end", "owner"
     )),
     "tt57.assessment.compulsory_unplanned",
+    "tt57.assessment.compulsory_below_unplanned",
 }  # fmt: skip
 
 
@@ -518,6 +629,8 @@ def test_live_checks_mark_exactly_the_cells_check_reports(build57, thcs, tmp_pat
     thcs["items"][4]["criterion"] = "abc"
     thcs["items"].append({"content": "Một dòng mới chỉ có nội dung"})
     _compulsory_unplanned(thcs)
+    SPOILERS["tt57.assessment.compulsory_below_unplanned"](thcs)
+    thcs["assessment"]["4.1"]["current"] = "Không đạt Mức 1"  # below Mức 1 but planned: no mark
     path = build57(thcs)
     findings = [f for f in check_plan(read_plan(path)) if f.rule in LIVE_RULES]
     assert {f.rule for f in findings} >= {
@@ -528,6 +641,7 @@ def test_live_checks_mark_exactly_the_cells_check_reports(build57, thcs, tmp_pat
         "tt57.item.criterion_invalid",
         "tt57.item.activities_missing",
         "tt57.assessment.compulsory_unplanned",
+        "tt57.assessment.compulsory_below_unplanned",
     }
     html = tmp_path / "live.html"
     lo.run_probe([{"path": str(path), "recalculate": True, "html": str(html)}], tmp_path)

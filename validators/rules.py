@@ -38,6 +38,7 @@ from sheetkit.model.contract import SHEET_INFO as INFO_SHEET
 from sheetkit.model.contract import SHEET_ISSUES as ISSUES_SHEET
 from sheetkit.model.contract import SHEET_PLAN as PLAN_SHEET
 from sheetkit.model.contract import SHEET_REVIEWS as REVIEWS_SHEET
+from sheetkit.validators.school_level import LEVEL_1
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 
@@ -800,9 +801,9 @@ RULES: tuple[Rule, ...] = (
         "tt57.assessment",
         ASSESSMENT_SHEET,
         "current",
-        "Chưa chọn mức hiện tại của tiêu chí {criterion}. Chọn Không đạt Mức 1, Mức 1 hoặc "
-        "Mức 2 theo báo cáo tự đánh giá.",
-        ok=lambda t: given(t.current_raw) | t.mostly_missing | blank(t.criterion),
+        "Chưa chọn mức hiện tại của tiêu chí {criterion}: chưa tính được mức đạt của trường. "
+        "Chọn Không đạt Mức 1, Mức 1 hoặc Mức 2 theo báo cáo tự đánh giá.",
+        ok=lambda t: given(t.current_raw) | t.mostly_missing | blank(t.criterion) | t.compulsory,
     ),
     Rule(
         "tt57.assessment.current_invalid",
@@ -856,6 +857,38 @@ RULES: tuple[Rule, ...] = (
             | blank(t.target)
             | blank(t.current)
             | (t.target <= t.current)
+            | (t.planned_by_issue & t.planned_by_item)
+        ),
+    ),
+    # The compulsory criteria decide the school's level (khoản 3 Điều 5): one without a
+    # level leaves the level unknown; one below Mức 1 keeps the school below Mức 1, so the
+    # plan must take it up even when no Mức cần đạt is written.
+    Rule(
+        "tt57.assessment.compulsory_current_missing",
+        ERROR,
+        "tt57.assessment",
+        ASSESSMENT_SHEET,
+        "current",
+        "Chưa chọn mức hiện tại của tiêu chí bắt buộc {criterion}: không tính được mức đạt của "
+        "trường, vì khoản 3 Điều 5 xét mức của mọi tiêu chí bắt buộc. Chọn Không đạt Mức 1, "
+        "Mức 1 hoặc Mức 2 theo báo cáo tự đánh giá.",
+        ok=lambda t: ~t.compulsory | given(t.current_raw),
+    ),
+    Rule(
+        "tt57.assessment.compulsory_below_unplanned",
+        ERROR,
+        "tt57.assessment",
+        ASSESSMENT_SHEET,
+        "target",
+        "Tiêu chí bắt buộc {criterion} chưa đạt Mức 1 (mức hiện tại: {current_label}) nên trường "
+        "không đạt Mức 1 (khoản 3 Điều 5), nhưng kế hoạch chưa có {missing_plan} cho tiêu chí "
+        "này. Ghi mức cần đạt (Mức 1 hoặc Mức 2), thêm vấn đề trọng tâm (trang Vấn đề trọng "
+        "tâm, cột Tiêu chí liên quan) và việc cải tiến (trang Kế hoạch) cho tiêu chí này.",
+        ok=lambda t: (
+            ~t.compulsory
+            | blank(t.current)
+            | (t.current >= LEVEL_1)
+            | (given(t.target) & (t.target > t.current))
             | (t.planned_by_issue & t.planned_by_item)
         ),
     ),

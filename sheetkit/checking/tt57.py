@@ -22,11 +22,19 @@ from ..model.contract import (
     SHEET_INFO,
     SHEET_PLAN,
     SHEET_REVIEWS,
+    TT57_CIRCULAR_TEXT,
 )
 from ..model.plan import Plan
 from ..reading.parsing import month_label, school_year_label
 from ..reading.text import fold
-from ..validators.school_level import SchoolLevel, school_level
+from ..validators.school_level import (
+    LEVEL_1,
+    LEVEL_2,
+    NOT_MET,
+    OTHERS_NEEDED,
+    SchoolLevel,
+    school_level,
+)
 from .validation import _assessment_summary
 
 UNFINISHED = "……"  # the blanks the template's section texts leave for the school
@@ -341,6 +349,24 @@ def _reviews(chosen: list[tuple[int, Plan]]) -> pd.DataFrame:
 # ----------------------------------------------------------------- the school's level
 
 
+def _criterion_levels(plan: Plan) -> tuple[dict[str, int | None], dict[str, int | None]]:
+    """Each criterion's level now and after the plan (its Mức cần đạt where one is given).
+
+    A criterion with no level now has none after the plan either: a target
+    alone says nothing of where the school stands, so the planned level is
+    unknown whenever the current one is (as the template computes it).
+    """
+    now: dict[str, int | None] = {}
+    after: dict[str, int | None] = {}
+    for record in plan.assessment_records:
+        code = record.get("criterion")
+        if isinstance(code, str) and code not in now:
+            now[code] = record.get("current")
+            target = record.get("target")
+            after[code] = None if now[code] is None else max(now[code], target or 0)
+    return now, after
+
+
 def school_level_of(plan: Plan) -> tuple[SchoolLevel, SchoolLevel] | None:
     """(now, after the plan) by khoản 3 Điều 5, for a TT57 plan with an appendix; else None.
 
@@ -349,24 +375,13 @@ def school_level_of(plan: Plan) -> tuple[SchoolLevel, SchoolLevel] | None:
     circular = plan.circular
     if not plan.is_tt57 or circular is None:
         return None
-    now: dict[str, int | None] = {}
-    after: dict[str, int | None] = {}
-    for record in plan.assessment_records:
-        code = record.get("criterion")
-        if isinstance(code, str) and code not in now:
-            now[code] = record.get("current")
-            target = record.get("target")
-            after[code] = (
-                max(v for v in (now[code], target) if v is not None)
-                if (now[code] is not None or target is not None)
-                else None
-            )
+    now, after = _criterion_levels(plan)
     codes, compulsory = circular.codes, circular.compulsory_codes
     return school_level(now, codes, compulsory), school_level(after, codes, compulsory)
 
 
-def school_level_summary(plan: Plan) -> dict[str, str | None] | None:
-    """{"current": "Mức 1", "planned": "Mức 2"} for the JSON output (None: not computable)."""
+def school_level_summary(plan: Plan) -> dict[str, Any] | None:
+    """The JSON ``school_level``: current, planned and the reasons (None: not a TT57 plan)."""
     levels = school_level_of(plan)
     if levels is None:
         return None
@@ -375,7 +390,165 @@ def school_level_summary(plan: Plan) -> dict[str, str | None] | None:
     return {
         "current": family.label(now.level) or None,
         "planned": family.label(after.level) or None,
+        "reasons": school_level_reasons(plan),
     }
+
+
+def _unit(circular: catalog.Circular) -> str:
+    """How the appendix names the institution: a GDTX centre is not a "trường"."""
+    return "trung tâm" if "GDTX" in circular.school_levels else "trường"
+
+
+def school_level_reasons(plan: Plan) -> dict[str, Any] | None:
+    """Why the school is at its level now and after the plan, and what the next level needs.
+
+    For each of ``current`` and ``planned``: the level, the counts of compulsory
+    and other criteria at each level, the criteria that decide it, what the next
+    level still needs, and the same in Vietnamese sentences (``sentences``),
+    which the text output, the review report and the annotated copy print.
+    """
+    circular = plan.circular
+    if not plan.is_tt57 or circular is None:
+        return None
+    now, after = _criterion_levels(plan)
+    unit = _unit(circular)
+    return {
+        "rule": f"khoản 3 Điều 5 {TT57_CIRCULAR_TEXT}",
+        "current": _reasons(now, circular, f"Mức đạt của {unit} hiện tại (khoản 3 Điều 5)"),
+        "planned": _reasons(after, circular, "Mức đạt dự kiến sau kế hoạch", planned=True),
+    }
+
+
+def _codes(codes: list[str] | tuple[str, ...]) -> str:
+    return ", ".join(codes)
+
+
+def _reasons(
+    levels: dict[str, int | None], circular: catalog.Circular, subject: str, planned: bool = False
+) -> dict[str, Any]:
+    """The reasons of one level (now or after the plan): see ``school_level_reasons``."""
+    family = catalog.FAMILIES[catalog.FAMILY_TT57]
+    codes, compulsory = circular.codes, circular.compulsory_codes
+    result = school_level(levels, codes, compulsory)
+    known = {c: v for c, v in levels.items() if c in codes and v is not None}
+    groups = {
+        "compulsory": [c for c in codes if c in compulsory],
+        "others": [c for c in codes if c not in compulsory],
+    }
+
+    def below(group: str, level: int) -> list[str]:
+        return [c for c in groups[group] if c in known and known[c] < level]
+
+    def reaching(group: str, level: int) -> int:
+        return sum(known.get(c, -1) >= level for c in groups[group])
+
+    counts: dict[str, dict[str, Any]] = {}
+    for group, members in groups.items():
+        counts[group] = {
+            "total": len(members),
+            "level_1_or_above": reaching(group, LEVEL_1),
+            "level_2": reaching(group, LEVEL_2),
+            "below_level_1": below(group, LEVEL_1),
+            "below_level_2": below(group, LEVEL_2),
+        }
+    counts["others"]["needed"] = OTHERS_NEEDED
+    n_comp, n_others = len(groups["compulsory"]), len(groups["others"])
+    need = f"cần ít nhất {OTHERS_NEEDED}/{n_others}"
+
+    def others_text(level: int) -> str:
+        reached = reaching("others", level)
+        return f"{reached}/{n_others} tiêu chí không bắt buộc đạt {family.label(level)}" + (
+            " trở lên" if level == LEVEL_1 else ""
+        )
+
+    def why_not(level: int) -> list[str]:
+        """What keeps the school below ``level``."""
+        label = family.label(level)
+        parts = []
+        if below("compulsory", level):
+            parts.append(f"tiêu chí bắt buộc {_codes(below('compulsory', level))} chưa đạt {label}")
+        if reaching("others", level) < OTHERS_NEEDED:
+            parts.append(f"mới có {others_text(level)} ({need})")
+        if level == LEVEL_2 and below("others", LEVEL_1):
+            parts.append(
+                f"tiêu chí {_codes(below('others', LEVEL_1))} chưa đạt Mức 1 (Mức 2 cần mọi "
+                "tiêu chí đạt ít nhất Mức 1)"
+            )
+        return parts
+
+    missing = list(result.missing_levels)
+    level = result.level
+    following = None if level is None or level == LEVEL_2 else level + 1
+    reasons: dict[str, Any] = {
+        "level": family.label(level) or None,
+        "missing_levels": missing,
+        **counts,
+        "next_level": family.label(following) if following else None,
+        "for_next_level": None,
+    }
+    if level is None:
+        if planned:
+            verdict = "chưa tính được vì mức đạt hiện tại chưa tính được."
+            sentences = [f"{subject}: {verdict}"]
+        else:
+            names = [
+                f"tiêu chí{' bắt buộc' if group == 'compulsory' else ''} {_codes(chosen)}"
+                for group in groups
+                if (chosen := [c for c in groups[group] if c in missing])
+            ]
+            sentences = [
+                f"{subject}: chưa tính được vì {' và '.join(names)} chưa có mức hiện tại.",
+                f"Để tính được: chọn mức hiện tại của tiêu chí {_codes(missing)} ở trang Tự đánh "
+                "giá (Không đạt Mức 1, Mức 1 hoặc Mức 2).",
+            ]
+        return {**reasons, "sentences": sentences}
+    label = family.label(level)
+    if level == NOT_MET:
+        verdict = f"{label} vì {'; '.join(why_not(LEVEL_1))}."
+    elif level == LEVEL_1:
+        verdict = (
+            f"{label} vì {n_comp}/{n_comp} tiêu chí bắt buộc đạt Mức 1 trở lên và có "
+            f"{others_text(LEVEL_1)} ({need}); chưa đạt Mức 2 vì {'; '.join(why_not(LEVEL_2))}."
+        )
+    else:
+        verdict = (
+            f"{label} vì {n_comp}/{n_comp} tiêu chí bắt buộc đạt Mức 2, có {others_text(LEVEL_2)} "
+            f"({need}) và không tiêu chí nào dưới Mức 1."
+        )
+    sentences = [f"{subject}: {verdict}"]
+    if following is None:
+        sentences.append("Mức 2 là mức cao nhất.")
+        return {**reasons, "sentences": sentences}
+    target = family.label(following)
+    short = max(0, OTHERS_NEEDED - reaching("others", following))
+    to_level_1 = below("others", LEVEL_1) if following == LEVEL_2 else []
+    reasons["for_next_level"] = {
+        "compulsory": below("compulsory", following),
+        "others_more": short,
+        "others_below": below("others", following),
+        "others_to_level_1": to_level_1,
+    }
+    needs = []
+    if below("compulsory", following):
+        needs.append(
+            f"nâng tiêu chí bắt buộc {_codes(below('compulsory', following))} lên {target}"
+        )
+    if short:
+        needs.append(
+            f"nâng thêm {short} trong các tiêu chí {_codes(below('others', following))} lên {target}"
+        )
+    if to_level_1:
+        needs.append(f"nâng tiêu chí {_codes(to_level_1)} lên ít nhất Mức 1")
+    sentences.append(f"Để đạt {target}: {'; '.join(needs)}.")
+    return {**reasons, "sentences": sentences}
+
+
+def school_level_lines(plan: Plan) -> list[str]:
+    """The school's level now and after the plan, each with why, as people read it."""
+    reasons = school_level_reasons(plan)
+    if reasons is None:
+        return []
+    return [" ".join(reasons[key]["sentences"]) for key in ("current", "planned")]
 
 
 def gap_text(after: SchoolLevel) -> str:
@@ -397,18 +570,5 @@ def gap_text(after: SchoolLevel) -> str:
 
 
 def school_level_line(plan: Plan) -> str | None:
-    """The school's level in one line for the text output of check, as the template says it."""
-    levels = school_level_of(plan)
-    if levels is None:
-        return None
-    now, after = levels
-    family = catalog.FAMILIES[catalog.FAMILY_TT57]
-    if now.level is None:
-        return (
-            "Mức đạt của trường (khoản 3 Điều 5): chưa tính được, còn "
-            f"{len(now.missing_levels)} tiêu chí chưa có mức hiện tại."
-        )
-    return (
-        f"Mức đạt của trường (khoản 3 Điều 5): {family.label(now.level)}; dự kiến sau kế "
-        f"hoạch: {family.label(after.level)}. {gap_text(after)}"
-    )
+    """The school's level for the text output of check and review: one line now, one after."""
+    return "\n".join(school_level_lines(plan)) or None

@@ -259,7 +259,9 @@ def show_findings(book, checked: jobs.Checked) -> None:
     copied = write_and_copy_in(
         book,
         "ket-qua-kiem-tra.xlsx",
-        _openpyxl_sheet(lambda wb: write_findings_sheet(wb, findings, book.name, links)),
+        _openpyxl_sheet(
+            lambda wb: write_findings_sheet(wb, findings, book.name, links, checked.headline())
+        ),
         before=book.sheets[0],
     )
     mark_cells(book, findings, checked.plan.sheet_names)

@@ -66,13 +66,18 @@ def annotate_workbook(
     findings: list[Finding],
     output: str | os.PathLike[str],
     sheet_names: dict[str, str] | None = None,
+    headline: str | None = None,
 ) -> Path:
-    """Copy ``source`` to ``output`` with the findings shown inside it."""
+    """Copy ``source`` to ``output`` with the findings shown inside it.
+
+    ``headline``: what the check says of the plan as a whole (a TT57 school's
+    level and why), shown above the findings.
+    """
     wb = open_for_copy(source, output)
     source, output = Path(source), Path(output)
     _clear_old_marks(wb)
     mark_cells(wb, findings, sheet_names or {})
-    write_findings_sheet(wb, findings, shown_path(source.name))
+    write_findings_sheet(wb, findings, shown_path(source.name), headline=headline)
     with atomic_path(output) as tmp:
         wb.save(tmp)
     return output
@@ -108,12 +113,18 @@ def mark_cells(wb, findings: list[Finding], sheet_names: dict[str, str]) -> None
 
 
 def write_findings_sheet(
-    wb, findings: list[Finding], file_name: str, link_sheets: Collection[str] | None = None
+    wb,
+    findings: list[Finding],
+    file_name: str,
+    link_sheets: Collection[str] | None = None,
+    headline: str | None = None,
 ) -> None:
     """The Kết quả kiểm tra sheet: one row per finding, each linking to its cell.
 
     Links go to the sheets of ``wb``, or to ``link_sheets`` when the sheet is
     written apart and copied into the plan's workbook later (the Excel glue).
+    ``headline`` (lines about the whole plan: a TT57 school's level and why)
+    fills row 4, above the findings' headers.
     """
     from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -132,6 +143,15 @@ def write_findings_sheet(
     )
     headers = ["Mức độ", "Trang", "Ô", "Cột", "Dòng KH", "Tiêu chí", "Đã nhập", "Cần sửa"]
     widths = [11, 14, 9, 18, 10, 10, 30, 90]
+    if headline:
+        # Row 4, across the table's width (one cell: the lines wrap inside it).
+        ws.merge_cells(start_row=4, start_column=1, end_row=4, end_column=len(headers))
+        set_text(ws["A4"], headline)
+        ws["A4"].font = normal
+        ws["A4"].alignment = Alignment(wrap_text=True, vertical="top")
+        lines = headline.split("\n")
+        span = sum(widths) * HEIGHT_MARGIN
+        ws.row_dimensions[4].height = sum(row_height({"t": line}, {"t": span}) for line in lines)
     for c, (header, width) in enumerate(zip(headers, widths, strict=True), start=1):
         cell = ws.cell(row=FIRST_FINDING_ROW - 1, column=c)
         set_text(cell, header)

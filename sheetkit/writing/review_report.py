@@ -11,6 +11,7 @@ print it: Word (``bieu2_docx``) and a sheet (``bieu2_sheet``).
 from __future__ import annotations
 
 from ..checking.review import STATES, Progress, Review
+from ..checking.tt57 import school_level_lines
 from ..model.plan import Plan
 from ..reading.parsing import month_label
 from ..validators.review import NOT_CARRIED_OUT, OVERDUE, STATE_LABELS, UNRECORDED
@@ -74,6 +75,7 @@ def sections(plan: Plan, review: Review) -> list[bieu2.Section]:
         f"Thời điểm rà soát: tháng {at}.",
         f"Kế hoạch có {overall.total} việc cải tiến thuộc {len(plan.issue_records)} vấn đề "
         f"trọng tâm. Đến tháng {at}: {_counts(overall)}.",
+        *school_level_lines(plan),  # the level now and after the plan, each with why
     ]
     return [
         bieu2.Section("I", "TÌNH HÌNH CHUNG", summary),

@@ -7,7 +7,7 @@ IV), Kế hoạch (table V and column (10) Mức độ thực hiện), Theo dõi
 
 Live checks without Python: conditional formats mark, while the school
 types, a criterion not in the appendix, a completion month before the start,
-a compulsory criterion aimed higher but not planned, and a required cell left
+a compulsory criterion aimed higher or below Mức 1 but not planned, and a required cell left
 empty in a started row. They use only functions Excel 2007 and LibreOffice
 share; small hidden helper columns turn typed months and levels into numbers.
 ``sheetkit check`` reports the same cells (a LibreOffice test holds them to it).
@@ -171,8 +171,8 @@ def guide_lines(circular: catalog.Circular, level: str = "") -> list[tuple[str, 
             "6. Ô có nền đỏ",
             "Khi đang gõ, ô có nền đỏ nhạt là chỗ cần sửa: mã tiêu chí không có trong phụ lục, "
             "tháng hoàn thành trước tháng bắt đầu, ô bắt buộc còn trống ở dòng đã bắt đầu ghi, "
-            "số vấn đề chưa có ở trang Vấn đề trọng tâm, tiêu chí bắt buộc cần nâng mức mà chưa "
-            "có kế hoạch. Tháng ghi dạng 9/2026 để được kiểm tra ngay.",
+            "số vấn đề chưa có ở trang Vấn đề trọng tâm, tiêu chí bắt buộc cần nâng mức hoặc chưa "
+            "đạt Mức 1 mà chưa có kế hoạch. Tháng ghi dạng 9/2026 để được kiểm tra ngay.",
         ),
         (
             "7. Kiểm tra",
@@ -498,7 +498,8 @@ def _write_assessment(wb, ws, circular: catalog.Circular, fmt, data: dict) -> No
         _field_validation(ws, first, c, last, c, field, circular)
     _define(wb, "TuDanhGia_Ma", SHEET_ASSESSMENT, first, col["criterion"], last)
     _define(wb, "TuDanhGia_Muc", SHEET_ASSESSMENT, first, col["current"], last)
-    # Live check: a compulsory criterion aimed higher, without a priority issue or a plan row.
+    # Live check: a compulsory criterion aimed higher, or still below Mức 1, without a priority
+    # issue or a plan row (tt57.assessment.compulsory_unplanned, compulsory_below_unplanned).
     b, d = letter["criterion"], letter["compulsory"]
     ws.conditional_format(
         first,
@@ -509,7 +510,7 @@ def _write_assessment(wb, ws, circular: catalog.Circular, fmt, data: dict) -> No
             "type": "formula",
             "criteria": (
                 f'=AND(${d}{first + 1}="x",ISNUMBER(${cur}{first + 1}),'
-                f"${plan}{first + 1}>${cur}{first + 1},"
+                f"OR(${plan}{first + 1}>${cur}{first + 1},${cur}{first + 1}=0),"
                 f"OR(COUNTIF(KH_TieuChi,${b}{first + 1})=0,"
                 f'COUNTIF(VanDe_TieuChi,"*"&${b}{first + 1}&"*")=0))'
             ),
