@@ -278,6 +278,9 @@ def test_last_years_levels_message_is_whole(tmp_path):
         "mức hiện tại của các tiêu chí theo báo cáo tự đánh giá năm nay; nếu mức năm nay không "
         "đổi, xoá các ghi chú đó để xác nhận. Chưa cập nhật thì mức đạt của trường chưa đúng và "
         "kế hoạch chưa gửi được."
+    )
+
+
 # ------------------------------------------------ Thông tư 57: the compulsory criteria decide the level
 
 
