@@ -25,7 +25,7 @@ from ..model.plan import Plan
 from ..reading.parsing import month_label, school_year_label
 from ..reading.text import fold
 from ..validators.school_level import SchoolLevel, school_level
-from .validation import _assessment_summary
+from .validation import _assessment_summary, managing_facts
 
 UNFINISHED = "……"  # the blanks the template's section texts leave for the school
 
@@ -75,6 +75,7 @@ def _info(chosen: list[tuple[int, Plan]]) -> pd.DataFrame:
         record["appendix_found"] = _appendix_found(plan)
         record["circular"] = plan.circular.short_name if plan.circular else ""
         record.update(_assessment_summary(plan))
+        record.update(managing_facts(plan))
         codes = planned_codes(plan)
         record["planned_count"] = len(codes)
         record["planned_codes"] = ", ".join(sorted(codes, key=_code_key))
@@ -273,6 +274,10 @@ def _items(chosen: list[tuple[int, Plan]]) -> pd.DataFrame:
     frame["period_start"] = pd.array([p[0] if p else None for p in periods], dtype="Int64")
     frame["period_end"] = pd.array([p[1] if p else None for p in periods], dtype="Int64")
     frame["period_label"] = [_period_label(p) for p in periods]
+    frame["period_start_label"] = [month_label(p[0]) if p else "" for p in periods]
+    frame["school_year_label"] = [
+        school_year_label(plans[i].value("school_year")) for i in frame["plan"]
+    ]
     for key in ("start", "end"):
         frame[f"{key}_label"] = [month_label(v) if pd.notna(v) else "" for v in frame[key]]
     frame["evidence_old_text"] = [

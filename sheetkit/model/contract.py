@@ -458,6 +458,8 @@ PLAN_COLUMNS: tuple[PlanField, ...] = (
 LAYOUT_2018, LAYOUT_TT57 = "2018", "tt57"
 
 TT57_CIRCULAR_TEXT = "Thông tư 57/2026/TT-BGDĐT"
+# The first school year planned under Thông tư 57 (a 2018 layout for it is an error).
+FIRST_TT57_YEAR = 2026
 
 INFO_FIELDS_TT57: tuple[Field, ...] = (
     Field(
