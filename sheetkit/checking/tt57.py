@@ -22,7 +22,7 @@ from ..model.contract import (
     SHEET_REVIEWS,
 )
 from ..model.plan import Plan
-from ..reading.parsing import month_label, school_year_label
+from ..reading.parsing import date_label, month_label, school_year_label
 from ..reading.text import fold
 from ..validators.school_level import SchoolLevel, school_level
 from .validation import _assessment_summary, managing_facts
@@ -300,9 +300,7 @@ def _reviews(chosen: list[tuple[int, Plan]]) -> pd.DataFrame:
         [d.year * 12 + d.month - 1 if hasattr(d, "year") else None for d in frame["date"]],
         dtype="Int64",
     )
-    frame["date_label"] = [
-        d.strftime("%d/%m/%Y") if hasattr(d, "year") else "" for d in frame["date"]
-    ]
+    frame["date_label"] = [date_label(d) if hasattr(d, "year") else "" for d in frame["date"]]
     periods = [_period(plans[i]) for i in frame["plan"]]
     frame["period_start"] = pd.array([p[0] if p else None for p in periods], dtype="Int64")
     frame["period_end"] = pd.array([p[1] if p else None for p in periods], dtype="Int64")

@@ -830,7 +830,16 @@ REVIEW_COLUMNS: tuple[Field, ...] = (
         width=16,
         style="input",
     ),
-    Field("date", "Ngày", ("Ngày rà soát", "Ngày đánh giá"), parser="date", width=12),
+    # A day or only a month ("1/2027"): reviews are often recorded by their month. A text
+    # cell, so Excel keeps "1/2027" as typed instead of turning it into 01/01/2027.
+    Field(
+        "date",
+        "Ngày",
+        ("Ngày rà soát", "Ngày đánh giá"),
+        parser="review_date",
+        style="input_text",
+        width=12,
+    ),
     Field("content", "Nội dung theo dõi", ("Nội dung",), parser="lines", width=40),
     Field("result", "Kết quả thực hiện", ("Kết quả",), parser="lines", width=40),
     Field("adjustment", "Điều chỉnh", ("Điều chỉnh (nếu có)",), parser="lines", width=30),
