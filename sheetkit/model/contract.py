@@ -151,7 +151,7 @@ INFO_FIELDS: tuple[Field, ...] = (
         "Mã trường",
         ("Mã đơn vị",),
         style="input_text",
-        hint="Mã trường do Phòng/Sở GDĐT cấp (nếu có)",
+        hint="Mã trường trên cơ sở dữ liệu ngành (nếu có)",
     ),
     Field(
         "school_level",
@@ -217,13 +217,14 @@ INFO_FIELDS: tuple[Field, ...] = (
         dropdown="DS_MucCanDat",
         prompt=("Mức mục tiêu", "Mức trường phấn đấu đạt."),
     ),
-    # Printed above the school name in the official plan; guessed from Quận/huyện when empty.
+    # Printed above the school name in the official plan; when empty, guessed from Quận/huyện
+    # only on a plan dated before 01/7/2025 (Plan.managing_body).
     Field(
         "governing_body",
         "Cơ quan chủ quản",
         ("Cơ quan quản lý", "Đơn vị chủ quản"),
-        hint="Ghi ở đầu bản kế hoạch, ví dụ: UBND phường Bến Thành. Để trống: "
-        "Phòng GDĐT của Quận/huyện (Sở GDĐT với trường THPT)",
+        hint="Ghi ở đầu bản kế hoạch, ví dụ: UBND phường Bến Thành (trường THPT: Sở GDĐT). "
+        "Từ 01/7/2025 không ghi quận, huyện",
     ),
     # The text around the table of the printed plan, pre-filled by the template (optional:
     # a workbook made before these lines prints the table alone).

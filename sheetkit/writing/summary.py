@@ -560,14 +560,29 @@ def _tt57_charts(book, ws, styles: _Styles, rollup: Rollup, row: int, breaks: li
 
 
 def _scope(rollup: Rollup) -> str:
-    """ "12 xã/phường, Tỉnh Đồng Tháp, năm học 2026-2027", and the month progress is judged at."""
+    """ "12 xã/phường, Tỉnh Đồng Tháp, năm học 2026-2027", and the month progress is judged at.
+
+    With Thông tư 57 plans the area is named by the managing body (cơ quan quản lý) and its
+    xã/phường, never by a quận/huyện: the district level and its Phòng GDĐT ended on 01/7/2025.
+    """
     schools = rollup.schools
     parts = []
-    for key, many in (
+    with_tt57 = rollup.tt57 is not None and len(rollup.tt57) > 0
+    if with_tt57:
+        tt57_schools = schools[schools["circular"].str.startswith("tt57")]
+        bodies = [v for v in tt57_schools["managing_body"].value_counts().index if v]
+        if len(bodies) == 1:
+            parts.append(f"cơ quan quản lý: {bodies[0]}")
+        elif bodies:
+            parts.append(f"{len(bodies)} cơ quan quản lý")
+    units = (
         ("commune", "xã/phường"),
         ("district", "quận/huyện (kế hoạch cũ)"),
         ("province", "tỉnh/thành phố"),
-    ):
+    )
+    for key, many in units:
+        if with_tt57 and key == "district":
+            continue
         values = [v for v in schools[key].value_counts().index if v]
         if len(values) == 1:
             parts.append(values[0])
