@@ -294,3 +294,39 @@ def test_overdue_is_red_on_the_issue_and_row_sheets_too(rollup, tmp_path):
             for ranges in ws.conditional_formatting
         }
         assert any(ref.startswith(col) and formula in f for ref, f in rules.items()), rules
+
+
+def test_a_plan_of_another_school_year_is_named_in_tong_quan_and_marked(folder, tmp_path):
+    """One 2024-2025 plan among 2026-2027 ones; a five-year 2018 plan running to 2029 covers
+    2026-2027 and is not marked."""
+    mixed = tmp_path / "nam-hoc"
+    mixed.mkdir()
+    for path in folder.iterdir():
+        (mixed / path.name).write_bytes(path.read_bytes())
+    for name in (
+        "ke-hoach-thcs-hoang-van-thu-2024-2025.xlsx",
+        "ke-hoach-th-nguyen-thai-binh-2024-2029.xlsx",
+    ):
+        (mixed / name).write_bytes((EXAMPLES / name).read_bytes())
+    out = tmp_path / "tong-hop.xlsx"
+    assert main(["merge", str(mixed), "-o", str(out), "--at", "2027-02"]) == 0
+    wb = load_workbook(out)
+    overview = _rows(wb["Tổng quan"])
+    scope = overview[1][0]
+    assert "cơ quan quản lý" in scope and "Quận" not in scope
+    line = next(r for r in overview if str(r[0]).startswith("Có "))
+    assert line[:2] == (
+        "Có 1 kế hoạch khác năm học 2026-2027 (năm học chiếm đa số): Trường THCS Hoàng Văn Thụ "
+        "(2024-2025) (tô vàng ở cột Năm học, trang Theo trường)",
+        1,
+    )
+    ws = wb["Theo trường"]
+    header = [c.value for c in ws[1]]
+    name_col, year_col = header.index("Tên trường"), header.index("Năm học")
+    years = {row[name_col].value: row[year_col] for row in ws.iter_rows(min_row=2) if row[name_col].value}
+    marked = years["Trường THCS Hoàng Văn Thụ"]
+    assert marked.value == "2024-2025\n(khác năm học 2026-2027)"
+    assert marked.fill.fgColor.rgb == "FFFFEB9C"
+    assert years["Trường Tiểu học Nguyễn Thái Bình"].value == "2024-2025"  # runs to 2028-2029
+    assert years["Trường THCS Hoa Thành"].value == "2026-2027"
+    assert years["Trường THCS Hoa Thành"].fill.fgColor.rgb != "FFFFEB9C"

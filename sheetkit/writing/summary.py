@@ -23,7 +23,7 @@ import pandas as pd
 import xlsxwriter
 
 from ..merging import tt57
-from ..merging.rollup import STATUS_ERRORS, STATUS_UNREADABLE, STATUS_VALID, Rollup
+from ..merging.rollup import STATUS_ERRORS, STATUS_UNREADABLE, STATUS_VALID, Rollup, other_years
 from ..model import catalog, contract
 from ..model.contract import (
     SHEET_CRITERIA,
@@ -77,7 +77,7 @@ SCHOOL_TABLE = (
     ("commune", Column("Xã/phường/đặc khu", 18, wrap=True)),
     ("managing_body", Column("Cơ quan quản lý", 26, wrap=True)),
     ("district", Column("Quận/huyện (kế hoạch cũ)", 16, wrap=True)),
-    ("school_year", Column("Năm học", 11)),
+    ("school_year", Column("Năm học", 12, wrap=True)),
     ("plan_type", Column("Loại kế hoạch", 14)),
     ("items", Column("Số việc", 9, "int")),
     ("errors", Column("Lỗi", 7, "int")),
@@ -264,6 +264,8 @@ class _Styles:
         self.section = add(bold=True, font_size=12)
         self.heading = add(bold=True, font_size=11, bg_color="#F2F2F2", text_wrap=True)
         self.alert = book.add_format({"font_color": "#9C0006", "bg_color": "#FFC7CE"})
+        # Theo trường: a plan of another school year than most (merging.rollup.other_years).
+        self.other_year = add(text_wrap=True, font_color="#9C5700", bg_color="#FFEB9C", bold=True)
         self.status = {
             STATUS_VALID: add(font_color="#006100", bg_color="#C6EFCE"),
             STATUS_ERRORS: add(font_color="#9C0006", bg_color="#FFC7CE"),
@@ -756,11 +758,15 @@ def _text_px(text: str, size: float) -> float:
 
 def _schools(book, styles: _Styles, rollup: Rollup) -> None:
     frame = _school_rows(rollup)
-    status_col = [k for k, _ in SCHOOL_TABLE].index("status")
+    keys = [k for k, _ in SCHOOL_TABLE]
+    status_col, year_col = keys.index("status"), keys.index("school_year")
 
     def row_style(values: tuple) -> dict[int, Any]:
         style = styles.status.get(values[status_col])
-        return {status_col: style} if style is not None else {}
+        marks = {status_col: style} if style is not None else {}
+        if OTHER_YEAR_MARK in str(values[year_col]):
+            marks[year_col] = styles.other_year
+        return marks
 
     _table(
         book,
@@ -771,14 +777,22 @@ def _schools(book, styles: _Styles, rollup: Rollup) -> None:
         freeze_cols=2,
         row_style=row_style,
         note="Tình trạng: Hợp lệ = không có lỗi (có thể còn cảnh báo); Có lỗi = xem trang Lỗi; "
-        "Không đọc được = tệp hỏng, đặt mật khẩu hoặc không phải mẫu kế hoạch.",
+        "Không đọc được = tệp hỏng, đặt mật khẩu hoặc không phải mẫu kế hoạch. Năm học tô vàng: "
+        "kế hoạch khác năm học của đa số kế hoạch (xem Tổng quan).",
     )
+
+
+OTHER_YEAR_MARK = "(khác năm học"  # + " 2026-2027)": the Năm học cell of such a plan
 
 
 def _school_rows(rollup: Rollup) -> pd.DataFrame:
     """Schools sorted by level then name, then the files that could not be read."""
     schools = rollup.schools.copy()
     schools["regulation"] = schools["circular"].map(_regulation)
+    majority, other = other_years(schools)
+    schools.loc[other, "school_year"] = schools.loc[other, "school_year"] + (
+        f"\n{OTHER_YEAR_MARK} {majority})"
+    )
     # A TT57 plan has no budget column (its costs are words in Nguồn lực bảo đảm): blank, not 0.
     schools["budget_total"] = schools["budget_total"].where(
         ~schools["circular"].str.startswith("tt57"), None
