@@ -29,8 +29,7 @@ TEMPLATE_CHOICES = {
     "pho-thong": "trường phổ thông nhiều cấp học",
     "gdtx": "giáo dục thường xuyên",
     "trung-hoc": "THCS, THPT theo Thông tư 18/2018",
-    "tong-hop": "sổ tổng hợp của cơ quan quản lý (UBND xã/phường, Sở GDĐT), có nút bấm "
-    "(chỉ .xlsm)",
+    "tong-hop": "sổ tổng hợp của cơ quan quản lý (UBND xã/phường, Sở GDĐT), có nút bấm (chỉ .xlsm)",
 }
 CIRCULAR_CHOICES = ["tt57-2026", "tt17-2018", "tt18-2018", "tt19-2018"]
 

@@ -297,7 +297,11 @@ def test_review_date_takes_a_month(m, y, form):
 
 @given(st.dates(dt.date(2000, 1, 1), dt.date(2100, 12, 31)), st.booleans())
 def test_review_date_keeps_a_whole_date(day, padded):
-    text = f"{day.day:02d}/{day.month:02d}/{day.year}" if padded else f"{day.day}/{day.month}/{day.year}"
+    text = (
+        f"{day.day:02d}/{day.month:02d}/{day.year}"
+        if padded
+        else f"{day.day}/{day.month}/{day.year}"
+    )
     parsed = parsing.parse_review_date(text)
     assert parsed == day and not isinstance(parsed, parsing.MonthOnly)
     assert parsing.date_label(parsed) == day.strftime("%d/%m/%Y")

@@ -323,7 +323,9 @@ def test_a_plan_of_another_school_year_is_named_in_tong_quan_and_marked(folder, 
     ws = wb["Theo trường"]
     header = [c.value for c in ws[1]]
     name_col, year_col = header.index("Tên trường"), header.index("Năm học")
-    years = {row[name_col].value: row[year_col] for row in ws.iter_rows(min_row=2) if row[name_col].value}
+    years = {
+        row[name_col].value: row[year_col] for row in ws.iter_rows(min_row=2) if row[name_col].value
+    }
     marked = years["Trường THCS Hoàng Văn Thụ"]
     assert marked.value == "2024-2025\n(khác năm học 2026-2027)"
     assert marked.fill.fgColor.rgb == "FFFFEB9C"

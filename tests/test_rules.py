@@ -268,7 +268,12 @@ def test_a_2018_layout_for_a_tt57_year_is_an_error_naming_the_circular_and_next(
     for item in good_plan["items"]:
         item.update(start="9/2026", end="5/2027")
     hit = next(f for f in findings_of(good_plan) if f.rule == "info.school_year_needs_tt57")
-    assert (hit.severity, hit.sheet, hit.cell, hit.value) == ("error", "Thông tin", "B9", "2026-2027")
+    assert (hit.severity, hit.sheet, hit.cell, hit.value) == (
+        "error",
+        "Thông tin",
+        "B9",
+        "2026-2027",
+    )
     assert hit.message == (
         "Năm học 2026-2027 lập kế hoạch theo Thông tư 57/2026/TT-BGDĐT (Biểu 2), không dùng mẫu "
         "2018 (Thông tư 17, 18, 19/2018) nữa. Chuyển kế hoạch sang mẫu mới, chạy: sheetkit next "

@@ -550,9 +550,7 @@ def test_an_end_month_before_the_school_year_is_told_to_check_the_year(findings5
 
 def test_a_typed_district_body_is_replaced_and_named(findings57, thcs):
     SPOILERS["tt57.info.managing_body_after_reform"](thcs)
-    hit = next(
-        f for f in findings57(thcs) if f.rule == "tt57.info.managing_body_after_reform"
-    )
+    hit = next(f for f in findings57(thcs) if f.rule == "tt57.info.managing_body_after_reform")
     assert hit.message == (
         "Cơ quan chủ quản 'Phòng GD&ĐT huyện Yên Thành' là cơ quan cấp huyện, nhưng kế hoạch "
         "ban hành ngày 18/09/2026, sau ngày 01/7/2025. Từ 01/7/2025 không còn Phòng GDĐT, "

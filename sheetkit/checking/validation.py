@@ -134,7 +134,10 @@ def managing_facts(plan: Plan) -> dict[str, Any]:
     with a typed Phòng GDĐT/quận/huyện; what it says, which cells to fill, what is printed."""
     outdated = plan.outdated_body
     full = plan.managing_body()[0]
-    facts: dict[str, Any] = {"body_outdated": outdated, "body_unknown": plan.after_reform and not full}
+    facts: dict[str, Any] = {
+        "body_outdated": outdated,
+        "body_unknown": plan.after_reform and not full,
+    }
     if not (facts["body_outdated"] or facts["body_unknown"]):
         return facts
     day = plan.value("issue_date")
