@@ -29,7 +29,7 @@ TEMPLATE_CHOICES = {
     "pho-thong": "trường phổ thông nhiều cấp học",
     "gdtx": "giáo dục thường xuyên",
     "trung-hoc": "THCS, THPT theo Thông tư 18/2018",
-    "tong-hop": "sổ tổng hợp của Phòng/Sở, có nút bấm (chỉ .xlsm)",
+    "tong-hop": "sổ tổng hợp của cơ quan quản lý (UBND xã/phường, Sở GDĐT), có nút bấm (chỉ .xlsm)",
     "danh-sach": "danh sách trường của cơ quan quản lý, để biết trường nào chưa nộp (.xlsx)",
 }
 DEBUG_HELP = "hiện chi tiết lỗi kỹ thuật"

@@ -185,3 +185,17 @@ def test_a_2018_plan_moves_to_thong_tu_57(tmp_path, capsys):
 def test_next_refuses_its_own_input(capsys):
     assert main(["next", str(THCS), "-o", str(THCS)]) == 3
     assert "phải khác" in capsys.readouterr().err
+
+
+def test_a_2018_plan_written_for_a_tt57_year_moves_to_that_same_year(build, good_plan, tmp_path):
+    """check sends such a plan to `sheetkit next`: it must not come out a year later."""
+    good_plan["info"].update(school_year="2026-2027", issue_date="05/9/2026")
+    for item in good_plan["items"]:
+        item.update(start="9/2026", end="5/2027")
+    source = build(good_plan)
+    assert "info.school_year_needs_tt57" in {f.rule for f in check_plan(read_plan(source))}
+    out = tmp_path / "tt57.xlsx"
+    assert main(["next", str(source), "-o", str(out)]) == 0
+    after = read_plan(out)
+    assert after.layout == "tt57" and after.value("school_year") == 2026
+    assert len(after.item_records) == len(good_plan["items"])

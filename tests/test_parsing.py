@@ -283,3 +283,32 @@ def test_has_controls_fast_path_agrees_with_the_pattern(text):
     from sheetkit.reading import text as text_module
 
     assert text_module.has_controls(text) == (text_module._CONTROL.search(text) is not None)
+
+
+# ----------------------------------------------------------------- Ngày rà soát: a day or a month
+
+
+@given(months, years, st.sampled_from(["{m}/{y}", "{m:02d}/{y}", "tháng {m}/{y}", "Tháng {m}/{y}"]))
+def test_review_date_takes_a_month(m, y, form):
+    day = parsing.parse_review_date(form.format(m=m, y=y))
+    assert isinstance(day, parsing.MonthOnly) and (day.year, day.month) == (y, m)
+    assert parsing.date_label(day) == f"tháng {m}/{y}"
+
+
+@given(st.dates(dt.date(2000, 1, 1), dt.date(2100, 12, 31)), st.booleans())
+def test_review_date_keeps_a_whole_date(day, padded):
+    text = (
+        f"{day.day:02d}/{day.month:02d}/{day.year}"
+        if padded
+        else f"{day.day}/{day.month}/{day.year}"
+    )
+    parsed = parsing.parse_review_date(text)
+    assert parsed == day and not isinstance(parsed, parsing.MonthOnly)
+    assert parsing.date_label(parsed) == day.strftime("%d/%m/%Y")
+
+
+@pytest.mark.parametrize("value", ["31/02/2027", "cuối kỳ", "13/2027"])
+def test_review_date_refuses_what_is_neither(value):
+    """An impossible day is not quietly read as its month."""
+    with pytest.raises(ParseError):
+        parsing.parse_review_date(value)

@@ -372,3 +372,39 @@ def test_the_schools_sheet_ends_with_a_cong_row(rollup, tmp_path):
     header = [c.value for c in schools[1]]
     total = next(r for r in schools.iter_rows(values_only=True) if r[0] == "Cộng")
     assert total[header.index("Số việc")] == 38
+def test_a_plan_of_another_school_year_is_named_in_tong_quan_and_marked(folder, tmp_path):
+    """One 2024-2025 plan among 2026-2027 ones; a five-year 2018 plan running to 2029 covers
+    2026-2027 and is not marked."""
+    mixed = tmp_path / "nam-hoc"
+    mixed.mkdir()
+    for path in folder.iterdir():
+        (mixed / path.name).write_bytes(path.read_bytes())
+    for name in (
+        "ke-hoach-thcs-hoang-van-thu-2024-2025.xlsx",
+        "ke-hoach-th-nguyen-thai-binh-2024-2029.xlsx",
+    ):
+        (mixed / name).write_bytes((EXAMPLES / name).read_bytes())
+    out = tmp_path / "tong-hop.xlsx"
+    assert main(["merge", str(mixed), "-o", str(out), "--at", "2027-02"]) == 0
+    wb = load_workbook(out)
+    overview = _rows(wb["Tổng quan"])
+    scope = overview[1][0]
+    assert "cơ quan quản lý" in scope and "Quận" not in scope
+    line = next(r for r in overview if str(r[0]).startswith("Có "))
+    assert line[:2] == (
+        "Có 1 kế hoạch khác năm học 2026-2027 (năm học chiếm đa số): Trường THCS Hoàng Văn Thụ "
+        "(2024-2025) (tô vàng ở cột Năm học, trang Theo trường)",
+        1,
+    )
+    ws = wb["Theo trường"]
+    header = [c.value for c in ws[1]]
+    name_col, year_col = header.index("Tên trường"), header.index("Năm học")
+    years = {
+        row[name_col].value: row[year_col] for row in ws.iter_rows(min_row=2) if row[name_col].value
+    }
+    marked = years["Trường THCS Hoàng Văn Thụ"]
+    assert marked.value == "2024-2025\n(khác năm học 2026-2027)"
+    assert marked.fill.fgColor.rgb == "FFFFEB9C"
+    assert years["Trường Tiểu học Nguyễn Thái Bình"].value == "2024-2025"  # runs to 2028-2029
+    assert years["Trường THCS Hoa Thành"].value == "2026-2027"
+    assert years["Trường THCS Hoa Thành"].fill.fgColor.rgb != "FFFFEB9C"

@@ -36,6 +36,8 @@ SPOILERS = {
     "info.goal_level_missing": lambda d: d["info"].update(goal_level=None),
     "info.goal_level_invalid": lambda d: d["info"].update(goal_level="Mức 4"),
     "info.issue_date_invalid": lambda d: d["info"].update(issue_date="31/02/2024"),
+    "info.school_year_needs_tt57": lambda d: d["info"].update(school_year="2026-2027"),
+    "info.managing_body_after_reform": lambda d: d["info"].update(issue_date="05/9/2025"),
     "assessment.current_missing": lambda d: d["assessment"].update({"1.1": None}),
     "assessment.current_mostly_missing": lambda d: d.update(assessment={"3.6": "Mức 1"}),
     "assessment.current_invalid": lambda d: d["assessment"].update({"1.1": "Tốt"}),
@@ -362,3 +364,78 @@ def test_a_compulsory_criterion_without_a_level_is_an_error_the_level_needs(tt57
         "Chưa chọn mức hiện tại của tiêu chí 2.3: chưa tính được mức đạt của trường. Chọn Không "
         "đạt Mức 1, Mức 1 hoặc Mức 2 theo báo cáo tự đánh giá."
     )
+# ----------------------------------------------------------------- Thông tư 57 years, 2025 bodies
+
+
+def test_a_2018_layout_for_a_tt57_year_is_an_error_naming_the_circular_and_next(
+    findings_of, good_plan
+):
+    good_plan["info"].update(school_year="2026-2027", issue_date="05/9/2026")
+    for item in good_plan["items"]:
+        item.update(start="9/2026", end="5/2027")
+    hit = next(f for f in findings_of(good_plan) if f.rule == "info.school_year_needs_tt57")
+    assert (hit.severity, hit.sheet, hit.cell, hit.value) == (
+        "error",
+        "Thông tin",
+        "B9",
+        "2026-2027",
+    )
+    assert hit.message == (
+        "Năm học 2026-2027 lập kế hoạch theo Thông tư 57/2026/TT-BGDĐT (Biểu 2), không dùng mẫu "
+        "2018 (Thông tư 17, 18, 19/2018) nữa. Chuyển kế hoạch sang mẫu mới, chạy: sheetkit next "
+        "TỆP -o TỆP-MỚI.xlsx (các việc chưa xong được chuyển sang), rồi kiểm tra tệp mới. Nếu "
+        "năm học ghi nhầm, sửa lại ô này."
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "end"),
+    [
+        ({"plan_type": "Chu kỳ 5 năm", "end_year": "2028-2029"}, "5/2029"),  # started 2024
+        ({"school_year": "2025-2026", "issue_date": "05/9/2025", "district": "Phường 5"}, "5/2026"),
+    ],
+)
+def test_2018_plans_started_before_2026_stay_valid(findings_of, good_plan, changes, end):
+    """Only the plan's own first Năm học decides: a five-year plan running to 2029 is fine."""
+    good_plan["info"].update(changes)
+    if "school_year" in changes:
+        for item in good_plan["items"]:
+            item.update(start="9/2025", end=end)
+    good_plan["items"][0]["end"] = end
+    assert findings_of(good_plan) == []
+
+
+def test_a_plan_dated_after_the_reform_without_a_managing_body_is_told_which_cell(
+    findings_of, good_plan
+):
+    """Quận/huyện alone names a Phòng GDĐT that no longer exists: the line is left blank."""
+    good_plan["info"].update(issue_date="05/9/2025")
+    hit = next(f for f in findings_of(good_plan) if f.rule == "info.managing_body_after_reform")
+    assert (hit.severity, hit.sheet, hit.cell) == ("warning", "Thông tin", "B16")
+    assert hit.message == (
+        "Kế hoạch ban hành ngày 05/09/2025 (sau ngày 01/7/2025) chưa cho biết cơ quan chủ quản "
+        "để in ở đầu văn bản. Từ 01/7/2025 không còn Phòng GDĐT, quận, huyện: trường mầm non, "
+        "tiểu học, THCS thuộc UBND xã, phường, đặc khu; trường THPT và trung tâm GDTX thuộc Sở "
+        "GDĐT. Ghi vào ô Thông tin!B16 (Cơ quan chủ quản). Đến khi đó bản kế hoạch để trống "
+        "dòng này (……) cho trường ghi tay."
+    )
+
+
+def test_a_typed_phong_gddt_after_the_reform_gets_the_same_warning(findings_of, good_plan):
+    good_plan["info"].update(
+        school_year="2025-2026", issue_date=None, governing_body="PHÒNG GD&ĐT QUẬN 3"
+    )
+    for item in good_plan["items"]:
+        item.update(start="9/2025", end="5/2026")
+    findings = findings_of(good_plan)
+    assert rules_of(findings) == {"info.managing_body_after_reform"}
+    assert findings[0].value == "PHÒNG GD&ĐT QUẬN 3"
+    assert findings[0].message.startswith(
+        "Cơ quan chủ quản 'PHÒNG GD&ĐT QUẬN 3' là cơ quan cấp huyện, nhưng kế hoạch năm học "
+        "2025-2026, sau ngày 01/7/2025. Từ 01/7/2025 không còn Phòng GDĐT"
+    )
+    # Before the reform the same line is the body of its day: nothing to say.
+    good_plan["info"].update(school_year="2024-2025")
+    for item in good_plan["items"]:
+        item.update(start="9/2024", end="5/2025")
+    assert findings_of(good_plan) == []

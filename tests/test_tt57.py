@@ -252,6 +252,9 @@ SPOILERS = {
         school_level="Phổ thông nhiều cấp học", governing_body=""
     ),
     "tt57.info.appendix_mismatch": lambda d: d["info"].update(school_level="Mầm non"),
+    "tt57.info.managing_body_after_reform": lambda d: d["info"].update(
+        governing_body="Phòng GD&ĐT huyện Yên Thành"
+    ),
     "tt57.info.legal_bases_unfinished": lambda d: d["info"].update(
         legal_bases="1. Báo cáo tự đánh giá năm học …… của nhà trường;"
     ),
@@ -310,6 +313,7 @@ SPOILERS = {
     "tt57.item.end_before_start": lambda d: _item(d).update(start="12/2026", end="10/2026"),
     "tt57.item.start_outside_year": lambda d: _item(d).update(start="6/2026"),
     "tt57.item.end_outside_year": lambda d: _item(d).update(end="9/2027"),
+    "tt57.item.end_before_year": lambda d: _item(d).update(start="9/2026", end="5/2026"),
     "tt57.item.evidence_old_code": lambda d: _item(d).update(evidence="[H1-1.3-01]"),
     "tt57.item.evidence_malformed": lambda d: _item(d).update(evidence="(MC.1.3.1)"),
     "tt57.item.progress_unknown": lambda d: _item(d).update(progress="Gần xong"),
@@ -648,3 +652,43 @@ def test_live_checks_mark_exactly_the_cells_check_reports(build57, thcs, tmp_pat
     parser = _Marked(LIVE_CHECK_FILL)
     parser.feed(html.read_text("utf-8", errors="replace"))
     assert parser.marked == {(f.sheet, f.cell) for f in findings}
+
+
+def test_an_end_month_before_the_school_year_is_told_to_check_the_year(findings57, thcs):
+    """Not "chuyển vào kế hoạch năm học tiếp theo": 5/2026 is a wrong year, not a late row."""
+    SPOILERS["tt57.item.end_before_year"](thcs)
+    findings = findings57(thcs)
+    hit = next(f for f in findings if f.rule == "tt57.item.end_before_year")
+    assert hit.message == (
+        "Tháng hoàn thành 5/2026 trước năm học 2026-2027 của kế hoạch (năm học bắt đầu tháng "
+        "8/2026): kiểm tra lại năm."
+    )
+    assert "tt57.item.end_outside_year" not in rules_of(findings)
+    assert not any("năm học tiếp theo" in f.message for f in findings)
+
+
+def test_a_typed_district_body_is_replaced_and_named(findings57, thcs):
+    SPOILERS["tt57.info.managing_body_after_reform"](thcs)
+    hit = next(f for f in findings57(thcs) if f.rule == "tt57.info.managing_body_after_reform")
+    assert hit.message == (
+        "Cơ quan chủ quản 'Phòng GD&ĐT huyện Yên Thành' là cơ quan cấp huyện, nhưng kế hoạch "
+        "ban hành ngày 18/09/2026, sau ngày 01/7/2025. Từ 01/7/2025 không còn Phòng GDĐT, "
+        "quận, huyện: trường mầm non, tiểu học, THCS thuộc UBND xã, phường, đặc khu; trường "
+        "THPT và trung tâm GDTX thuộc Sở GDĐT. Ghi vào ô Thông tin!B9 (Xã/phường/đặc khu) hoặc "
+        "ô Thông tin!B10 (Cơ quan chủ quản). Đến khi đó bản kế hoạch in 'UBND XÃ YÊN THÀNH' ở "
+        "dòng này."
+    )
+
+
+def test_a_review_recorded_by_its_month_is_read_and_printed_as_the_month(build57, thcs):
+    from sheetkit.writing.bieu2 import review_rows
+
+    thcs["reviews"][0].update(date="1/2027")
+    plan = read_plan(build57(thcs))
+    assert not [f for f in check_plan(plan) if f.rule.startswith("tt57.review.")]
+    assert review_rows(plan)[0].cells[0] == "Cuối học kỳ I (tháng 1/2027)"
+    thcs["reviews"][0].update(date="tháng 1/2028")
+    hit = next(
+        f for f in check_plan(read_plan(build57(thcs))) if f.rule == "tt57.review.date_outside_year"
+    )
+    assert hit.message.startswith("Ngày rà soát tháng 1/2028 nằm ngoài năm học của kế hoạch")

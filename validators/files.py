@@ -151,7 +151,7 @@ SKIPPED: dict[str, str] = {
     "system": "Tệp hệ thống của Windows/macOS, không phải kế hoạch: đã bỏ qua.",
     "hidden": "Tệp ẩn, không phải kế hoạch: đã bỏ qua.",
     "document": (
-        "Tệp {kind}, không phải bảng tính: Phòng cần tệp Excel của kế hoạch; "
+        "Tệp {kind}, không phải bảng tính: cơ quan quản lý cần tệp Excel của kế hoạch; "
         "đề nghị trường gửi lại tệp .xlsx."
     ),
     "not_spreadsheet": "Không phải tệp bảng tính (.xlsx, .xlsm, .xls, .ods): đã bỏ qua.",

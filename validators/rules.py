@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pandas as pd
 
+from sheetkit.model.contract import FIRST_TT57_YEAR
 from sheetkit.model.contract import SHEET_ASSESSMENT as ASSESSMENT_SHEET
 from sheetkit.model.contract import SHEET_INFO as INFO_SHEET
 from sheetkit.model.contract import SHEET_ISSUES as ISSUES_SHEET
@@ -48,6 +49,12 @@ MOSTLY_MISSING_SHARE = 0.5
 # Thông tư 57: a plan whose rows and issues touch this many of the 15 criteria is not a plan
 # of priority issues (Biểu 2, mục III.2.b) but a plan of everything.
 NEARLY_ALL_CRITERIA = 12
+# Said of a plan dated from 01/7/2025 whose managing body is unknown or a district's.
+MANAGING_BODY_MESSAGE = (
+    "{body_problem} Từ 01/7/2025 không còn Phòng GDĐT, quận, huyện: trường mầm non, tiểu học, "
+    "THCS thuộc UBND xã, phường, đặc khu; trường THPT và trung tâm GDTX thuộc Sở GDĐT. Ghi "
+    "vào {body_cells}. Đến khi đó bản kế hoạch {body_printed}."
+)
 
 
 class MessageError(KeyError):
@@ -1133,11 +1140,8 @@ RULES: tuple[Rule, ...] = (
         "end",
         "Tháng hoàn thành {end_label} nằm ngoài năm học của kế hoạch ({period_label}). Việc "
         "kéo dài sang năm sau thì chuyển vào kế hoạch năm học tiếp theo.",
-        ok=lambda t: (
-            blank(t.end)
-            | blank(t.period_start)
-            | ((t.end >= t.period_start) & (t.end <= t.period_end))
-        ),
+        # An end before the year is tt57.item.end_before_year: a wrong year, not a late one.
+        ok=lambda t: blank(t.end) | blank(t.period_end) | (t.end <= t.period_end),
     ),
     Rule(
         "tt57.item.evidence_old_code",
@@ -1229,6 +1233,50 @@ RULES: tuple[Rule, ...] = (
         "đánh giá ở dòng {point_name}.",
         ok=lambda t: t.recorded,
         value="point_name",
+    ),
+    # ------------------------------------------------------------ Thông tư 57 years, 2025 bodies
+    # A 2018 layout for a school year that Thông tư 57 governs; a managing body that ended
+    # on 01/7/2025 (Phòng GDĐT, quận, huyện) on a plan dated from then on.
+    Rule(
+        "info.school_year_needs_tt57",
+        ERROR,
+        "info",
+        INFO_SHEET,
+        "school_year",
+        "Năm học {school_year_label} lập kế hoạch theo Thông tư 57/2026/TT-BGDĐT (Biểu 2), "
+        "không dùng mẫu 2018 (Thông tư 17, 18, 19/2018) nữa. Chuyển kế hoạch sang mẫu mới, chạy: "
+        "sheetkit next TỆP -o TỆP-MỚI.xlsx (các việc chưa xong được chuyển sang), rồi kiểm tra "
+        "tệp mới. Nếu năm học ghi nhầm, sửa lại ô này.",
+        ok=lambda t: blank(t.school_year) | (t.school_year < FIRST_TT57_YEAR),
+    ),
+    Rule(
+        "info.managing_body_after_reform",
+        WARNING,
+        "info",
+        INFO_SHEET,
+        "governing_body",
+        MANAGING_BODY_MESSAGE,
+        ok=lambda t: ~(t.body_outdated | t.body_unknown),
+    ),
+    Rule(
+        "tt57.info.managing_body_after_reform",
+        WARNING,
+        "tt57.info",
+        INFO_SHEET,
+        "governing_body",
+        MANAGING_BODY_MESSAGE,
+        # No body and no xã/phường: tt57.info.commune_missing already asks for the xã.
+        ok=lambda t: ~(t.body_outdated | (t.body_unknown & given(t.commune))),
+    ),
+    Rule(
+        "tt57.item.end_before_year",
+        WARNING,
+        "tt57.items",
+        PLAN_SHEET,
+        "end",
+        "Tháng hoàn thành {end_label} trước năm học {school_year_label} của kế hoạch (năm học "
+        "bắt đầu tháng {period_start_label}): kiểm tra lại năm.",
+        ok=lambda t: blank(t.end) | blank(t.period_start) | (t.end >= t.period_start),
     ),
     # ------------------------------------------------------------ the printed plan
     Rule(

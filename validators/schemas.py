@@ -54,6 +54,8 @@ INFO = pa.DataFrameSchema(
         "is_cycle": _col("bool", nullable=False),
         "school_year_label": _col(),
         "assessment_mostly_missing": _col("bool", nullable=False),
+        "body_outdated": _col("bool", nullable=False),  # a typed Phòng GDĐT/quận after 7/2025
+        "body_unknown": _col("bool", nullable=False),  # no managing body on a plan after 7/2025
     },
     checks=_checks("info"),
     name="Thông tin",
@@ -140,6 +142,8 @@ TT57_INFO = pa.DataFrameSchema(
         "assessment_mostly_missing": _col("bool", nullable=False),
         "planned_count": _col("int64", nullable=False),  # criteria named by issues and rows
         "review_points_missing": _col(),  # "Cuối học kỳ I, Cuối năm học" or empty
+        "body_outdated": _col("bool", nullable=False),
+        "body_unknown": _col("bool", nullable=False),
     },
     checks=_checks("tt57.info"),
     name="Thông tin (Thông tư 57)",

@@ -25,7 +25,7 @@ from ..model.contract import (
     TT57_CIRCULAR_TEXT,
 )
 from ..model.plan import Plan
-from ..reading.parsing import month_label, school_year_label
+from ..reading.parsing import date_label, month_label, school_year_label
 from ..reading.text import fold
 from ..validators.school_level import (
     LEVEL_1,
@@ -35,7 +35,7 @@ from ..validators.school_level import (
     SchoolLevel,
     school_level,
 )
-from .validation import _assessment_summary
+from .validation import _assessment_summary, managing_facts
 
 UNFINISHED = "……"  # the blanks the template's section texts leave for the school
 # The Ghi chú of Tự đánh giá that ``sheetkit next`` writes: the criterion's level in the plan
@@ -116,6 +116,7 @@ def _info(chosen: list[tuple[int, Plan]]) -> pd.DataFrame:
             rows = [r["row"] for r in plan.assessment_records]
             letter = plan.columns.get(SHEET_ASSESSMENT, {}).get("current", "E")
             record["levels_last_year_cell"] = f"{letter}{min(rows)}:{letter}{max(rows)}"
+        record.update(managing_facts(plan))
         codes = planned_codes(plan)
         record["planned_count"] = len(codes)
         record["planned_codes"] = ", ".join(sorted(codes, key=_code_key))
@@ -314,6 +315,10 @@ def _items(chosen: list[tuple[int, Plan]]) -> pd.DataFrame:
     frame["period_start"] = pd.array([p[0] if p else None for p in periods], dtype="Int64")
     frame["period_end"] = pd.array([p[1] if p else None for p in periods], dtype="Int64")
     frame["period_label"] = [_period_label(p) for p in periods]
+    frame["period_start_label"] = [month_label(p[0]) if p else "" for p in periods]
+    frame["school_year_label"] = [
+        school_year_label(plans[i].value("school_year")) for i in frame["plan"]
+    ]
     for key in ("start", "end"):
         frame[f"{key}_label"] = [month_label(v) if pd.notna(v) else "" for v in frame[key]]
     frame["evidence_old_text"] = [
@@ -336,9 +341,7 @@ def _reviews(chosen: list[tuple[int, Plan]]) -> pd.DataFrame:
         [d.year * 12 + d.month - 1 if hasattr(d, "year") else None for d in frame["date"]],
         dtype="Int64",
     )
-    frame["date_label"] = [
-        d.strftime("%d/%m/%Y") if hasattr(d, "year") else "" for d in frame["date"]
-    ]
+    frame["date_label"] = [date_label(d) if hasattr(d, "year") else "" for d in frame["date"]]
     periods = [_period(plans[i]) for i in frame["plan"]]
     frame["period_start"] = pd.array([p[0] if p else None for p in periods], dtype="Int64")
     frame["period_end"] = pd.array([p[1] if p else None for p in periods], dtype="Int64")

@@ -98,6 +98,7 @@ def _info_table(plans: list[Plan]) -> pd.DataFrame:
         record["is_cycle"] = plan.is_cycle
         record["school_year_label"] = school_year_label(plan.value("school_year"))
         record.update(_assessment_summary(plan))
+        record.update(managing_facts(plan))
         records.append(record)
     frame = pd.DataFrame.from_records(records)
     if frame.empty:
@@ -126,6 +127,47 @@ def _assessment_summary(plan: Plan) -> dict[str, Any]:
             "tất cả" if len(missing) == len(records) else ", ".join(codes)
         )
     return summary
+
+
+def managing_facts(plan: Plan) -> dict[str, Any]:
+    """What the managing-body rules need: is the plan dated after 01/7/2025 with no body, or
+    with a typed Phòng GDĐT/quận/huyện; what it says, which cells to fill, what is printed."""
+    outdated = plan.outdated_body
+    full = plan.managing_body()[0]
+    facts: dict[str, Any] = {
+        "body_outdated": outdated,
+        "body_unknown": plan.after_reform and not full,
+    }
+    if not (facts["body_outdated"] or facts["body_unknown"]):
+        return facts
+    day = plan.value("issue_date")
+    dated = (
+        f"ban hành ngày {day:%d/%m/%Y}"
+        if day is not None
+        else f"năm học {school_year_label(plan.value('school_year'))}"
+    )
+    if outdated:
+        facts["body_problem"] = (
+            f"Cơ quan chủ quản '{plan.value('governing_body')}' là cơ quan cấp huyện, nhưng kế "
+            f"hoạch {dated}, sau ngày 01/7/2025."
+        )
+    else:
+        facts["body_problem"] = (
+            f"Kế hoạch {dated} (sau ngày 01/7/2025) chưa cho biết cơ quan chủ quản để in ở "
+            "đầu văn bản."
+        )
+    cells = [
+        f"ô {SHEET_INFO}!{plan.info[key].cell} ({plan.info[key].label})"
+        for key in ("commune", "governing_body")
+        if key in plan.info and plan.info[key].cell
+    ]
+    facts["body_cells"] = (
+        " hoặc ".join(cells) or f"dòng 'Cơ quan chủ quản' (thêm dòng này vào trang {SHEET_INFO})"
+    )
+    facts["body_printed"] = (
+        f"in '{full.upper()}' ở dòng này" if full else "để trống dòng này (……) cho trường ghi tay"
+    )
+    return facts
 
 
 def _circular_columns(frame: pd.DataFrame, plans: list[Plan]) -> pd.DataFrame:

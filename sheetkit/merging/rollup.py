@@ -864,6 +864,9 @@ def overview(rollup: Rollup) -> list[tuple[str, Any]]:
         ("Kế hoạch có lỗi", int((schools["errors"] > 0).sum())),
         ("Kế hoạch có cảnh báo", int((schools["warnings"] > 0).sum())),
     ]
+    majority, other = other_years(schools)
+    if other.any():
+        lines.append((other_years_line(schools, majority, other), int(other.sum())))
     tt57_count = len(rollup.tt57) if rollup.tt57 is not None else 0
     if tt57_count:
         lines.append((f"THÔNG TƯ 57/2026/TT-BGDĐT (xem {TT57_SHEETS_NOTE})", None))
@@ -893,6 +896,51 @@ def roster_lines(match: RosterMatch) -> list[tuple[str, Any]]:
         *((f"    {state}", match.count(state)) for state in ROSTER_STATES),
         ("Kế hoạch của trường không có trong danh sách", len(match.unlisted)),
     ]
+# Schools named in Tổng quan's line about plans of another school year (the rest: "…").
+OTHER_YEAR_NAMES = 5
+
+
+def _first_year(label: str) -> int | None:
+    return int(label[:4]) if isinstance(label, str) and label[:4].isdigit() else None
+
+
+def other_years(schools: pd.DataFrame) -> tuple[str, pd.Series]:
+    """(the school year most plans cover, True for each plan that does not cover it).
+
+    A plan covers its Năm học; a five-year plan every year to its Đến năm học, so a
+    2024-2029 plan is not "another year" in a 2026-2027 roll-up. Ties go to the later year;
+    plans without a year are not marked. No plan, or all of one year: ("", all False).
+    """
+    spans = []
+    for first_label, end_label in zip(schools["school_year"], schools["end_year"], strict=True):
+        first = _first_year(first_label)
+        last = _first_year(end_label) or first
+        spans.append((first, max(first, last)) if first is not None else None)
+    counts: dict[int, int] = {}
+    for span in spans:
+        for year in range(span[0], span[1] + 1) if span else ():
+            counts[year] = counts.get(year, 0) + 1
+    if not counts:
+        return "", pd.Series(False, index=schools.index)
+    year = max(counts, key=lambda y: (counts[y], y))
+    other = [span is not None and not span[0] <= year <= span[1] for span in spans]
+    return school_year_label(year), pd.Series(other, index=schools.index, dtype=bool)
+
+
+def other_years_line(schools: pd.DataFrame, majority: str, other: pd.Series) -> str:
+    """ "Có 1 kế hoạch khác năm học 2026-2027 (năm học chiếm đa số): Trường TH A (2024-2025)"."""
+    marked = schools[other]
+    names = [
+        f"{name or file} ({year})"
+        for name, file, year in zip(
+            marked["school_name"], marked["file"], marked["school_year"], strict=True
+        )
+    ]
+    shown = ", ".join(names[:OTHER_YEAR_NAMES]) + (", …" if len(names) > OTHER_YEAR_NAMES else "")
+    return (
+        f"Có {len(names)} kế hoạch khác năm học {majority} (năm học chiếm đa số): {shown} "
+        "(tô vàng ở cột Năm học, trang Theo trường)"
+    )
 
 
 # How Tổng quan names the sheets of each regulation (writing/summary.py writes them).

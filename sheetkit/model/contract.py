@@ -153,7 +153,7 @@ INFO_FIELDS: tuple[Field, ...] = (
         "Mã trường",
         ("Mã đơn vị",),
         style="input_text",
-        hint="Mã trường do Phòng/Sở GDĐT cấp (nếu có)",
+        hint="Mã trường trên cơ sở dữ liệu ngành (nếu có)",
     ),
     Field(
         "school_level",
@@ -219,13 +219,14 @@ INFO_FIELDS: tuple[Field, ...] = (
         dropdown="DS_MucCanDat",
         prompt=("Mức mục tiêu", "Mức trường phấn đấu đạt."),
     ),
-    # Printed above the school name in the official plan; guessed from Quận/huyện when empty.
+    # Printed above the school name in the official plan; when empty, guessed from Quận/huyện
+    # only on a plan dated before 01/7/2025 (Plan.managing_body).
     Field(
         "governing_body",
         "Cơ quan chủ quản",
         ("Cơ quan quản lý", "Đơn vị chủ quản"),
-        hint="Ghi ở đầu bản kế hoạch, ví dụ: UBND phường Bến Thành. Để trống: "
-        "Phòng GDĐT của Quận/huyện (Sở GDĐT với trường THPT)",
+        hint="Ghi ở đầu bản kế hoạch, ví dụ: UBND phường Bến Thành (trường THPT: Sở GDĐT). "
+        "Từ 01/7/2025 không ghi quận, huyện",
     ),
     # The text around the table of the printed plan, pre-filled by the template (optional:
     # a workbook made before these lines prints the table alone).
@@ -460,6 +461,8 @@ PLAN_COLUMNS: tuple[PlanField, ...] = (
 LAYOUT_2018, LAYOUT_TT57 = "2018", "tt57"
 
 TT57_CIRCULAR_TEXT = "Thông tư 57/2026/TT-BGDĐT"
+# The first school year planned under Thông tư 57 (a 2018 layout for it is an error).
+FIRST_TT57_YEAR = 2026
 
 INFO_FIELDS_TT57: tuple[Field, ...] = (
     Field(
@@ -830,7 +833,16 @@ REVIEW_COLUMNS: tuple[Field, ...] = (
         width=16,
         style="input",
     ),
-    Field("date", "Ngày", ("Ngày rà soát", "Ngày đánh giá"), parser="date", width=12),
+    # A day or only a month ("1/2027"): reviews are often recorded by their month. A text
+    # cell, so Excel keeps "1/2027" as typed instead of turning it into 01/01/2027.
+    Field(
+        "date",
+        "Ngày",
+        ("Ngày rà soát", "Ngày đánh giá"),
+        parser="review_date",
+        style="input_text",
+        width=12,
+    ),
     Field("content", "Nội dung theo dõi", ("Nội dung",), parser="lines", width=40),
     Field("result", "Kết quả thực hiện", ("Kết quả",), parser="lines", width=40),
     Field("adjustment", "Điều chỉnh", ("Điều chỉnh (nếu có)",), parser="lines", width=30),

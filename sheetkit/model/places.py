@@ -13,9 +13,17 @@ administrative word is in lower case ("UBND xã Yên Thành").
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass
 
-from ..reading.text import fold
+from ..reading.text import clean, fold
+
+# The day the district level (UBND huyện, Phòng GDĐT) ended: a document dated from then on
+# names a xã/phường/đặc khu or the province's Sở as the managing body, never a Phòng or quận.
+REFORM_DATE = dt.date(2025, 7, 1)
+_DISTRICT_WORD = re.compile(r"\b(?:quận|huyện)\b")
+_DISTRICT_OFFICE = ("phong gd", "phong giao duc")
 
 # Administrative words, longest first, as folded prefixes -> their lower-case form.
 ADMIN_WORDS = (
@@ -139,12 +147,15 @@ def managing_body(
     province: str | None,
     commune: str | None = None,
     district: str | None = None,
+    *,
+    reformed: bool = False,
 ) -> Body | None:
     """The body a school reports to, from its level and units (None when they do not tell).
 
     THPT and GDTX: the province's Sở GDĐT. Others: the UBND of their xã/phường
     (2025 reform); a 2018 plan that gives only a quận/huyện: its Phòng GDĐT,
-    or the UBND when the "district" cell names a phường/xã.
+    or the UBND when the "district" cell names a phường/xã. ``reformed``: the
+    document is dated from 01/7/2025, when the Phòng GDĐT no longer exists.
     """
     if school_level in PROVINCE_LEVELS and province:
         core = province_core(province)
@@ -152,9 +163,17 @@ def managing_body(
     for unit in (commune, district):
         if unit and is_commune(unit):
             return Body(f"UBND {unit}", f"UBND {lower_word(unit)}")
-    if district:
+    if district and not reformed:
         return Body(f"Phòng Giáo dục và Đào tạo {district}", f"Phòng GDĐT {lower_word(district)}")
     return None
+
+
+def names_district_body(body: str) -> bool:
+    """A typed managing body of the district level: a Phòng GDĐT, a quận or huyện (UBND huyện)."""
+    folded = fold(body)
+    return any(key in folded for key in _DISTRICT_OFFICE) or bool(
+        _DISTRICT_WORD.search(clean(body).casefold())
+    )
 
 
 def lower_word(unit: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -79,21 +80,46 @@ class Plan:
 
         From Cơ quan chủ quản when given; otherwise by the 2025 reform: THPT and
         GDTX under the province's Sở GDĐT, the others under the UBND of their
-        xã/phường; a 2018 plan that names only its quận/huyện, under its Phòng GDĐT.
+        xã/phường; a 2018 plan dated before 01/7/2025 that names only its
+        quận/huyện, under its Phòng GDĐT. A document dated from 01/7/2025 never
+        names a Phòng GDĐT, quận or huyện, typed or guessed (``after_reform``).
         ("", "Cơ quan quản lý") when the plan does not tell.
         """
         given = self.value("governing_body")
-        if given:
+        if given and not self.outdated_body:
             return given, places.recipient_case(given)
         body = places.managing_body(
             self.value("school_level"),
             self.value("province"),
             commune=self.value("commune"),
             district=self.value("district"),
+            reformed=self.after_reform,
         )
         if body is None:
             return "", "Cơ quan quản lý"
         return body.name, body.short
+
+    @property
+    def document_date(self) -> dt.date | None:
+        """The day the plan is dated: its Ngày ban hành, or else the first day of its school
+        year (1 August, where ``period`` starts); None when it has neither."""
+        day = self.value("issue_date")
+        if isinstance(day, dt.date):
+            return day
+        first = self.value("school_year")
+        return dt.date(first, 8, 1) if first is not None else None
+
+    @property
+    def after_reform(self) -> bool:
+        """Dated from 01/7/2025, when the Phòng GDĐT and the district level ended."""
+        day = self.document_date
+        return day is not None and day >= places.REFORM_DATE
+
+    @property
+    def outdated_body(self) -> bool:
+        """A typed Cơ quan chủ quản of the district level on a plan dated after the reform."""
+        given = self.value("governing_body")
+        return bool(given) and self.after_reform and places.names_district_body(given)
 
     @property
     def family(self) -> catalog.Family:

@@ -463,6 +463,9 @@ PLAN_TYPE_CHOICES = {
 }
 
 
+_DATE = re.compile(r"(\d{1,2})\s*(?:[/.\-]|thang)\s*(\d{1,2})\s*(?:[/.\-]|nam)\s*(\d{4})")
+
+
 def parse_date(value: object) -> dt.date | None:
     """Ngày ban hành: a date cell, 05/9/2024, or "ngày 05 tháng 9 năm 2024"."""
     if is_blank(value):
@@ -476,13 +479,44 @@ def parse_date(value: object) -> dt.date | None:
             return EXCEL_EPOCH + dt.timedelta(days=int(value))
         raise ParseError("không hiểu ngày")
     text = fold(value)
-    match = re.search(r"(\d{1,2})\s*(?:[/.\-]|thang)\s*(\d{1,2})\s*(?:[/.\-]|nam)\s*(\d{4})", text)
+    match = _DATE.search(text)
     if not match:
         raise ParseError("không hiểu ngày (ghi dạng 05/9/2024)")
     try:
         return dt.date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
     except ValueError as err:
         raise ParseError("ngày không có thật") from err
+
+
+class MonthOnly(dt.date):
+    """A date known to its month only ("1/2027" in Ngày rà soát): the month's first day,
+    which ``date_label`` shows as the month the school wrote."""
+
+
+def parse_review_date(value: object) -> dt.date | None:
+    """Ngày rà soát: a date (15/01/2027), or a month ("1/2027", "tháng 1/2027") as a MonthOnly.
+
+    A review is often recorded by its month; asking for a day the school does not know only
+    makes it type one.
+    """
+    try:
+        return parse_date(value)
+    except ParseError:
+        if isinstance(value, str) and _DATE.search(fold(value)):
+            raise  # a day that does not exist (31/02/2027) is not read as its month
+    try:
+        month = parse_month(value)
+    except ParseError as err:
+        raise ParseError("không hiểu ngày (ghi dạng 15/01/2027, hoặc tháng: 1/2027)") from err
+    year, number = month_year(month)
+    return MonthOnly(year, number, 1)
+
+
+def date_label(day: dt.date) -> str:
+    """ "15/01/2027"; a MonthOnly as the month: "tháng 1/2027"."""
+    if isinstance(day, MonthOnly):
+        return f"tháng {day.month}/{day.year}"
+    return day.strftime("%d/%m/%Y")
 
 
 # --------------------------------------------------------------------------- Thông tư 57/2026

@@ -82,6 +82,7 @@ VALUE_PARSERS = {
     "plan_type": lambda v: parsing.parse_choice(v, parsing.PLAN_TYPE_CHOICES),
     "school_year": parsing.parse_school_year,
     "date": parsing.parse_date,
+    "review_date": parsing.parse_review_date,
     "number": _memo(parsing.parse_ordinal),
     "standard": _memo(parsing.parse_standard),
     "criteria": lambda v: parsing.parse_criteria(v, TT57_CODES),

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ..model import catalog, places
 from ..model.plan import Plan
-from ..reading.parsing import school_year_label
+from ..reading.parsing import date_label, school_year_label
 from ..reading.text import clean
 from .document import time_text
 
@@ -234,7 +234,7 @@ def review_rows(plan: Plan) -> list[TableRow]:
     for r in plan.review_records:
         when = r.get("when") or ""
         if r.get("date") is not None:
-            when += f" ({r['date'].strftime('%d/%m/%Y')})"
+            when += f" ({date_label(r['date'])})"
         rows.append(
             TableRow(
                 "item",

@@ -24,12 +24,11 @@ from typing import Any
 
 from ..checking.tt57 import last_year_note
 from ..model import catalog
-from ..model.contract import REVIEW_POINTS, TT57_CIRCULAR_TEXT
+from ..model.contract import FIRST_TT57_YEAR, REVIEW_POINTS, TT57_CIRCULAR_TEXT
 from ..model.plan import Plan
 from ..reading.parsing import month_label, school_year_label
 from .template_tt57 import SECTION_TEXTS
 
-FIRST_TT57_YEAR = 2026  # the first school year planned under Thông tư 57/2026
 DONE, DROPPED = "Hoàn thành", "Không thực hiện"  # statuses whose rows do not carry over
 TEMPLATE_OF_LEVEL = {level: name for name, level in catalog.TT57_TEMPLATES.items()}
 KEPT_INFO = (
@@ -69,7 +68,9 @@ def next_year(plan: Plan) -> NextYear:
     first = plan.value("school_year")
     if first is None:
         raise ValueError("the plan has no school year")
-    year = max(first + 1, FIRST_TT57_YEAR)
+    # A 2018 plan already written for a Thông tư 57 year moves to the new form, same year.
+    moving = not plan.is_tt57 and first >= FIRST_TT57_YEAR
+    year = first if moving else max(first + 1, FIRST_TT57_YEAR)
     level = plan.value("school_level") or "THCS"
     result = NextYear(TEMPLATE_OF_LEVEL.get(level, "pho-thong"), {})
     info = {key: plan.value(key) for key in KEPT_INFO if plan.value(key)}

@@ -23,7 +23,7 @@ import pandas as pd
 import xlsxwriter
 
 from ..merging import tt57
-from ..merging.rollup import STATUS_ERRORS, STATUS_UNREADABLE, STATUS_VALID, Rollup
+from ..merging.rollup import STATUS_ERRORS, STATUS_UNREADABLE, STATUS_VALID, Rollup, other_years
 from ..merging.roster_match import HANDED_IN as ROSTER_HANDED_IN
 from ..merging.roster_match import MISSING as ROSTER_MISSING
 from ..merging.roster_match import OTHER_YEAR as ROSTER_OTHER_YEAR
@@ -83,7 +83,7 @@ SCHOOL_TABLE = (
     ("commune", Column("Xã/phường/đặc khu", 18, wrap=True)),
     ("managing_body", Column("Cơ quan quản lý", 26, wrap=True)),
     ("district", Column("Quận/huyện (kế hoạch cũ)", 16, wrap=True)),
-    ("school_year", Column("Năm học", 11)),
+    ("school_year", Column("Năm học", 12, wrap=True)),
     ("plan_type", Column("Loại kế hoạch", 14)),
     ("items", Column("Số việc", 9, "int")),
     ("errors", Column("Lỗi", 7, "int")),
@@ -279,6 +279,8 @@ class _Styles:
         self.section = add(bold=True, font_size=12)
         self.heading = add(bold=True, font_size=11, bg_color="#F2F2F2", text_wrap=True)
         self.alert = book.add_format({"font_color": "#9C0006", "bg_color": "#FFC7CE"})
+        # Theo trường: a plan of another school year than most (merging.rollup.other_years).
+        self.other_year = add(text_wrap=True, font_color="#9C5700", bg_color="#FFEB9C", bold=True)
         self.status = {
             STATUS_VALID: add(font_color="#006100", bg_color="#C6EFCE"),
             STATUS_ERRORS: add(font_color="#9C0006", bg_color="#FFC7CE"),
@@ -620,14 +622,29 @@ def _tt57_charts(book, ws, styles: _Styles, rollup: Rollup, row: int, breaks: li
 
 
 def _scope(rollup: Rollup) -> str:
-    """ "12 xã/phường, Tỉnh Đồng Tháp, năm học 2026-2027", and the month progress is judged at."""
+    """ "12 xã/phường, Tỉnh Đồng Tháp, năm học 2026-2027", and the month progress is judged at.
+
+    With Thông tư 57 plans the area is named by the managing body (cơ quan quản lý) and its
+    xã/phường, never by a quận/huyện: the district level and its Phòng GDĐT ended on 01/7/2025.
+    """
     schools = rollup.schools
     parts = []
-    for key, many in (
+    with_tt57 = rollup.tt57 is not None and len(rollup.tt57) > 0
+    if with_tt57:
+        tt57_schools = schools[schools["circular"].str.startswith("tt57")]
+        bodies = [v for v in tt57_schools["managing_body"].value_counts().index if v]
+        if len(bodies) == 1:
+            parts.append(f"cơ quan quản lý: {bodies[0]}")
+        elif bodies:
+            parts.append(f"{len(bodies)} cơ quan quản lý")
+    units = (
         ("commune", "xã/phường"),
         ("district", "quận/huyện (kế hoạch cũ)"),
         ("province", "tỉnh/thành phố"),
-    ):
+    )
+    for key, many in units:
+        if with_tt57 and key == "district":
+            continue
         values = [v for v in schools[key].value_counts().index if v]
         if len(values) == 1:
             parts.append(values[0])
@@ -819,11 +836,15 @@ def _text_px(text: str, size: float) -> float:
 
 def _schools(book, styles: _Styles, rollup: Rollup) -> None:
     frame = _school_rows(rollup)
-    status_col = [k for k, _ in SCHOOL_TABLE].index("status")
+    keys = [k for k, _ in SCHOOL_TABLE]
+    status_col, year_col = keys.index("status"), keys.index("school_year")
 
     def row_style(values: tuple) -> dict[int, Any]:
         style = styles.status.get(values[status_col])
-        return {status_col: style} if style is not None else {}
+        marks = {status_col: style} if style is not None else {}
+        if OTHER_YEAR_MARK in str(values[year_col]):
+            marks[year_col] = styles.other_year
+        return marks
 
     _table(
         book,
@@ -835,7 +856,8 @@ def _schools(book, styles: _Styles, rollup: Rollup) -> None:
         row_style=row_style,
         totals=("items", "errors", "warnings", "budget_total"),
         note="Tình trạng: Hợp lệ = không có lỗi (có thể còn cảnh báo); Có lỗi = xem trang Lỗi; "
-        "Không đọc được = tệp hỏng, đặt mật khẩu hoặc không phải mẫu kế hoạch.",
+        "Không đọc được = tệp hỏng, đặt mật khẩu hoặc không phải mẫu kế hoạch. Năm học tô vàng: "
+        "kế hoạch khác năm học của đa số kế hoạch (xem Tổng quan).",
     )
 
 
@@ -905,10 +927,17 @@ def _roster(book, styles: _Styles, match: RosterMatch) -> None:
     )
 
 
+OTHER_YEAR_MARK = "(khác năm học"  # + " 2026-2027)": the Năm học cell of such a plan
+
+
 def _school_rows(rollup: Rollup) -> pd.DataFrame:
     """Schools sorted by level then name, then the files that could not be read."""
     schools = rollup.schools.copy()
     schools["regulation"] = schools["circular"].map(_regulation)
+    majority, other = other_years(schools)
+    schools.loc[other, "school_year"] = schools.loc[other, "school_year"] + (
+        f"\n{OTHER_YEAR_MARK} {majority})"
+    )
     # A TT57 plan has no budget column (its costs are words in Nguồn lực bảo đảm): blank, not 0.
     schools["budget_total"] = schools["budget_total"].where(
         ~schools["circular"].str.startswith("tt57"), None

@@ -739,7 +739,7 @@ def _write_reviews(ws, fmt, reviews: list[dict] | None) -> None:
         {
             "validate": "any",
             "input_title": "Ngày",
-            "input_message": "Ngày rà soát, ví dụ 15/01/2027.",
+            "input_message": "Ngày rà soát, ví dụ 15/01/2027, hoặc tháng: 1/2027.",
         },
     )
     ws.freeze_panes(h + 1, 0)

@@ -161,7 +161,8 @@ def guide_lines(circular: catalog.Circular) -> list[tuple[str, str]]:
         ),
         (
             "8. Gửi",
-            "Gửi chính tệp này (không phải bản PDF hay ảnh chụp) cho Phòng GDĐT để tổng hợp.",
+            "Gửi chính tệp này (không phải bản PDF hay ảnh chụp) cho cơ quan quản lý (UBND xã, "
+            "phường hoặc Sở GDĐT) để tổng hợp.",
         ),
     ]
 
