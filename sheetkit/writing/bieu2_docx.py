@@ -1,9 +1,11 @@
 """Biểu 2 (Thông tư 57) in Word: sections I to VIII after the title, then the signature.
 
 Headings are kept with what follows them, so none ends a page alone; table
-headers repeat on every page; a table row of a few lines never breaks; the
-last lines of section VIII and the signature block share one unbreakable
-table, so the signature never stands on a page without them.
+headers repeat on every page; a table row of a few lines never breaks, nor a
+table of a few rows (table VI); the last lines of section VIII and the
+signature block share one unbreakable table, so the signature never stands on
+a page without them. A month in Thời gian thực hiện never breaks
+(``document.keep_months``).
 """
 
 from __future__ import annotations

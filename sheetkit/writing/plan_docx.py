@@ -227,7 +227,8 @@ def plan_table(doc: Document, widths: dict[str, float], grid: list[int], signatu
     what follows it. So the last item is kept with the total, the total with
     the signature, and the signature block is never split. Without
     ``signature`` (a section follows the table) the table ends with the
-    total, kept with the last item.
+    total, kept with the last item. A table of SMALL_TABLE_ROWS rows or fewer
+    that takes at most half a page is kept whole (``kept_whole``).
     """
     from docx.oxml import parse_xml
 
