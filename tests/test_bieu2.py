@@ -5,10 +5,12 @@ from __future__ import annotations
 import copy
 import re
 import zipfile
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from word_pages import broken_months, half_empty, needs_libreoffice
 
 from conftest import EXAMPLES, example_specs
 from sheetkit.cli import main
@@ -103,7 +105,8 @@ def test_plan_table_has_ten_numbered_columns_grouped_by_issue(doc):
     assert groups[0].startswith("Vấn đề 1 (tiêu chuẩn 1; tiêu chí 1.3): Dữ liệu chuyên cần")
     first, second = rows[0].cells, rows[1].cells
     assert first[1] == f"{items[0]['content']}\n(Tiêu chí 1.3)"
-    assert first[5] == "Tháng 9/2026 – Tháng 10/2026"
+    # A month never breaks; a line breaks only after the dash.
+    assert first[5] == "Tháng\u00a09/2026\u00a0– Tháng\u00a010/2026"
     assert first[8] == "(MC.1.3.01, MC.1.3.02)"
     assert first[9] == "Hoàn thành"
     assert "2.000.000\u00a0đồng" in second[7]  # an amount never breaks from its unit
@@ -162,9 +165,9 @@ def test_docx_keeps_headings_with_what_follows_and_repeats_table_headers(doc, tm
     assert all(p.paragraph_format.keep_with_next for p in headings)
     issues, plan, reviews = word.tables[1:4]
     assert [c.text for c in plan.rows[1].cells] == [f"({n})" for n in range(1, 11)]
-    for table, repeated in ((issues, 1), (plan, 2), (reviews, 1)):
+    for table in (issues, plan, reviews):  # the labels only (see bieu2_docx._table)
         header = [tr.find(f"{W}trPr/{W}tblHeader") is not None for tr in table._tbl.tr_lst]
-        assert header[: repeated + 1] == [True] * repeated + [False]
+        assert header[:2] == [True, False]
     text = "\n".join(c.text for row in plan.rows for c in row.cells)
     for item in SPECS["thcs"]["items"]:
         assert item["content"] in text
@@ -338,3 +341,95 @@ def test_a_numbered_subheading_never_ends_a_page(doc, tmp_path):
     word = _word(doc, tmp_path)
     kept = [p for p in word.paragraphs if p.text in subheadings]
     assert kept and all(p.paragraph_format.keep_with_next for p in kept)
+
+
+# ----------------------------------------------------------------- Word pages in LibreOffice
+
+REVIEWS = [
+    bieu2.TableRow(
+        "item",
+        [
+            f"Lần {n}",
+            f"Tiến độ và kết quả các hoạt động của vấn đề {n}",
+            "Đạt tiến độ",
+            "Không",
+            "Hiệu trưởng",
+        ],
+    )
+    for n in range(1, 6)
+]
+SHIFTS = range(0, 36, 3)  # lines added to table V's last row: table VI meets every page position
+
+
+def _shifted(doc, lines: int):
+    """The plan with five reviews, table VI pushed down the page by ``lines`` lines."""
+    variant = copy.deepcopy(doc)
+    _table(variant, "reviews").rows = copy.deepcopy(REVIEWS)
+    last = _table(variant, "plan").rows[-1]
+    last.cells[3] += "".join(f"\n- Bước {n}" for n in range(lines))
+    return variant
+
+
+@pytest.fixture(scope="module")
+def word_pages(doc, tmp_path_factory):
+    """The TT57 examples and the THCS plan with table VI at many places, printed by LibreOffice."""
+    from word_pages import pages, to_pdf
+
+    folder = tmp_path_factory.mktemp("word-pages")
+    docs = {
+        Path(spec["file"]).stem: render_plan(read_plan(EXAMPLES / spec["file"]))
+        for spec in SPECS.values()
+    }
+    docs.update({f"thcs-vi-{lines}": _shifted(doc, lines) for lines in SHIFTS})
+    words = [render_docx(d, folder / f"{name}.docx") for name, d in docs.items()]
+    return {name: pages(pdf) for name, pdf in zip(docs, to_pdf(words, folder), strict=True)}
+
+
+@needs_libreoffice
+def test_no_word_page_is_left_more_than_half_empty(word_pages):
+    """A row that fits on a page never leaves the page before it half empty: every page but
+    the last is written below its middle (a heading and a table kept together take less than
+    half a page, so moving them never empties more)."""
+    assert {name: half_empty(pages) for name, pages in word_pages.items()} == {
+        name: [] for name in word_pages
+    }
+
+
+@needs_libreoffice
+def test_a_month_never_breaks_across_lines(word_pages):
+    """ "Tháng 9/2026 – Tháng 12/2026" breaks after the dash, never inside a month."""
+    assert {name: broken_months(pages) for name, pages in word_pages.items()} == {
+        name: [] for name in word_pages
+    }
+    printed = " ".join(p.text for p in word_pages["ke-hoach-thcs-hoa-thanh-2026-2027"])
+    assert "Tháng 9/2026 –" in printed
+
+
+@needs_libreoffice
+def test_table_vi_of_five_rows_stays_on_one_page_with_its_heading(word_pages):
+    for lines in SHIFTS:
+        document = word_pages[f"thcs-vi-{lines}"]
+        holding = {
+            text: [p.number for p in document if text in p.text]
+            for text in ["VI. THEO DÕI", "Thời điểm", *(f"Lần {n}" for n in range(1, 6))]
+        }
+        on = {number for numbers in holding.values() for number in numbers}
+        assert len(on) == 1, (lines, holding)
+
+
+def test_docx_keeps_a_short_table_whole(doc, tmp_path):
+    """Table VI of five rows: every row unbreakable and kept with the next, its heading with it."""
+    from docx import Document as Word
+
+    word = Word(str(render_docx(_shifted(doc, 0), tmp_path / "vi.docx")))
+    heading = next(p for p in word.paragraphs if p.text.startswith("VI."))
+    assert heading.paragraph_format.keep_with_next
+    reviews = next(t for t in word.tables if t.rows[0].cells[0].text == "Thời điểm")
+    rows = reviews._tbl.tr_lst
+    assert len(rows) == 6
+    assert all(tr.find(f"{W}trPr/{W}cantSplit") is not None for tr in rows)
+    kept = [all(p.find(f"{W}pPr/{W}keepNext") is not None for p in tr.iter(f"{W}p")) for tr in rows]
+    assert kept == [True] * 5 + [False]
+    # A long table (table V) is not kept whole: it breaks between and inside its rows.
+    plan = word.tables[2]
+    assert not all(tr.find(f"{W}trPr/{W}cantSplit") is not None for tr in plan._tbl.tr_lst)

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
+from word_pages import broken_months, half_empty, needs_libreoffice
 
 from conftest import example_files, old_workbook, without_sections
 from sheetkit.cli import main
@@ -439,3 +440,54 @@ def test_a_sheet_beyond_excels_page_breaks_is_refused_the_word_plan_is_not(
     assert "Chưa tạo bản kế hoạch vì kế hoạch quá lớn để in" in err
     assert not out.exists()
     assert main(["render", str(source), "-o", str(tmp_path / "ban-in.docx")]) == 0
+
+
+@pytest.mark.parametrize("sections", [True, False], ids=["sections", "table-only"])
+def test_docx_short_table_never_breaks(build, good_plan, tmp_path, sections):
+    """Two short items (five rows with their Tiêu chuẩn rows and the total): every row
+    unbreakable and kept with the next, so the table prints on one page. (A table of five
+    rows taller than half a page may break: moved whole, it would empty the page before.)"""
+    doc = render_plan(read_plan(build(_with(sections, _short(good_plan)))))
+    assert len(doc.rows) == 5
+    rows = _plan_rows(render_docx(doc, tmp_path / "ngan.docx"))
+    assert all(tr.find(f"{W}trPr/{W}cantSplit") is not None for tr in rows)
+    # All kept with the next but the last: the total when a section follows the table,
+    # the signature block (which ends the table) otherwise.
+    assert [_keeps(tr) for tr in rows] == [True] * (len(rows) - 1) + [False]
+
+
+def _short(good_plan: dict) -> dict:
+    plan = copy.deepcopy(good_plan)
+    for item in plan["items"]:
+        item.update(result="Đạt", shortcoming=None, support=None, budget="không")
+    return plan
+
+
+@pytest.fixture(scope="module")
+def pages_2018(tmp_path_factory):
+    """The 2018 examples and a two-item plan, printed from Word by LibreOffice."""
+    from word_pages import pages, to_pdf
+
+    from conftest import GOOD_PLAN, legacy_template
+
+    folder = tmp_path_factory.mktemp("pages-2018")
+    sources = [
+        *example_files("2018"),
+        legacy_template("tieu-hoc", folder / "ngan.xlsx", _short(GOOD_PLAN)),
+    ]
+    words = [
+        render_docx(render_plan(read_plan(s), draft=True), folder / f"{s.stem}.docx")
+        for s in sources
+    ]
+    return {s.stem: pages(pdf) for s, pdf in zip(sources, to_pdf(words, folder), strict=True)}
+
+
+@needs_libreoffice
+def test_word_2018_pages_are_full_and_months_whole(pages_2018):
+    for name, document in pages_2018.items():
+        assert half_empty(document) == [], name
+        assert broken_months(document) == [], name
+    # The two-item plan's table, from its header to the total, is on one page.
+    short = pages_2018["ngan"]
+    holding = {p.number for p in short if "Tổng kinh phí" in p.text or "Tiêu chuẩn" in p.text}
+    assert len(holding) == 1, holding

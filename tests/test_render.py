@@ -74,7 +74,7 @@ def test_rows_grouped_by_standard_in_circular_order(build, good_plan):
         "Hạn chế cần khắc phục: Thiếu sách tham khảo"
     )
     assert library.cells["people"] == "Chủ trì: Hiệu trưởng\nPhối hợp: Nhân viên thư viện"
-    assert library.cells["time"] == "Tháng 9/2024 – Tháng 5/2025"
+    assert library.cells["time"] == "Tháng\u00a09/2024\u00a0– Tháng\u00a05/2025"  # breaks after –
     assert library.cells["budget"] == "10.000.000\u00a0đồng"  # no line break inside an amount
     # Two items of one criterion share its group (one merged criterion cell), in item order.
     assert doc.rows[3].group == doc.rows[4].group != library.group
@@ -137,7 +137,7 @@ def test_plan_with_errors_is_refused_unless_draft(build, good_plan):
     doc = render_plan(plan, draft=True)
     assert doc.draft.startswith(DRAFT_MARK)
     assert "còn 1 lỗi" in doc.draft
-    assert doc.items[0].cells["time"] == "Tháng 9/2024 – 13/2025"  # what was typed, kept
+    assert doc.items[0].cells["time"] == "Tháng\u00a09/2024\u00a0– 13/2025"  # what was typed, kept
 
 
 def test_unknown_criterion_in_a_draft_comes_last(build, good_plan):
@@ -379,3 +379,39 @@ def test_cli_render_examples(tmp_path, capsys):
             assert main(["render", str(path), "-o", str(out)]) == 0
             assert out.stat().st_size > 0
     assert "Đã tạo bản kế hoạch" in capsys.readouterr().out
+
+
+def _validations(wb) -> dict[str, list[tuple[str, str]]]:
+    return {
+        ws.title: sorted(
+            (str(v.sqref), str(v.formula1)) for v in ws.data_validations.dataValidation
+        )
+        for ws in wb.worksheets
+    }
+
+
+@pytest.mark.parametrize(
+    "path", [*example_files("2018"), *example_files("tt57")], ids=lambda p: p.stem
+)
+def test_printed_copy_opens_on_and_prints_the_plan_first(path, tmp_path, capsys):
+    """Bản kế hoạch is the first sheet and the active one: "Print Entire Workbook" and
+    "Print Active Sheet" both start with the plan. The school's sheets follow in their
+    order, with their names and lists, and the copy checks as the workbook does."""
+    out = tmp_path / "ban-in.xlsx"
+    assert main(["render", "--draft", str(path), "-o", str(out)]) == 0
+    source, copy = load_workbook(path), load_workbook(out)
+    assert copy.sheetnames == [SHEET_RENDERED, *source.sheetnames]
+    assert copy.active.title == SHEET_RENDERED
+    assert [ws.sheet_view.tabSelected for ws in copy.worksheets] == [True] + [False] * len(
+        source.worksheets
+    )
+    assert copy[SHEET_RENDERED].print_area  # its own print area, at its new place
+    names = {n: d.value for n, d in source.defined_names.items()}
+    assert {n: d.value for n, d in copy.defined_names.items()} == names
+    assert _validations(copy) == {SHEET_RENDERED: [], **_validations(source)}
+    capsys.readouterr()
+    reports = []
+    for workbook in (path, out):
+        main(["check", str(workbook)])
+        reports.append(capsys.readouterr().out.split("\n", 1)[1])  # after "Kiểm tra: FILE"
+    assert reports[0] == reports[1] and reports[0].strip()

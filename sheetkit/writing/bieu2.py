@@ -15,7 +15,7 @@ from ..model import catalog, places
 from ..model.plan import Plan
 from ..reading.parsing import date_label, school_year_label
 from ..reading.text import clean
-from .document import time_text
+from .document import keep_months, time_text
 
 ISSUES_NOTE = (
     "Lưu ý: Chỉ lựa chọn các vấn đề trọng tâm, có tác động trực tiếp đến chất lượng giáo dục "
@@ -191,7 +191,7 @@ def _plan(plan: Plan) -> Table:
                     record.get("objective") or "",
                     record.get("activities") or "",
                     record.get("indicator") or "",
-                    time_text(record),
+                    keep_months(time_text(record)),
                     record.get("owner") or "",
                     keep_amounts(record.get("resources") or ""),
                     evidence_text(record.get("evidence") or ""),

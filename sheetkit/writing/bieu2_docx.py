@@ -1,17 +1,20 @@
 """Biểu 2 (Thông tư 57) in Word: sections I to VIII after the title, then the signature.
 
 Headings are kept with what follows them, so none ends a page alone; table
-headers repeat on every page; a table row of a few lines never breaks; the
-last lines of section VIII and the signature block share one unbreakable
-table, so the signature never stands on a page without them.
+headers repeat on every page; a table row of a few lines never breaks, nor a
+table of a few rows (table VI); the last lines of section VIII and the
+signature block share one unbreakable table, so the signature never stands on
+a page without them. A month in Thời gian thực hiện never breaks
+(``document.keep_months``).
 """
 
 from __future__ import annotations
 
-from .bieu2 import Table, column_widths
+from .bieu2 import Table, TableRow, column_widths
 from .document import Document
 from .plan_docx import (
     CELL_MARGIN_PT,
+    HEADING_PT,
     TABLE_SIZE,
     TWIPS,
     UNBROKEN_LINES,
@@ -24,6 +27,7 @@ from .plan_docx import (
     _table_start,
     closing_table,
     element,
+    kept_whole,
     section_text,
 )
 from .plan_sheet import POINTS_PER_MM
@@ -47,11 +51,32 @@ def write_sections(word, doc: Document, usable_mm: float) -> None:
 
 
 def _table(table: Table, grid: list[int], points: list[float]) -> str:
+    """A Biểu 2 table: its header row repeated on every page; a short table kept whole.
+
+    Only the label row is repeated, and table V's row of numbers is not kept
+    with the rows under it: after a kept heading, LibreOffice moves a table
+    whose first rows (the repeated ones and those kept with the next) are
+    followed by a long row to the next page whole rather than split that
+    row, and the page before is left half empty. A table of SMALL_TABLE_ROWS rows or fewer that takes at most half
+    a page never breaks (its rows unbreakable, each kept with the next); a
+    longer one breaks between rows, and inside a row of more than
+    UNBROKEN_LINES lines.
+    """
     spans = [(label, first, last) for label, first, last in table.columns]
+    widths = [sum(points[first : last + 1]) for _, first, last in spans]
+    heights = [
+        WORD.height(WORD.count(label, w, TABLE_SIZE, bold=True))
+        for (label, _, _), w in zip(spans, widths, strict=True)
+    ]
+    tallest = [_tallest(row, widths) for row in table.rows]
+    height = HEADING_PT + max(heights) + sum(WORD.height(lines) for lines in tallest or [1])
+    if table.numbered:
+        height += WORD.height(1)
+    small = kept_whole(len(table.rows) or 1, height)
     parts = [_table_start(grid)]
     header = [
         _cell(
-            [_para(label, bold=True, align="center")],
+            [_para(label, bold=True, align="center", keep=small)],
             sum(grid[first : last + 1]),
             span=last - first + 1,
             valign=True,
@@ -59,37 +84,44 @@ def _table(table: Table, grid: list[int], points: list[float]) -> str:
         for label, first, last in spans
     ]
     parts.append(_row(header, header=True, whole=True))
-    if table.numbered:
+    if table.numbered:  # not kept with the rows under it (see above)
         numbers = [
             _cell(
-                [_para(f"({n})", align="center")],
+                [_para(f"({n})", align="center", keep=small)],
                 sum(grid[first : last + 1]),
                 span=last - first + 1,
             )
             for n, (_, first, last) in enumerate(spans, start=1)
         ]
-        parts.append(_row(numbers, header=True, whole=True))
-    for row in table.rows:
-        if row.kind == "group":
+        parts.append(_row(numbers, whole=True))
+    centred = table.centred()
+    last_row = len(table.rows) - 1
+    for n, (row, lines) in enumerate(zip(table.rows, tallest, strict=True)):
+        keep = small and n < last_row
+        if row.kind == "group":  # always kept with the first item under it
             cell = _cell(_lines(row.text, bold=True, keep=True), sum(grid), span=len(grid))
             parts.append(_row([cell], whole=True))
             continue
-        tallest = max(
-            WORD.count(text, sum(points[first : last + 1]), TABLE_SIZE)
-            for text, (_, first, last) in zip(row.cells, spans, strict=True)
-        )
-        centred = table.centred()
         cells = [
             _cell(
-                _lines(text, align="center" if n in centred else "left"),
+                _lines(text, align="center" if c in centred else "left", keep=keep),
                 sum(grid[first : last + 1]),
                 span=last - first + 1,
             )
-            for n, (text, (_, first, last)) in enumerate(zip(row.cells, spans, strict=True))
+            for c, (text, (_, first, last)) in enumerate(zip(row.cells, spans, strict=True))
         ]
-        parts.append(_row(cells, whole=tallest <= UNBROKEN_LINES))
+        parts.append(_row(cells, whole=small or lines <= UNBROKEN_LINES))
     if not table.rows:
         empty = _cell([_para("(chưa có)", italic=True, align="center")], sum(grid), span=len(grid))
         parts.append(_row([empty], whole=True))
     parts.append("</w:tbl>")
     return "".join(parts)
+
+
+def _tallest(row: TableRow, widths: list[float]) -> int:
+    """Lines of a row's tallest cell in Word."""
+    if row.kind == "group":
+        return WORD.count(row.text, sum(widths), TABLE_SIZE, bold=True)
+    return max(
+        WORD.count(text, width, TABLE_SIZE) for text, width in zip(row.cells, widths, strict=True)
+    )

@@ -428,6 +428,20 @@ def time_text(record: dict) -> str:
 NBSP = "\u00a0"
 
 
+_MONTH = re.compile(r"\b([Tt]háng)[ \t]+(\d{1,2}(?:/\d{2,4})?)\b")
+_DASH = re.compile(r"[ \t]+([–-])[ \t]+")
+
+
+def keep_months(text: str) -> str:
+    """A printed time: "Tháng 9/2026 – Tháng 12/2026" never breaks inside a month.
+
+    No-break spaces inside each month and before the dash, so a narrow cell
+    breaks the text only after the dash ("Tháng 9/2026 –" over "Tháng 12/2026").
+    """
+    text = _MONTH.sub(lambda m: f"{m.group(1)}{NBSP}{m.group(2)}", text)
+    return _DASH.sub(lambda m: f"{NBSP}{m.group(1)} ", text)
+
+
 def money(amount: float) -> str:
     """ "10.000.000 đồng", held together on one line."""
     return f"{format_amount(amount)}{NBSP}đồng"
@@ -449,7 +463,7 @@ BUILDERS: dict[str, tuple[tuple[str, ...], Any]] = {
         lambda record, context: result_text(record, context["current"]),
     ),
     "people": (("lead", "support"), lambda record, context: people_text(record)),
-    "time": (("start", "end"), lambda record, context: time_text(record)),
+    "time": (("start", "end"), lambda record, context: keep_months(time_text(record))),
     "budget": (("budget",), lambda record, context: budget_text(record)),
 }
 

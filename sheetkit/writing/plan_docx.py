@@ -65,6 +65,22 @@ WORD = Metrics(
 # than break; a longer one may break (moving it would leave a gap at the foot
 # of the page), as Word's own paragraphs do, never leaving a line alone.
 UNBROKEN_LINES = 6
+# A table of at most this many rows (under its header) that takes at most half
+# a page never breaks across pages: moved whole, it leaves the page before it
+# at least half full.
+SMALL_TABLE_ROWS = 5
+BODY_HEIGHT_PT = (PAGE_MM[1] - MARGINS_MM["top"] - MARGINS_MM["bottom"]) * POINTS_PER_MM
+
+
+HEADING_PT = BODY_SIZE * 1.15 + 8 + 4  # a section's heading, with the space around it
+
+
+def kept_whole(rows: int, height: float) -> bool:
+    """Whether a table of ``rows`` rows, ``height`` points tall with its heading and header,
+    is kept on one page."""
+    return 0 < rows <= SMALL_TABLE_ROWS and height <= BODY_HEIGHT_PT / 2
+
+
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -152,7 +168,7 @@ def write_plan(word, doc: Document, width_pt: float) -> None:
 
 def heading(title: str) -> str:
     """A section's heading: bold, kept with what follows it, so it never ends a page."""
-    return _para(title, BODY_SIZE, bold=True, keep=True, before=8, after=4)
+    return _para(title, BODY_SIZE, bold=True, keep=True, before=8, after=4)  # HEADING_PT tall
 
 
 def section_text(word, title: str, paragraphs: list[str], last: bool = False) -> list[str]:
@@ -211,18 +227,20 @@ def plan_table(doc: Document, widths: dict[str, float], grid: list[int], signatu
     what follows it. So the last item is kept with the total, the total with
     the signature, and the signature block is never split. Without
     ``signature`` (a section follows the table) the table ends with the
-    total, kept with the last item.
+    total, kept with the last item. A table of SMALL_TABLE_ROWS rows or fewer
+    that takes at most half a page is kept whole (``kept_whole``).
     """
     from docx.oxml import parse_xml
 
     parts = [_table_start(grid)]
-    headed = bool(doc.table_heading)  # under a heading: the header goes with the first rows
+    rows = doc.rows
+    small = kept_whole(len(rows), _table_height(doc, widths))  # the whole table on one page
+    headed = bool(doc.table_heading) or small  # the header goes with the first rows
     labels = [
         _cell([_para(label, bold=True, align="center", keep=headed)], grid[n], valign=True)
         for n, (_, label, _) in enumerate(COLUMNS)
     ]
     parts.append(_row(labels, header=True, whole=True))
-    rows = doc.rows
     last_item = max((n for n, row in enumerate(rows) if row.kind == "item"), default=-1)
     budget = COLUMN_KEYS.index("budget")
     previous_group = None
@@ -256,10 +274,10 @@ def plan_table(doc: Document, widths: dict[str, float], grid: list[int], signatu
                 for key in COLUMN_KEYS
                 if key != "criterion" or starts
             )
-            whole = tallest <= UNBROKEN_LINES
+            whole = small or tallest <= UNBROKEN_LINES
             # The last item stays with the total; a long one breaks, and its end goes with
             # the total anyway (LibreOffice drops a keep that chains a breaking row).
-            keep = n == last_item and whole
+            keep = (n == last_item or small) and whole
             cells = []
             for c, key in enumerate(COLUMN_KEYS):
                 text = entry.cells.get(key, "")
@@ -278,6 +296,22 @@ def plan_table(doc: Document, widths: dict[str, float], grid: list[int], signatu
         parts.append(_signature_row(doc, grid))
     parts.append("</w:tbl>")
     return parse_xml("".join(parts))
+
+
+def _table_height(doc: Document, widths: dict[str, float]) -> float:
+    """Points the 2018 plan table takes in Word, with its heading and header (not the signature)."""
+    height = HEADING_PT if doc.table_heading else 0.0
+    height += max(
+        WORD.height(WORD.count(label, widths[key], TABLE_SIZE, bold=True))
+        for key, label, _ in COLUMNS
+    )
+    for entry in doc.rows:
+        if entry.kind == "item":
+            lines = max(WORD.count(entry.cells.get(key, ""), widths[key]) for key in COLUMN_KEYS)
+        else:
+            lines = WORD.count(entry.text, sum(widths.values()) * 0.7, bold=True)
+        height += WORD.height(lines)
+    return height
 
 
 def _signature_row(doc: Document, grid: list[int]) -> str:

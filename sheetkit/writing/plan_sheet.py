@@ -982,6 +982,20 @@ def write_plan_sheet(wb, layout: SheetLayout, name: str = SHEET_RENDERED) -> Any
     return ws
 
 
+def print_first(wb, ws) -> None:
+    """Make ``ws`` the workbook's first sheet, the one it opens on and the only selected tab.
+
+    Sheets print in their order: "Print Entire Workbook" then starts with the
+    plan, as "Print Active Sheet" does. Nothing refers to a sheet by its place:
+    formulas, lists and defined names name it (openpyxl writes a sheet's own
+    names with its new place), and the reader finds sheets by name.
+    """
+    wb.move_sheet(ws, offset=-wb.index(ws))
+    show_only(wb, ws.title)
+    for view in wb.views:  # the tab bar scrolled to show it
+        view.firstSheet = 0
+
+
 class _FittedRow(RowDimension):
     """A row written with a height but not marked as set by hand (no customHeight).
 
@@ -1017,7 +1031,7 @@ def render_xlsx(
     else:
         wb = Workbook()
         wb.remove(wb.active)
-    write_plan_sheet(wb, layout, sheet)
+    print_first(wb, write_plan_sheet(wb, layout, sheet))
     with atomic_path(output) as tmp:
         wb.save(tmp)
     return output
