@@ -191,3 +191,25 @@ def encrypted_package() -> bytes:
     return write_compound(
         {"EncryptionInfo": b"\4\0\4\0" + b"\0" * 60, "EncryptedPackage": b"\0" * 5000}
     )
+
+
+def saved_at(path: Path, when) -> Path:
+    """Give a workbook the last-save time Excel records when it saves (dcterms:modified in
+    docProps/core.xml, a UTC ``datetime``), as if the school had saved it then."""
+    import re
+    import zipfile
+
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    with zipfile.ZipFile(path) as z:
+        parts = [(info, z.read(info)) for info in z.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, content in parts:
+            if info.filename == "docProps/core.xml":
+                content, found = re.subn(
+                    rb"(<dcterms:modified\b[^>]*>)[^<]*(</dcterms:modified>)",
+                    rb"\g<1>" + stamp + rb"\g<2>",
+                    content,
+                )
+                assert found == 1
+            z.writestr(info, content)
+    return path

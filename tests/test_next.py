@@ -60,4 +60,4 @@ def test_a_2018_plan_moves_to_thong_tu_57(tmp_path, capsys):
 
 def test_next_refuses_its_own_input(capsys):
     assert main(["next", str(THCS), "-o", str(THCS)]) == 3
-    assert "phải khác" in capsys.readouterr().err
+    assert "đó chính là tệp đầu vào" in capsys.readouterr().err
