@@ -195,21 +195,24 @@ def encrypted_package() -> bytes:
 
 def saved_at(path: Path, when) -> Path:
     """Give a workbook the last-save time Excel records when it saves (dcterms:modified in
-    docProps/core.xml, a UTC ``datetime``), as if the school had saved it then."""
+    docProps/core.xml, a UTC ``datetime``), as if the school had saved it then; None: no
+    saved time at all, as some writers leave it."""
     import re
     import zipfile
 
-    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    element = rb"<dcterms:modified\b[^>]*>[^<]*</dcterms:modified>"
+    stamp = b"" if when is None else when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     with zipfile.ZipFile(path) as z:
         parts = [(info, z.read(info)) for info in z.infolist()]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for info, content in parts:
             if info.filename == "docProps/core.xml":
-                content, found = re.subn(
-                    rb"(<dcterms:modified\b[^>]*>)[^<]*(</dcterms:modified>)",
-                    rb"\g<1>" + stamp + rb"\g<2>",
-                    content,
+                replace = (
+                    (lambda m: re.sub(rb">[^<]*<", b">" + stamp + b"<", m[0]))
+                    if stamp
+                    else (lambda m: b"")
                 )
+                content, found = re.subn(element, replace, content)
                 assert found == 1
             z.writestr(info, content)
     return path

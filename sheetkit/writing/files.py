@@ -237,11 +237,11 @@ COPY_KINDS = ("annotate", "render", "fix")
 def stamp_copy(wb, kind: str) -> None:
     """Mark an openpyxl workbook as a copy of a plan sheetkit is writing now.
 
-    The copy keeps the plan's own saved time (it holds what was saved then);
-    the mark (custom document properties, which Excel and LibreOffice keep)
-    says what sheetkit made it as and when. Until somebody saves it, which
-    sets a later saved time, merge knows an annotated copy from the school's
-    plan, and a later run may write over the copy.
+    openpyxl records the save as the copy's saved time; the mark (custom
+    document properties, which Excel and LibreOffice keep) says what sheetkit
+    made it as and when. Until somebody saves the copy, which records a later
+    saved time, merge knows an annotated copy from the school's plan, and a
+    later run may write over the copy.
     """
     from openpyxl.packaging.custom import DateTimeProperty, StringProperty
 
@@ -254,14 +254,8 @@ def stamp_copy(wb, kind: str) -> None:
         if name in props.names:
             del props[name]
     now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
-    saved = wb.properties.modified  # naive UTC, as openpyxl reads and writes it
-    written = (
-        max(now, saved.replace(tzinfo=None, microsecond=0))
-        if isinstance(saved, dt.datetime)
-        else now
-    )
     props.append(StringProperty(name=COPY_MARK, value=kind))
-    props.append(DateTimeProperty(name=COPY_WRITTEN, value=written))
+    props.append(DateTimeProperty(name=COPY_WRITTEN, value=now))
 
 
 def set_text(cell, value: Any) -> None:
