@@ -487,9 +487,9 @@ def test_summaries_and_district_workbooks_in_the_folder_are_not_schools(tmp_path
     for name in ("bao-cao-th-kim-dong.xlsx", "so-phong.xlsm"):
         assert files[name].status == "skipped"
         assert "Sổ tổng hợp do sheetkit tạo" in files[name].reason
-    # A marked copy still holds the school's plan: read, and one of the two is kept.
-    pair = {files["th-kim-dong.xlsx"].status, files["kim-dong-da-danh-dau.xlsx"].status}
-    assert pair == {"read", "duplicate"}
+    # A marked copy is not what the school sent: skipped, the school's own file is read.
+    assert files["th-kim-dong.xlsx"].status == "read"
+    assert files["kim-dong-da-danh-dau.xlsx"].status == "skipped"
     assert len(before.schools) == 5 and list(before.schools["school_code"]).count("7901") == 1
 
 
