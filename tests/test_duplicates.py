@@ -85,9 +85,9 @@ def test_the_copy_saved_last_is_used_and_an_annotated_copy_skipped(tmp_path, vie
     made = dt.datetime.fromtimestamp(open_workbook(annotated).saved)
     assert abs(made - dt.datetime.now()) < dt.timedelta(minutes=5)
     skipped_reason = (
-        f"Bản sao có đánh dấu lỗi do sheetkit tạo lúc {made:%d/%m/%Y %H:%M} (lệnh sheetkit check "
-        "--annotate), chưa ai sửa và lưu lại: không phải kế hoạch trường gửi, đã bỏ qua. Nếu "
-        "trường chỉ gửi bản này, hãy đề nghị trường gửi tệp kế hoạch gốc."
+        f"Bản sao có đánh dấu lỗi do sheetkit tạo lúc {made:%d/%m/%Y %H:%M} (lệnh check "
+        "--annotate hoặc review --annotate), chưa ai sửa và lưu lại: không phải kế hoạch trường "
+        "gửi, đã bỏ qua. Nếu trường chỉ gửi bản này, hãy đề nghị trường gửi tệp kế hoạch gốc."
     )
     kept_reason = (
         "Dùng bản này trong 2 bản kế hoạch của 'Trường TH Hoa Mi': năm học 2024-2025, lưu lúc "

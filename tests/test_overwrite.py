@@ -105,25 +105,29 @@ def test_merge_never_writes_over_a_school_plan(tmp_path, monkeypatch, capsys):
     assert {p: d for p, d in snapshot(tmp_path).items() if p in before} == before
 
 
-# (command line, with OUT for the output) of every command that writes from a plan.
+# Every command that writes from a plan: its command line, and how refusals name the output.
 WRITERS = {
-    "render": ["render", "{plan}", "--draft", "-o", "{out}"],
-    "render --review": ["render", "--review", "{plan}", "--at", "2027-01", "-o", "{out}"],
-    "check --annotate": ["check", "{plan}", "--annotate", "{out}"],
-    "review --annotate": ["review", "{plan}", "--at", "2027-01", "--annotate", "{out}"],
-    "next": ["next", "{plan}", "-o", "{out}"],
-    "fix": ["fix", "{plan}", "-o", "{out}"],
-    "template": ["template", "thcs", "-o", "{out}"],
+    "render": (["render", "{plan}", "--draft", "-o", "{out}"], "tệp kết quả (-o)"),
+    "render --review": (
+        ["render", "--review", "{plan}", "--at", "2027-01", "-o", "{out}"],
+        "tệp kết quả (-o)",
+    ),
+    "check --annotate": (
+        ["check", "{plan}", "--annotate", "{out}"],
+        "bản có đánh dấu (--annotate)",
+    ),
+    "review --annotate": (
+        ["review", "{plan}", "--at", "2027-01", "--annotate", "{out}"],
+        "bản có đánh dấu (--annotate)",
+    ),
+    "next": (["next", "{plan}", "-o", "{out}"], "tệp kế hoạch mới (-o)"),
+    "fix": (["fix", "{plan}", "-o", "{out}"], "tệp kết quả (-o)"),
+    "template": (["template", "thcs", "-o", "{out}"], "tệp mẫu (-o)"),
 }
-WHAT = {
-    "render": "tệp kết quả (-o)",
-    "render --review": "tệp kết quả (-o)",
-    "check --annotate": "bản có đánh dấu (--annotate)",
-    "review --annotate": "bản có đánh dấu (--annotate)",
-    "next": "tệp kế hoạch mới (-o)",
-    "fix": "tệp kết quả (-o)",
-    "template": "tệp mẫu (-o)",
-}
+
+
+def command_line(command: str, plan: Path, out: Path) -> list[str]:
+    return [a.format(plan=plan, out=out) for a in WRITERS[command][0]]
 
 
 @pytest.mark.parametrize("command", list(WRITERS))
@@ -132,16 +136,14 @@ def test_no_command_writes_over_a_school_plan(command, tmp_path, capsys):
     other_tt57 = Path(shutil.copy(TT57_PLAN, tmp_path / "truong-khac.xlsx"))
     other_2018 = school_plan(tmp_path / "ke-hoach-2018.xlsx", "Trường TH Lê Lợi", "7903")
 
-    def run(out: Path) -> int:
-        args = [a.format(plan=plan, out=out) for a in WRITERS[command]]
-        return cli.main(args)
-
     before = snapshot(tmp_path)
     targets = [other_tt57, other_2018] if command == "template" else [plan, other_tt57, other_2018]
     for target in targets:
-        assert run(target) == 3
+        assert cli.main(command_line(command, plan, target)) == 3
         message = OUTPUT_IS_INPUT if target == plan else OUTPUT_IS_PLAN
-        assert capsys.readouterr().err == refusal(message, what=WHAT[command], path=str(target))
+        assert capsys.readouterr().err == refusal(
+            message, what=WRITERS[command][1], path=str(target)
+        )
     assert snapshot(tmp_path) == before  # nothing changed, no temporary file left
 
 
@@ -149,7 +151,7 @@ def test_no_command_writes_over_a_school_plan(command, tmp_path, capsys):
 def test_a_copy_sheetkit_wrote_is_replaced_until_somebody_saves_it(command, tmp_path, capsys):
     plan = Path(shutil.copy(TT57_PLAN, tmp_path / "ke-hoach.xlsx"))
     out = tmp_path / "ban-sao.xlsx"
-    args = [a.format(plan=plan, out=out) for a in WRITERS[command]]
+    args = command_line(command, plan, out)
     assert cli.main(args) in (0, 1)
     assert cli.main(args) in (0, 1)  # the same command again: its own copy is replaced
     # Opened and saved by the school (Excel records the save): now it is the school's work.
@@ -157,5 +159,7 @@ def test_a_copy_sheetkit_wrote_is_replaced_until_somebody_saves_it(command, tmp_
     capsys.readouterr()
     kept = out.read_bytes()
     assert cli.main(args) == 3
-    assert capsys.readouterr().err == refusal(OUTPUT_IS_PLAN, what=WHAT[command], path=str(out))
+    assert capsys.readouterr().err == refusal(
+        OUTPUT_IS_PLAN, what=WRITERS[command][1], path=str(out)
+    )
     assert out.read_bytes() == kept

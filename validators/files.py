@@ -164,9 +164,9 @@ SKIPPED: dict[str, str] = {
         "Sổ tổng hợp do sheetkit tạo (không phải kế hoạch của một trường): đã bỏ qua."
     ),
     "sheetkit_annotated": (
-        "Bản sao có đánh dấu lỗi do sheetkit tạo lúc {saved} (lệnh sheetkit check --annotate), "
-        "chưa ai sửa và lưu lại: không phải kế hoạch trường gửi, đã bỏ qua. Nếu trường chỉ gửi "
-        "bản này, hãy đề nghị trường gửi tệp kế hoạch gốc."
+        "Bản sao có đánh dấu lỗi do sheetkit tạo lúc {saved} (lệnh check --annotate hoặc review "
+        "--annotate), chưa ai sửa và lưu lại: không phải kế hoạch trường gửi, đã bỏ qua. Nếu "
+        "trường chỉ gửi bản này, hãy đề nghị trường gửi tệp kế hoạch gốc."
     ),
 }
 
