@@ -470,9 +470,10 @@ def is_rollup_workbook(book: Workbook) -> bool:
     """A summary or district workbook sheetkit wrote, found among the plans: not a plan.
 
     Known by its content, whatever its name: no Kế hoạch sheet, and our roll-up
-    title, the district workbook's own sheet, or the summary's sheets. Marked
-    and rendered copies of a plan still hold the school's plan and are read
-    as plans (the duplicate rule keeps one of them).
+    title, the district workbook's own sheet, or the summary's sheets. Copies
+    of a plan hold the school's plan: an annotated one is skipped by its mark
+    (``Workbook.copy``), rendered ones are read as plans (the duplicate rule
+    keeps one of them).
     """
     if book.find_sheet(contract.SHEET_PLAN) is not None:
         return False
