@@ -36,10 +36,12 @@ def vietnam_time(monkeypatch):
     time.tzset()
 
 
-def hoa_mi(path: Path, saved: dt.datetime, items: int = 2, error: bool = False) -> Path:
+def hoa_mi(
+    path: Path, saved: dt.datetime, items: int = 2, error: bool = False, year: str = "2024-2025"
+) -> Path:
     """Trường TH Hoa Mi's plan, saved by the school at ``saved`` (Việt Nam time)."""
     data = copy.deepcopy(GOOD_PLAN)
-    data["info"].update(school_name="Trường TH Hoa Mi", school_code="7901")
+    data["info"].update(school_name="Trường TH Hoa Mi", school_code="7901", school_year=year)
     data["items"] = [copy.deepcopy(data["items"][n % 2]) for n in range(items)]
     if error:
         data["items"][0]["end"] = "cuối năm"  # the first draft's mistake
@@ -173,3 +175,18 @@ def test_a_workbook_without_a_saved_time_falls_back_on_its_disk_time(tmp_path, v
 )
 def test_saved_times_as_workbooks_write_them(text, expected, vietnam_time):
     assert w3cdtf_time(text) == (expected.timestamp() if expected else None)
+
+
+def test_a_later_school_year_wins_over_a_later_save(tmp_path, vietnam_time):
+    inbox = tmp_path / "ke-hoach-nop"
+    inbox.mkdir()
+    hoa_mi(inbox / "nam-nay.xlsx", dt.datetime(2025, 9, 1, 7, 0), year="2025-2026")
+    hoa_mi(inbox / "nam-truoc.xlsx", dt.datetime(2025, 9, 12, 9, 0))
+    files = merge([inbox]).files.set_index("file")
+    assert files.loc["ke-hoach-nop/nam-nay.xlsx", "status"] == "read"
+    assert files.loc["ke-hoach-nop/nam-truoc.xlsx", "reason"] == (
+        "'Trường TH Hoa Mi' gửi nhiều bản kế hoạch (cùng mã trường): đã dùng bản "
+        "'ke-hoach-nop/nam-nay.xlsx' vì năm học 2025-2026 mới hơn năm học 2024-2025 của bản "
+        "này (thời điểm lưu ghi trong tệp: bản đó lưu lúc 01/09/2025 07:00, bản này lưu lúc "
+        "12/09/2025 09:00); không tính bản này."
+    )

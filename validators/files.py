@@ -178,6 +178,7 @@ DUPLICATE = (
 )
 DUPLICATE_WHY = {
     "year": "vì năm học {year} mới hơn năm học {this_year} của bản này",
+    "year_missing": "vì ghi năm học {year}, bản này chưa ghi năm học",
     "saved": "(năm học {year}) vì lưu sau",
     "same": "(năm học {year}; hai bản cùng thời điểm lưu)",
 }

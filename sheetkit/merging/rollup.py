@@ -645,7 +645,9 @@ def _timestamp(posix: float | None) -> dt.datetime | None:
 
 def shown_time(posix: float | None) -> str:
     """A time as officers read it: "15/01/2027 10:20" (this machine's time zone)."""
-    return f"{dt.datetime.fromtimestamp(posix):%d/%m/%Y %H:%M}" if posix else "không rõ"
+    if not posix:
+        return file_reasons.SAVED_UNKNOWN
+    return f"{dt.datetime.fromtimestamp(posix):%d/%m/%Y %H:%M}"
 
 
 def _saved(i: int, plans, candidates) -> tuple[float, str]:
@@ -657,9 +659,9 @@ def _saved(i: int, plans, candidates) -> tuple[float, str]:
 
 def _saved_text(i: int, plans, candidates, with_source: bool = True) -> str:
     posix, source = _saved(i, plans, candidates)
-    if not posix:
-        return file_reasons.SAVED_UNKNOWN
     text = shown_time(posix)
+    if not posix:
+        return text
     return f"{text} theo {file_reasons.SAVED_SOURCE[source]}" if with_source else text
 
 
@@ -757,8 +759,9 @@ def _why_kept(kept: int, other: int, plans, candidates) -> str:
         "year": plans[kept]["school"]["school_year"] or file_reasons.DUPLICATE_NO_YEAR,
         "this_year": plans[other]["school"]["school_year"] or file_reasons.DUPLICATE_NO_YEAR,
     }
-    if (year if year is not None else -1) != (this_year if this_year is not None else -1):
-        return file_reasons.DUPLICATE_WHY["year"].format(**labels)
+    if year != this_year:  # the kept one's is later, or the other has none
+        why = "year" if this_year is not None else "year_missing"
+        return file_reasons.DUPLICATE_WHY[why].format(**labels)
     same = _saved(kept, plans, candidates)[0] == _saved(other, plans, candidates)[0]
     return file_reasons.DUPLICATE_WHY["same" if same else "saved"].format(**labels)
 
