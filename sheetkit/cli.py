@@ -343,8 +343,10 @@ def main(argv: list[str] | None = None) -> int:
 @command
 def cmd_template(args) -> int:
     from .model.roster import ROSTER_TEMPLATE
+    from .writing.files import guard_output
     from .writing.templates import DISTRICT_TEMPLATE, build_template, resolve_template
 
+    guard_output(args.output, what="tệp mẫu (-o)")  # never over a school's plan
     output = build_template(args.level, args.output, circular=args.circular)
     if args.level == DISTRICT_TEMPLATE:
         print(f"Đã tạo sổ tổng hợp: {output}")

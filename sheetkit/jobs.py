@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from .model.findings import Report
 from .model.plan import Plan
 from .reading.sources import Workbook
-from .writing.files import UsageError, same_file
+from .writing.files import UsageError, guard_output, same_file
 
 if TYPE_CHECKING:
     from .merging.rollup import Rollup
@@ -89,10 +89,9 @@ def check_file(
 
     ``at`` (a month index): also review a Thông tư 57 plan's progress at that month.
     """
-    if annotate is not None and same_file(path, annotate):
-        raise UsageError("--annotate phải là một tệp khác tệp đang kiểm tra.")
     if annotate is not None and Path(annotate).suffix.lower() not in (".xlsx", ".xlsm"):
         raise UsageError("bản có đánh dấu (--annotate) phải có đuôi .xlsx")
+    _guard_annotate(path, annotate)
     checked = check_source(path, at=at)
     if annotate is not None:
         _annotate(path, checked, annotate)
@@ -119,6 +118,11 @@ def check_roster_file(path: PathLike, *, annotate: PathLike | None = None) -> tu
     return roster, Report(check_roster(roster))
 
 
+def _guard_annotate(path: PathLike, annotate: PathLike | None) -> None:
+    if annotate is not None:
+        guard_output(annotate, [path], what="bản có đánh dấu (--annotate)", option="--annotate")
+
+
 def review_file(
     path: PathLike, *, at: int | None = None, annotate: PathLike | None = None
 ) -> tuple[Checked, object]:
@@ -134,8 +138,7 @@ def review_file(
     if at is None:
         today = dt.date.today()
         at = today.year * 12 + today.month - 1
-    if annotate is not None and same_file(path, annotate):
-        raise UsageError("--annotate phải là một tệp khác tệp đang kiểm tra.")
+    _guard_annotate(path, annotate)
     checked = check_source(path, at=at)
     if not checked.plan.is_tt57:
         raise UsageError(
@@ -185,10 +188,9 @@ def next_file(path: PathLike, output: PathLike) -> object:
     from .writing.next_year import next_year
     from .writing.templates import build_template
 
-    if same_file(path, output):
-        raise UsageError("tệp kế hoạch mới (-o) phải khác tệp kế hoạch năm nay.")
     if Path(output).suffix.lower() not in (".xlsx", ".xlsm"):
         raise UsageError("tệp kế hoạch mới phải có đuôi .xlsx (hoặc .xlsm để có nút bấm)")
+    guard_output(output, [path], what="tệp kế hoạch mới (-o)")
     plan = read_source(path)
     if plan.value("school_year") is None:
         raise UsageError("kế hoạch năm nay chưa ghi năm học: sửa trang Thông tin rồi chạy lại")
@@ -241,8 +243,7 @@ def check_render_target(source: PathLike, output: PathLike) -> None:
         raise UsageError("tệp kết quả phải có đuôi .xlsx, .xlsm hoặc .docx")
     if suffix == ".xlsm" and Path(source).suffix.lower() != ".xlsm":
         raise UsageError("chỉ ghi .xlsm khi tệp kế hoạch là .xlsm; hãy dùng đuôi .xlsx")
-    if same_file(source, output):
-        raise UsageError("tệp kết quả (-o) phải khác tệp kế hoạch.")
+    guard_output(output, [source], what="tệp kết quả (-o)")
 
 
 def render_file(path: PathLike, output: PathLike, *, draft: bool = False) -> Rendered:
@@ -300,16 +301,19 @@ def merge_paths(
         raise UsageError("tệp tổng hợp phải có đuôi .xlsx")
     if report is not None and Path(report).suffix.lower() != ".docx":
         raise UsageError("báo cáo (--report) phải có đuôi .docx")
-    if report is not None and any(same_file(report, p) for p in [output, *paths]):
-        raise UsageError("báo cáo (--report) phải là một tệp khác tệp tổng hợp và tệp đầu vào.")
-    if any(same_file(p, output) for p in paths):
-        raise UsageError("tệp tổng hợp (-o) không được trùng với tệp đầu vào.")
+    sources = [*paths, *([roster] if roster is not None else [])]
+    guard_output(output, sources, what="tệp tổng hợp (-o)")
+    if report is not None:
+        if same_file(report, output):
+            raise UsageError("báo cáo (--report) phải là một tệp khác tệp tổng hợp (-o).")
+        guard_output(report, sources, what="báo cáo (--report)", option="--report")
     tables = dict(tables or {})
-    for kind in tables:
+    for kind, folder in tables.items():
         if kind not in TABLE_FORMATS:
             raise UsageError(
                 f"không có định dạng bảng '{kind}' (chỉ có: {', '.join(TABLE_FORMATS)})"
             )
+        guard_output(folder, paths, what=f"các bảng (--{kind})", option=f"--{kind}")
     if "parquet" in tables:
         try:
             import pyarrow  # noqa: F401
@@ -383,13 +387,12 @@ def fix_file(path: PathLike, output: PathLike) -> Fixed:
 
     from .reading.sources import ReadError, open_workbook
     from .reading.text import legacy_encoding, to_unicode
-    from .writing.files import atomic_path, open_for_copy
+    from .writing.files import atomic_path, open_for_copy, stamp_copy
 
     source, target = Path(path).suffix.lower(), Path(output).suffix.lower()
     if target not in FIX_SUFFIXES:
         raise UsageError("tệp kết quả phải có đuôi .xlsx hoặc .xlsm")
-    if same_file(path, output):
-        raise UsageError("tệp kết quả (-o) phải khác tệp kế hoạch: tệp gốc không bao giờ bị sửa.")
+    guard_output(output, [path], what="tệp kết quả (-o)")
     if source not in FIX_SUFFIXES:
         raise UsageError(
             "sheetkit fix chỉ sửa tệp .xlsx hoặc .xlsm; hãy mở tệp bằng Excel và lưu thành .xlsx"
@@ -419,6 +422,7 @@ def fix_file(path: PathLike, output: PathLike) -> Fixed:
             cell.data_type = "s"  # text stays text, even one starting with "="
             counts = converted if encoding else normalised
             counts[ws.title] = counts.get(ws.title, 0) + 1
+    stamp_copy(book, "fix")
     with atomic_path(output) as tmp:
         book.save(tmp)
     return Fixed(Path(output), converted, normalised)

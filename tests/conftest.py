@@ -191,3 +191,28 @@ def encrypted_package() -> bytes:
     return write_compound(
         {"EncryptionInfo": b"\4\0\4\0" + b"\0" * 60, "EncryptedPackage": b"\0" * 5000}
     )
+
+
+def saved_at(path: Path, when) -> Path:
+    """Give a workbook the last-save time Excel records when it saves (dcterms:modified in
+    docProps/core.xml, a UTC ``datetime``), as if the school had saved it then; None: no
+    saved time at all, as some writers leave it."""
+    import re
+    import zipfile
+
+    element = rb"<dcterms:modified\b[^>]*>[^<]*</dcterms:modified>"
+    stamp = b"" if when is None else when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    with zipfile.ZipFile(path) as z:
+        parts = [(info, z.read(info)) for info in z.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, content in parts:
+            if info.filename == "docProps/core.xml":
+                replace = (
+                    (lambda m: re.sub(rb">[^<]*<", b">" + stamp + b"<", m[0]))
+                    if stamp
+                    else (lambda m: b"")
+                )
+                content, found = re.subn(element, replace, content)
+                assert found == 1
+            z.writestr(info, content)
+    return path

@@ -34,7 +34,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = sorted((ROOT / "workbook_templates").glob("ke-hoach-*.xlsx"))
-EXAMPLES = sorted((ROOT / "examples").glob("*.xlsx"))
+EXAMPLES = sorted((ROOT / "examples").glob("ke-hoach-*.xlsx"))  # the plans, not the list
 SOURCES = EXAMPLES + TEMPLATES
 
 SHEET_INFO, SHEET_ASSESSMENT, SHEET_PLAN = "Thông tin", "Tự đánh giá", "Kế hoạch"

@@ -183,7 +183,7 @@ def test_fix_refuses_what_it_cannot_do(tmp_path, good_plan, capsys):
     source = legacy_template("tieu-hoc", tmp_path / "ke-hoach.xlsx", good_plan)
     before = digest(source)
     assert cli.main(["fix", str(source), "-o", str(source)]) == 3
-    assert "phải khác tệp kế hoạch" in capsys.readouterr().err
+    assert "đó chính là tệp đầu vào" in capsys.readouterr().err
     assert cli.main(["fix", str(source), "-o", str(tmp_path / "ban.csv")]) == 3
     assert cli.main(["fix", str(source), "-o", str(tmp_path / "ban.xlsm")]) == 3
     (tmp_path / "cu.xls").write_bytes(b"")

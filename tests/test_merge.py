@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import hashlib
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -18,7 +20,7 @@ import pandas as pd
 import pytest
 from openpyxl.utils import get_column_letter
 
-from conftest import EXAMPLES, GOOD_PLAN, ROOT, encrypted_package, legacy_template
+from conftest import EXAMPLES, GOOD_PLAN, ROOT, encrypted_package, legacy_template, saved_at
 from sheetkit import cli
 from sheetkit.merging.rollup import STATUS_ERRORS, STATUS_VALID, merge
 from sheetkit.model import contract
@@ -155,11 +157,14 @@ def test_duplicates_keep_the_newer_plan(tmp_path):
         folder / "b-moi.xlsx",
         plan_data("Trường TH An Bình", "7911", year="2025-2026"),
     )
-    # Same name and district, no code, sent twice: the later file wins.
+    # Same name and district, no code, sent twice: the one the school saved later wins,
+    # whatever the times on disk say (they follow the downloads).
     first = legacy_template("tieu-hoc", folder / "c-1.xlsx", plan_data("Trường TH Bình Minh", ""))
     second = legacy_template("tieu-hoc", folder / "c-2.xlsx", plan_data("trường th  BÌNH MINH", ""))
-    os.utime(first, (2_000_000_000, 2_000_000_000))  # c-1 saved later than c-2
-    os.utime(second, (1_900_000_000, 1_900_000_000))
+    saved_at(first, dt.datetime(2024, 10, 2, 8, 0))  # c-1 saved later than c-2
+    saved_at(second, dt.datetime(2024, 9, 20, 8, 0))
+    os.utime(first, (1_900_000_000, 1_900_000_000))  # but downloaded first
+    os.utime(second, (2_000_000_000, 2_000_000_000))
     rollup = merge([folder])
     files = by_file(rollup)
     assert files["b-moi.xlsx"].status == "read"
@@ -268,14 +273,17 @@ def test_inputs_are_never_modified(district, tmp_path):
     before = {
         p: hashlib.sha256(p.read_bytes()).hexdigest() for p in district.rglob("*") if p.is_file()
     }
-    assert cli.main(["merge", str(district), "-o", str(district / "tong-hop.xlsx"), "--quiet"]) == 1
+    summary = tmp_path / "tong-hop.xlsx"
+    assert cli.main(["merge", str(district), "-o", str(summary), "--quiet"]) == 1
     after = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in before}
     assert before == after
-    # Run again: the summary written into the folder is not read as a school's plan.
-    rollup = merge([district], exclude=[district / "tong-hop.xlsx"])
-    assert "tong-hop.xlsx" not in by_file(rollup)
-    assert cli.main(["merge", str(district), "-o", str(district / "tong-hop.xlsx"), "--quiet"]) == 1
-    leftovers = [p.name for p in district.iterdir() if p.name.startswith(".sheetkit-")]
+    # A summary copied among the plans is known by its content: not read as a school's plan.
+    shutil.copy(summary, district / "tong-hop-cu.xlsx")
+    rollup = merge([district])
+    assert by_file(rollup)["tong-hop-cu.xlsx"].status == "skipped"
+    # Writing over an earlier summary stays allowed.
+    assert cli.main(["merge", str(district), "-o", str(summary), "--quiet"]) == 1
+    leftovers = [p.name for p in tmp_path.rglob(".sheetkit-*")]
     assert leftovers == []
 
 
@@ -481,9 +489,9 @@ def test_summaries_and_district_workbooks_in_the_folder_are_not_schools(tmp_path
     for name in ("bao-cao-th-kim-dong.xlsx", "so-phong.xlsm"):
         assert files[name].status == "skipped"
         assert "Sổ tổng hợp do sheetkit tạo" in files[name].reason
-    # A marked copy still holds the school's plan: read, and one of the two is kept.
-    pair = {files["th-kim-dong.xlsx"].status, files["kim-dong-da-danh-dau.xlsx"].status}
-    assert pair == {"read", "duplicate"}
+    # A marked copy is not what the school sent: skipped, the school's own file is read.
+    assert files["th-kim-dong.xlsx"].status == "read"
+    assert files["kim-dong-da-danh-dau.xlsx"].status == "skipped"
     assert len(before.schools) == 5 and list(before.schools["school_code"]).count("7901") == 1
 
 

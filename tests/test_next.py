@@ -184,7 +184,7 @@ def test_a_2018_plan_moves_to_thong_tu_57(tmp_path, capsys):
 
 def test_next_refuses_its_own_input(capsys):
     assert main(["next", str(THCS), "-o", str(THCS)]) == 3
-    assert "phải khác" in capsys.readouterr().err
+    assert "đó chính là tệp đầu vào" in capsys.readouterr().err
 
 
 def test_a_2018_plan_written_for_a_tt57_year_moves_to_that_same_year(build, good_plan, tmp_path):

@@ -372,6 +372,8 @@ def test_the_schools_sheet_ends_with_a_cong_row(rollup, tmp_path):
     header = [c.value for c in schools[1]]
     total = next(r for r in schools.iter_rows(values_only=True) if r[0] == "Cộng")
     assert total[header.index("Số việc")] == 38
+
+
 def test_a_plan_of_another_school_year_is_named_in_tong_quan_and_marked(folder, tmp_path):
     """One 2024-2025 plan among 2026-2027 ones; a five-year 2018 plan running to 2029 covers
     2026-2027 and is not marked."""

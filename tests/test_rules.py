@@ -364,6 +364,8 @@ def test_a_compulsory_criterion_without_a_level_is_an_error_the_level_needs(tt57
         "Chưa chọn mức hiện tại của tiêu chí 2.3: chưa tính được mức đạt của trường. Chọn Không "
         "đạt Mức 1, Mức 1 hoặc Mức 2 theo báo cáo tự đánh giá."
     )
+
+
 # ----------------------------------------------------------------- Thông tư 57 years, 2025 bodies
 
 

@@ -163,12 +163,36 @@ SKIPPED: dict[str, str] = {
     "sheetkit_output": (
         "Sổ tổng hợp do sheetkit tạo (không phải kế hoạch của một trường): đã bỏ qua."
     ),
+    "sheetkit_annotated": (
+        "Bản sao có đánh dấu lỗi do sheetkit tạo lúc {saved} (lệnh check --annotate hoặc review "
+        "--annotate), chưa ai sửa và lưu lại: không phải kế hoạch trường gửi, đã bỏ qua. Nếu "
+        "trường chỉ gửi bản này, hãy đề nghị trường gửi tệp kế hoạch gốc."
+    ),
 }
 
-# One school sent two plans (file.duplicate): the newer is kept.
+# One school sent two plans (file.duplicate): the newer is kept, by school year, then by the
+# time the workbook itself records as its last save (disk times only say when it was copied).
 DUPLICATE = (
-    "'{school}' gửi nhiều bản kế hoạch ({basis}): đã dùng bản mới hơn '{kept}' "
-    "(năm học {year}), không tính bản này."
+    "'{school}' gửi nhiều bản kế hoạch ({basis}): đã dùng bản '{kept}' {why} ({times}); "
+    "không tính bản này."
+)
+DUPLICATE_WHY = {
+    "year": "vì năm học {year} mới hơn năm học {this_year} của bản này",
+    "year_missing": "vì ghi năm học {year}, bản này chưa ghi năm học",
+    "saved": "(năm học {year}) vì lưu sau",
+    "same": "(năm học {year}; hai bản cùng thời điểm lưu)",
+}
+# The two saved times; each says where it comes from.
+DUPLICATE_TIMES = "bản đó lưu lúc {kept}, bản này lưu lúc {this}"
+SAVED_SOURCE = {
+    "file": "thời điểm lưu ghi trong tệp",
+    "disk": "giờ sửa tệp trên máy (tệp không ghi thời điểm lưu)",
+}
+SAVED_UNKNOWN = "không rõ"
+# The kept copy's line in the files table.
+DUPLICATE_KEPT = (
+    "Dùng bản này trong {count} bản kế hoạch của '{school}': năm học {year}, lưu lúc {saved}; "
+    "các bản kia ghi ở trang Lỗi."
 )
 DUPLICATE_BASIS = {"code": "cùng mã trường", "name": "cùng tên trường và quận/huyện"}
 DUPLICATE_NO_YEAR = "chưa ghi"

@@ -5,7 +5,8 @@ batches, in worker processes when there are many, and keeps from each plan
 only what the summary needs: one school row, its plan items, its levels per
 criterion and its findings. Nothing a school sent can stop the roll-up: a file
 that cannot be read becomes a row with its reason. When one school sent its
-plan twice, the newer plan is kept and the other is reported.
+plan twice, the newer plan is kept (school year, then the time the workbook
+records as its last save) and the other is reported with both times.
 """
 
 from __future__ import annotations
@@ -82,7 +83,8 @@ def item_fields() -> tuple[str, ...]:
 
 
 ITEM_SCHOOL_COLUMNS = ("school_id", "school_name", "school_code", "school_level", "circular")
-FILE_COLUMNS = ("file", "status", "reason", "modified", "school_id")
+# modified: the file's time on disk; saved: the last save the workbook itself records.
+FILE_COLUMNS = ("file", "status", "reason", "modified", "saved", "school_id")
 FILE_FINDING_COLUMNS = ("file", "school_name", *FINDING_COLUMNS)
 LEVEL_COLUMNS = ("school_id", "circular", "criterion", "current", "target")
 
@@ -431,6 +433,7 @@ def read_batch(
     started = time.perf_counter()
     plans: list[tuple[int, Plan]] = []
     results: list[dict[str, Any]] = []
+    saved: dict[int, float | None] = {}  # the last save each workbook records
     for index, name, path in jobs:
         if on_read:
             on_read(index)
@@ -439,8 +442,13 @@ def read_batch(
             if is_rollup_workbook(book):
                 results.append({"index": index, "skipped": file_reasons.skipped("sheetkit_output")})
                 continue
+            if book.copy == "annotate":  # the school's plan is the file it was made from
+                why = file_reasons.skipped("sheetkit_annotated", saved=shown_time(book.saved))
+                results.append({"index": index, "skipped": why})
+                continue
             plan = plan_from_workbook(book, source=name)
             plans.append((index, plan))
+            saved[index] = book.saved
         except ReadError as err:
             results.append({"index": index, "error": str(err)})
         except Exception:  # a damaged file can break a reader in unexpected ways
@@ -452,7 +460,7 @@ def read_batch(
         if isinstance(findings, Exception):
             results.append({"index": index, "error": UNEXPECTED})
         else:
-            results.append(reduce_plan(index, plan, findings))
+            results.append({**reduce_plan(index, plan, findings), "saved": saved[index]})
     timings = {"read": read_done - started, "validate": time.perf_counter() - read_done}
     return results, timings
 
@@ -466,9 +474,10 @@ def is_rollup_workbook(book: Workbook) -> bool:
     """A summary or district workbook sheetkit wrote, found among the plans: not a plan.
 
     Known by its content, whatever its name: no Kế hoạch sheet, and our roll-up
-    title, the district workbook's own sheet, or the summary's sheets. Marked
-    and rendered copies of a plan still hold the school's plan and are read
-    as plans (the duplicate rule keeps one of them).
+    title, the district workbook's own sheet, or the summary's sheets. Copies
+    of a plan hold the school's plan: an annotated one is skipped by its mark
+    (``Workbook.copy``), rendered ones are read as plans (the duplicate rule
+    keeps one of them).
     """
     if book.find_sheet(contract.SHEET_PLAN) is not None:
         return False
@@ -590,15 +599,17 @@ def _assemble(
                 "status": status,
                 "reason": reason,
                 "modified": _timestamp(c.modified),
+                "saved": _timestamp(result.get("saved")),
                 "school_id": i if status == "read" else None,
             }
         )
     plans = {i: r for i, r in results.items() if "school" in r}
     dropped = _duplicates(plans, candidates)
-    for i, (_kept, why) in dropped.items():
+    for i, (kept, why) in dropped.items():
         files[i]["status"] = "duplicate"
         files[i]["reason"] = why
         files[i]["school_id"] = None
+        files[kept]["reason"] = _kept_note(kept, dropped, plans, candidates)
     kept_ids = [i for i in sorted(plans) if i not in dropped]
 
     schools = pd.DataFrame.from_records(
@@ -632,8 +643,42 @@ def _assemble(
     )
 
 
-def _timestamp(posix: float) -> dt.datetime | None:
+def _timestamp(posix: float | None) -> dt.datetime | None:
     return dt.datetime.fromtimestamp(posix) if posix else None
+
+
+def shown_time(posix: float | None) -> str:
+    """A time as officers read it: "15/01/2027 10:20" (this machine's time zone)."""
+    if not posix:
+        return file_reasons.SAVED_UNKNOWN
+    return f"{dt.datetime.fromtimestamp(posix):%d/%m/%Y %H:%M}"
+
+
+def _saved(i: int, plans, candidates) -> tuple[float, str]:
+    """When plan ``i`` was last saved, and where that comes from: the time the workbook
+    records ("file"), or, when it records none, the file's time on disk ("disk")."""
+    recorded = plans[i].get("saved")
+    return (recorded, "file") if recorded else (candidates[i].modified, "disk")
+
+
+def _saved_text(i: int, plans, candidates, with_source: bool = True) -> str:
+    posix, source = _saved(i, plans, candidates)
+    text = shown_time(posix)
+    if not posix:
+        return text
+    return f"{text} theo {file_reasons.SAVED_SOURCE[source]}" if with_source else text
+
+
+def _kept_note(kept: int, dropped, plans, candidates) -> str:
+    """The kept copy's line in the files table: which of the school's copies it is, and why."""
+    school = plans[kept]["school"]
+    return file_reasons.DUPLICATE_KEPT.format(
+        count=1 + sum(k == kept for k, _ in dropped.values()),
+        school=school["school_name"]
+        or file_reasons.DUPLICATE_NO_NAME.format(code=school["school_code"]),
+        year=school["school_year"] or file_reasons.DUPLICATE_NO_YEAR,
+        saved=_saved_text(kept, plans, candidates),
+    )
 
 
 def _code(school: dict[str, Any]) -> str:
@@ -658,7 +703,8 @@ def _duplicates(
 
     Two plans are the same school when they share a Mã trường, or the same
     name in the same district. The newer plan is kept: later school year,
-    then the later file time.
+    then the later saved time the workbook records (its time on disk only when
+    it records none: disk times follow downloads, not the school's work).
     """
     parent: dict[int, int] = {i: i for i in plans}
 
@@ -681,7 +727,7 @@ def _duplicates(
 
     def newness(i: int) -> tuple:
         year = plans[i]["school"]["school_year_start"]
-        return (-1 if year is None else year, candidates[i].modified, i)
+        return (-1 if year is None else year, _saved(i, plans, candidates)[0], i)
 
     dropped: dict[int, tuple[int, str]] = {}
     for members in groups.values():
@@ -703,10 +749,34 @@ def _duplicates(
                     school=label,
                     basis=file_reasons.DUPLICATE_BASIS["code" if same_code else "name"],
                     kept=candidates[kept].name,
-                    year=school["school_year"] or file_reasons.DUPLICATE_NO_YEAR,
+                    why=_why_kept(kept, i, plans, candidates),
+                    times=_times(kept, i, plans, candidates),
                 ),
             )
     return dropped
+
+
+def _why_kept(kept: int, other: int, plans, candidates) -> str:
+    """Why plan ``kept`` was used rather than ``other``: its school year, or its saved time."""
+    year, this_year = (plans[i]["school"]["school_year_start"] for i in (kept, other))
+    labels = {
+        "year": plans[kept]["school"]["school_year"] or file_reasons.DUPLICATE_NO_YEAR,
+        "this_year": plans[other]["school"]["school_year"] or file_reasons.DUPLICATE_NO_YEAR,
+    }
+    if year != this_year:  # the kept one's is later, or the other has none
+        why = "year" if this_year is not None else "year_missing"
+        return file_reasons.DUPLICATE_WHY[why].format(**labels)
+    same = _saved(kept, plans, candidates)[0] == _saved(other, plans, candidates)[0]
+    return file_reasons.DUPLICATE_WHY["same" if same else "saved"].format(**labels)
+
+
+def _times(kept: int, other: int, plans, candidates) -> str:
+    """Both saved times, each saying where it comes from (once, when both come from one place)."""
+    sources = {_saved(i, plans, candidates)[1] for i in (kept, other)}
+    together = len(sources) == 1
+    texts = [_saved_text(i, plans, candidates, with_source=not together) for i in (kept, other)]
+    line = file_reasons.DUPLICATE_TIMES.format(kept=texts[0], this=texts[1])
+    return f"{file_reasons.SAVED_SOURCE[sources.pop()]}: {line}" if together else line
 
 
 def _items_frame(chunks: list[pd.DataFrame], kept_ids: list[int], schools) -> pd.DataFrame:
@@ -896,6 +966,8 @@ def roster_lines(match: RosterMatch) -> list[tuple[str, Any]]:
         *((f"    {state}", match.count(state)) for state in ROSTER_STATES),
         ("Kế hoạch của trường không có trong danh sách", len(match.unlisted)),
     ]
+
+
 # Schools named in Tổng quan's line about plans of another school year (the rest: "…").
 OTHER_YEAR_NAMES = 5
 

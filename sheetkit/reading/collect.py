@@ -33,7 +33,8 @@ class Candidate:
 
     name: str  # what the officer recognises: the path as given, or "archive.zip/inner.xlsx"
     path: Path | None  # the file to read (archive members are extracted first)
-    modified: float = 0.0  # POSIX time, to keep the newer of two plans of one school
+    modified: float = 0.0  # POSIX time on disk: decides between copies only when the
+    # workbook records no saved time (disk times follow downloads, not the school's work)
     problem: str | None = None  # why it is not read (Vietnamese, validators/files.py); None to read
     unreadable: bool = False  # the problem is an error (damaged archive), not a skip
 

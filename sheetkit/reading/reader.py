@@ -108,6 +108,12 @@ def read_plan(path: str | os.PathLike[str]) -> Plan:
     return plan_from_workbook(open_workbook(path), source=str(path))
 
 
+def is_plan_workbook(book: Workbook) -> bool:
+    """True when a workbook holds a school's plan, of either layout: a Kế hoạch or Thông tin
+    sheet (a sheetkit summary has neither)."""
+    return book.find_sheet(SHEET_PLAN) is not None or book.find_sheet(SHEET_INFO) is not None
+
+
 def plan_from_grids(grids: dict[str, Grid], source: str = "") -> Plan:
     """A Plan from grids already in memory (the Excel glue, tests)."""
     return plan_from_workbook(Workbook.from_grids(grids), source)

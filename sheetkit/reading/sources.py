@@ -97,7 +97,10 @@ class Workbook:
     """Sheets of one workbook, read lazily: only the sheets a command needs are parsed.
 
     ``kind`` is what the file's bytes are ("xlsx", "xls", "ods", ...);
-    ``title`` its document title, if it has one.
+    ``title`` its document title, if it has one; ``saved`` when it was last
+    saved, as the workbook itself records it (POSIX time; None when it does
+    not say); ``copy`` what sheetkit made it as ("annotate", "render", "fix")
+    when it is a copy sheetkit wrote and nobody has saved since, else None.
     """
 
     def __init__(
@@ -107,11 +110,15 @@ class Workbook:
         hidden=(),
         kind: str = "",
         title: str = "",
+        saved: float | None = None,
+        copy: str | None = None,
     ):
         self.sheet_names = sheet_names
         self.hidden = set(hidden)
         self.kind = kind
         self.title = title
+        self.saved = saved
+        self.copy = copy
         self._load = load
         self._cache: dict[str, Grid] = {}
 
@@ -298,9 +305,25 @@ class Package:
 
     data: bytes  # the bytes to hand the reader (repaired when a count lied)
     title: str = ""
+    saved: float | None = None  # dcterms:modified (.ods: dc:date), POSIX time
+    stamp: tuple[str, float | None] | None = None  # sheetkit's copy mark: (kind, written)
     sheet_parts: dict[str, str] = field(default_factory=dict)  # sheet name -> part
     worksheets: dict[str, bytes] = field(default_factory=dict)  # worksheet part -> its XML
     _measured: dict[str, Extent] = field(default_factory=dict, repr=False)
+
+    @property
+    def copy(self) -> str | None:
+        """What sheetkit wrote this workbook as, while nobody has saved it since.
+
+        Excel and LibreOffice keep the mark but set the saved time when they
+        save: a copy saved later than sheetkit wrote it is somebody's work.
+        """
+        if self.stamp is None:
+            return None
+        kind, written = self.stamp
+        if written is not None and self.saved is not None and self.saved > written + SAVED_SLACK:
+            return None
+        return kind
 
     def extent(self, part: str) -> Extent:
         """What a worksheet part holds, measured when first asked: a roll-up reads four
@@ -324,6 +347,20 @@ _SST_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sst\b[^>]*>")
 _SST_ITEM = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s/>]")
 _SST_COUNT = re.compile(rb'\s(?:count|uniqueCount)\s*=\s*["\']([^"\']*)["\']')
 _TITLE = re.compile(rb"<dc:title>([^<]{0,500})</dc:title>")
+# The last save: dcterms:modified in an Office package's core.xml, dc:date in an .ods meta.xml.
+_MODIFIED = re.compile(rb"<(?:[\w.-]+:)?(?:modified|date)\b[^>]*>\s*([^<]{1,60}?)\s*</")
+_W3CDTF = re.compile(
+    r"(\d{4})-(\d\d)-(\d\d)(?:[T ](\d\d):(\d\d)(?::(\d\d)(?:[.,]\d+)?)?)?"
+    r"\s*(Z|[+-]\d\d:?\d\d)?$"
+)
+# The mark sheetkit leaves in the copies it writes (writing/files.py: stamp_copy).
+COPY_MARK, COPY_WRITTEN = "sheetkit-copy", "sheetkit-written"
+_CUSTOM = re.compile(
+    rb'<(?:[\w.-]+:)?property\b[^>]*\bname="(sheetkit-copy|sheetkit-written)"[^>]*>\s*'
+    rb"<(?:[\w.-]+:)?\w+\b[^>]*>([^<]{0,60})</"
+)
+# A copy saved within this many seconds of being written is still sheetkit's.
+SAVED_SLACK = 2.0
 _FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
 _MERGE = re.compile(
     rb'<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\sref\s*=\s*"\$?([A-Za-z]{1,12})\$?(\d{1,20}):'
@@ -372,12 +409,55 @@ def inspect_package(data: bytes, kind: str) -> Package:
                 found = _TITLE.search(content)
                 if found:
                     package.title = html.unescape(found[1].decode("utf-8", "replace")).strip()
+                found = _MODIFIED.search(content)
+                package.saved = w3cdtf_time(found[1]) if found else None
+            elif name.lower() == "docprops/custom.xml":
+                package.stamp = _copy_stamp(content)
         if kind == "xlsx":
             package.sheet_parts = _sheet_parts(parts)
             sst = parts.get("xl/sharedstrings.xml")
             if sst is not None and _sst_count_lies(sst):
                 package.data = _repack(archive, _drop_sst_counts)
     return package
+
+
+def w3cdtf_time(text: bytes | str) -> float | None:
+    """A document property's date ("2027-01-15T03:20:00Z") as POSIX time; None if it is not one.
+
+    A time without a zone (LibreOffice's meta.xml) is this machine's local time.
+    """
+    import datetime as dt
+
+    if isinstance(text, bytes):
+        text = text.decode("ascii", "replace")
+    found = _W3CDTF.match(text.strip())
+    if not found:
+        return None
+    year, month, day, hour, minute, second, zone = found.groups()
+    try:
+        when = dt.datetime(
+            int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0)
+        )
+        if zone:
+            zone = zone.replace(":", "")
+            offset = 0 if zone == "Z" else (int(zone[1:3]) * 60 + int(zone[3:5]))
+            offset = -offset if zone.startswith("-") else offset
+            when = when.replace(tzinfo=dt.timezone(dt.timedelta(minutes=offset)))
+        stamp = when.timestamp()
+    except (ValueError, OverflowError, OSError):
+        return None
+    return stamp if stamp > 0 else None  # 1899/1970 "dates" mean the writer did not know
+
+
+def _copy_stamp(content: bytes) -> tuple[str, float | None] | None:
+    """(kind, written) from sheetkit's mark in docProps/custom.xml, or None."""
+    found = {
+        m[1].decode(): m[2].decode("utf-8", "replace").strip() for m in _CUSTOM.finditer(content)
+    }
+    if COPY_MARK not in found:
+        return None
+    written = found.get(COPY_WRITTEN)
+    return found[COPY_MARK], w3cdtf_time(written) if written else None
 
 
 def _unpack(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bytes:
@@ -649,7 +729,15 @@ def _calamine_workbook(package: Package, kind: str) -> Workbook:
             _reraise_interrupts(err)
             raise ReadError("sheet_damaged", sheet=name) from err
 
-    return Workbook(names, load, hidden, kind=kind, title=package.title)
+    return Workbook(
+        names,
+        load,
+        hidden,
+        kind=kind,
+        title=package.title,
+        saved=package.saved,
+        copy=package.copy,
+    )
 
 
 def _reraise_interrupts(err: BaseException) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 from ..model.contract import SHEET_FINDINGS
 from ..model.findings import SEVERITY_LABEL, SEVERITY_ORDER, Finding, Report, display_value
 from ..reading.text import show_controls, shown_path
-from .files import atomic_path, open_for_copy, set_text, show_only
+from .files import atomic_path, open_for_copy, set_text, show_only, stamp_copy
 from .layout import HEIGHT_MARGIN, row_height
 
 FILLS = {"error": "FFFFC7CE", "warning": "FFFFEB9C", "info": "FFDDEBF7"}
@@ -78,6 +78,7 @@ def annotate_workbook(
     _clear_old_marks(wb)
     mark_cells(wb, findings, sheet_names or {})
     write_findings_sheet(wb, findings, shown_path(source.name), headline=headline)
+    stamp_copy(wb, "annotate")  # merge skips it: the school's plan is the file it was made from
     with atomic_path(output) as tmp:
         wb.save(tmp)
     return output

@@ -7,7 +7,8 @@ name says which machine and process wrote it
 (``.sheetkit-<host>-<pid>-<random>.xlsx``); the next run in that folder
 removes the ones of this machine whose process is gone, and no other file. An output that
 cannot be written as asked (a wrong suffix, the input itself) is refused
-with a ``UsageError`` before any work.
+with a ``UsageError`` before any work; ``guard_output`` is the one place that
+decides which outputs would overwrite what a school sent.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import re
 import socket
 import tempfile
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -114,6 +115,147 @@ def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
         return Path(a).resolve() == Path(b).resolve()
     except (OSError, RuntimeError):  # RuntimeError: a symlink loop before Python 3.13
         return False
+
+
+# Why an output is refused (exit 3): what is wrong, then what to do.
+OUTPUT_IS_INPUT = (
+    "không ghi {what} vào '{path}': đó chính là tệp đầu vào. sheetkit không bao giờ ghi đè tệp "
+    "các trường gửi; hãy chọn một tên tệp khác."
+)
+OUTPUT_IN_INPUT_FOLDER = (
+    "không ghi {what} vào '{path}': chỗ này nằm trong thư mục đầu vào '{folder}', nơi để các "
+    "tệp trường gửi (có thể ghi đè kế hoạch của một trường, và lần tổng hợp sau sẽ đọc lẫn tệp "
+    "mới). Hãy ghi ra ngoài thư mục đó, ví dụ: {option} {example}"
+)
+OUTPUT_IS_PLAN = (
+    "không ghi {what} vào '{path}': tệp này đã có và là kế hoạch của một trường (có trang "
+    "Kế hoạch hoặc Thông tin); sheetkit không ghi đè kế hoạch. Hãy chọn một tên tệp khác; nếu "
+    "chắc chắn không cần tệp đó nữa, hãy tự xóa hoặc đổi tên nó rồi chạy lại."
+)
+OUTPUT_IS_LOCKED = (
+    "không ghi {what} vào '{path}': tệp này đã có và được đặt mật khẩu, nên không biết có phải "
+    "kế hoạch của một trường không; sheetkit không ghi đè. Hãy chọn một tên tệp khác."
+)
+
+
+def guard_output(
+    output: str | os.PathLike[str],
+    inputs: Iterable[str | os.PathLike[str]] = (),
+    *,
+    what: str,
+    option: str = "-o",
+) -> None:
+    """Refuse (``UsageError``), before any work, an output that could replace what a school sent.
+
+    Refused: an input itself; any path inside an input folder, at any depth
+    (a later run reads it, and it may bear a school's file name); a file an
+    input folder links to; an existing workbook that reads as a school plan.
+    Replacing an earlier sheetkit summary, or a copy sheetkit wrote that
+    nobody has saved since (``stamp_copy``), stays allowed. ``what`` names the
+    output in the message ("tệp tổng hợp (-o)"), ``option`` the option to retype.
+    """
+    from ..reading.text import shown_path
+
+    out = Path(output)
+    target = Path(_resolved(out))
+    shown = {"what": what, "path": shown_path(output)}
+    for given in inputs:
+        source = Path(given)
+        if same_file(source, out):
+            raise UsageError(OUTPUT_IS_INPUT.format(**shown))
+        if not source.is_dir():
+            continue
+        folder = Path(_resolved(source))
+        if target == folder or folder in target.parents:
+            example = _outside(folder, out.name)
+            raise UsageError(
+                OUTPUT_IN_INPUT_FOLDER.format(
+                    **shown, folder=shown_path(given), option=option, example=example
+                )
+            )
+        if target in _linked_files(folder):
+            raise UsageError(OUTPUT_IS_INPUT.format(**shown))
+    refusal = _plan_refusal(out) if out.is_file() else None
+    if refusal:
+        raise UsageError(refusal.format(**shown))
+
+
+def _resolved(path: str | os.PathLike[str]) -> str:
+    try:
+        return str(Path(path).resolve())
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop before Python 3.13
+        return os.path.abspath(path)
+
+
+def _outside(folder: Path, name: str) -> str:
+    """A path for ``name`` beside ``folder``, as short as the user would type it."""
+    beside = folder.parent / name
+    with contextlib.suppress(ValueError):  # another drive (Windows)
+        relative = os.path.relpath(beside)
+        if len(relative) < len(str(beside)):
+            beside = Path(relative)
+    text = str(beside)
+    return f"'{text}'" if any(c.isspace() for c in text) else text
+
+
+def _linked_files(folder: Path) -> set[Path]:
+    """Where the file links (symlinks) under ``folder`` lead: files a merge reads too.
+
+    Linked folders are not followed, as the merge does not follow them.
+    """
+    found: set[Path] = set()
+    pending = [folder]
+    while pending:
+        with contextlib.suppress(OSError), os.scandir(pending.pop()) as entries:
+            for entry in entries:
+                with contextlib.suppress(OSError):
+                    if entry.is_symlink():
+                        if not entry.is_dir():
+                            found.add(Path(_resolved(entry.path)))
+                    elif entry.is_dir():
+                        pending.append(Path(entry.path))
+    return found
+
+
+def _plan_refusal(path: Path) -> str | None:
+    """Why an existing file may not be replaced: it reads as a school's plan (any layout),
+    or it is password-protected (it may be one); None when it may be replaced."""
+    from ..reading.reader import is_plan_workbook
+    from ..reading.sources import ReadError, open_workbook
+
+    try:
+        book = open_workbook(path)
+    except ReadError as err:  # not a workbook, or damaged: nobody's plan to keep
+        return OUTPUT_IS_LOCKED if err.reason in ("password", "encrypted") else None
+    return OUTPUT_IS_PLAN if book.copy is None and is_plan_workbook(book) else None
+
+
+# What a copy of a plan is made as (the mark's value): only these are written.
+COPY_KINDS = ("annotate", "render", "fix")
+
+
+def stamp_copy(wb, kind: str) -> None:
+    """Mark an openpyxl workbook as a copy of a plan sheetkit is writing now.
+
+    openpyxl records the save as the copy's saved time; the mark (custom
+    document properties, which Excel and LibreOffice keep) says what sheetkit
+    made it as and when. Until somebody saves the copy, which records a later
+    saved time, merge knows an annotated copy from the school's plan, and a
+    later run may write over the copy.
+    """
+    from openpyxl.packaging.custom import DateTimeProperty, StringProperty
+
+    from ..reading.sources import COPY_MARK, COPY_WRITTEN
+
+    if kind not in COPY_KINDS:
+        raise ValueError(f"unknown copy kind: {kind}")
+    props = wb.custom_doc_props
+    for name in (COPY_MARK, COPY_WRITTEN):
+        if name in props.names:
+            del props[name]
+    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+    props.append(StringProperty(name=COPY_MARK, value=kind))
+    props.append(DateTimeProperty(name=COPY_WRITTEN, value=now))
 
 
 def set_text(cell, value: Any) -> None:

@@ -50,7 +50,7 @@ from .document import (
     Row,
     is_subheading,
 )
-from .files import atomic_path, open_for_copy, same_file, show_only
+from .files import atomic_path, open_for_copy, same_file, show_only, stamp_copy
 from .layout import (
     EXCEL,
     LIBREOFFICE,
@@ -1032,6 +1032,7 @@ def render_xlsx(
         wb = Workbook()
         wb.remove(wb.active)
     print_first(wb, write_plan_sheet(wb, layout, sheet))
+    stamp_copy(wb, "render")  # a later render may write over it until somebody saves it
     with atomic_path(output) as tmp:
         wb.save(tmp)
     return output
