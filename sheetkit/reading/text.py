@@ -122,7 +122,8 @@ def fold(text: object) -> str:
     return stripped
 
 
-_COMBINING_MARKS = re.compile("[\u0300-\u036f]")
+# U+034F (combining grapheme joiner) is in the block but is no mark: it has class 0.
+_COMBINING_MARKS = re.compile("[\u0300-\u034e\u0350-\u036f]")
 
 
 def folded_key(text: object) -> str:
