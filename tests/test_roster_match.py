@@ -290,3 +290,18 @@ def test_merge_roster_command_line(tmp_path, capsys):
     )
     assert "no.xlsx" in capsys.readouterr().err
     assert not (tmp_path / "u.xlsx").exists()
+
+
+def test_a_list_left_among_the_plans_is_skipped_with_its_reason(tmp_path):
+    folder = tmp_path / "nop"
+    folder.mkdir()
+    for name in ("ke-hoach-thcs-hoa-thanh-2026-2027.xlsx", "danh-sach-quan-mau.xlsx"):
+        (folder / name).write_bytes((EXAMPLES / name).read_bytes())
+    rollup = merge_paths([folder], tmp_path / "t.xlsx")
+    files = rollup.files.set_index(rollup.files["file"].map(lambda f: Path(f).name))
+    assert files.loc["danh-sach-quan-mau.xlsx", "status"] == "skipped"
+    assert files.loc["danh-sach-quan-mau.xlsx", "reason"] == (
+        "Danh sách trường của cơ quan quản lý (không phải kế hoạch): đã bỏ qua. Dùng danh sách "
+        "với tùy chọn --roster để biết trường nào chưa nộp."
+    )
+    assert len(rollup.schools) == 1

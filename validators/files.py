@@ -163,6 +163,10 @@ SKIPPED: dict[str, str] = {
     "sheetkit_output": (
         "Sổ tổng hợp do sheetkit tạo (không phải kế hoạch của một trường): đã bỏ qua."
     ),
+    "roster": (
+        "Danh sách trường của cơ quan quản lý (không phải kế hoạch): đã bỏ qua. Dùng danh sách "
+        "với tùy chọn --roster để biết trường nào chưa nộp."
+    ),
     "sheetkit_annotated": (
         "Bản sao có đánh dấu lỗi do sheetkit tạo lúc {saved} (lệnh check --annotate hoặc review "
         "--annotate), chưa ai sửa và lưu lại: không phải kế hoạch trường gửi, đã bỏ qua. Nếu "

@@ -30,6 +30,7 @@ from ..model.contract import SHEET_ROSTER_STATUS
 from ..model.findings import COLUMNS as FINDING_COLUMNS
 from ..model.findings import Finding, Report
 from ..model.plan import Plan
+from ..model.roster import SHEET_ROSTER
 from ..reading.collect import Candidate, collect
 from ..reading.parsing import is_blank, level_label, school_year_label
 from ..reading.reader import plan_from_workbook
@@ -442,6 +443,9 @@ def read_batch(
             if is_rollup_workbook(book):
                 results.append({"index": index, "skipped": file_reasons.skipped("sheetkit_output")})
                 continue
+            if is_roster_workbook(book):
+                results.append({"index": index, "skipped": file_reasons.skipped("roster")})
+                continue
             if book.copy == "annotate":  # the school's plan is the file it was made from
                 why = file_reasons.skipped("sheetkit_annotated", saved=shown_time(book.saved))
                 results.append({"index": index, "skipped": why})
@@ -484,6 +488,13 @@ def is_rollup_workbook(book: Workbook) -> bool:
     if book.title == ROLLUP_TITLE or book.find_sheet(contract.SHEET_DISTRICT):
         return True
     return sum(book.find_sheet(s) is not None for s in contract.SUMMARY_SHEETS) >= 3
+
+
+def is_roster_workbook(book: Workbook) -> bool:
+    """A list of schools (sheetkit template danh-sach) left among the plans: not a plan."""
+    return (
+        book.find_sheet(contract.SHEET_PLAN) is None and book.find_sheet(SHEET_ROSTER) is not None
+    )
 
 
 # A file that broke sheetkit itself: the reason says so, without the exception.
