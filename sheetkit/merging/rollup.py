@@ -42,6 +42,7 @@ from ..workdirs import work_folder
 from . import tt57
 from .roster_match import STATES as ROSTER_STATES
 from .roster_match import RosterMatch
+from .years import other_years
 
 STATUS_VALID = "Hợp lệ"
 STATUS_ERRORS = "Có lỗi"
@@ -981,33 +982,6 @@ def roster_lines(match: RosterMatch) -> list[tuple[str, Any]]:
 
 # Schools named in Tổng quan's line about plans of another school year (the rest: "…").
 OTHER_YEAR_NAMES = 5
-
-
-def _first_year(label: str) -> int | None:
-    return int(label[:4]) if isinstance(label, str) and label[:4].isdigit() else None
-
-
-def other_years(schools: pd.DataFrame) -> tuple[str, pd.Series]:
-    """(the school year most plans cover, True for each plan that does not cover it).
-
-    A plan covers its Năm học; a five-year plan every year to its Đến năm học, so a
-    2024-2029 plan is not "another year" in a 2026-2027 roll-up. Ties go to the later year;
-    plans without a year are not marked. No plan, or all of one year: ("", all False).
-    """
-    spans = []
-    for first_label, end_label in zip(schools["school_year"], schools["end_year"], strict=True):
-        first = _first_year(first_label)
-        last = _first_year(end_label) or first
-        spans.append((first, max(first, last)) if first is not None else None)
-    counts: dict[int, int] = {}
-    for span in spans:
-        for year in range(span[0], span[1] + 1) if span else ():
-            counts[year] = counts.get(year, 0) + 1
-    if not counts:
-        return "", pd.Series(False, index=schools.index)
-    year = max(counts, key=lambda y: (counts[y], y))
-    other = [span is not None and not span[0] <= year <= span[1] for span in spans]
-    return school_year_label(year), pd.Series(other, index=schools.index, dtype=bool)
 
 
 def other_years_line(schools: pd.DataFrame, majority: str, other: pd.Series) -> str:

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections import Counter
 from dataclasses import dataclass
 
 import pandas as pd
 
 from ..model.roster import Roster, RosterSchool, commune_key, name_key
+from .years import covers, other_years
 
 # States of a listed school, in the order the officer reads them.
 HANDED_IN = "Đã nộp"
@@ -103,12 +103,6 @@ class RosterMatch:
         return text
 
 
-def round_year(schools: pd.DataFrame) -> str:
-    """The school year most plans are for: the round being collected."""
-    years = Counter(y for y in schools.get("school_year", pd.Series(dtype=object)) if y)
-    return years.most_common(1)[0][0] if years else ""
-
-
 def match_roster(
     roster: Roster, schools: pd.DataFrame, school_year: str | None = None
 ) -> RosterMatch:
@@ -116,7 +110,7 @@ def match_roster(
 
     ``school_year``: the round's year ("2026-2027"); by default the year of most plans.
     """
-    year = school_year or round_year(schools)
+    year = school_year or other_years(schools)[0]
     listed = [s for s in roster.schools if s.name]
     plans = schools.to_dict("records")
     taken: dict[int, tuple[int, str, str]] = {}  # plan position -> (listed index, how, note)
@@ -183,21 +177,6 @@ def _by_name(
     if len(loose) == 1:
         return loose[0], BY_LOOSE_NAME, f"tên trong kế hoạch khác danh sách: {name}"
     return None
-
-
-def covers(start: object, end: object, year: str) -> bool:
-    """A plan of ``start`` (to ``end``, a five-year plan) covers the school year ``year``."""
-    first = _start_year(start)
-    if first is None:
-        return False
-    last = _start_year(end) or first
-    wanted = _start_year(year)
-    return wanted is not None and first <= wanted <= last
-
-
-def _start_year(label: object) -> int | None:
-    match = re.match(r"\s*(\d{4})", str(label or ""))
-    return int(match.group(1)) if match else None
 
 
 def _row(school: RosterSchool, plan: dict | None, how, year: str) -> dict:

@@ -23,12 +23,13 @@ import pandas as pd
 import xlsxwriter
 
 from ..merging import tt57
-from ..merging.rollup import STATUS_ERRORS, STATUS_UNREADABLE, STATUS_VALID, Rollup, other_years
+from ..merging.rollup import STATUS_ERRORS, STATUS_UNREADABLE, STATUS_VALID, Rollup
 from ..merging.roster_match import HANDED_IN as ROSTER_HANDED_IN
 from ..merging.roster_match import MISSING as ROSTER_MISSING
 from ..merging.roster_match import OTHER_YEAR as ROSTER_OTHER_YEAR
 from ..merging.roster_match import WITH_ERRORS as ROSTER_WITH_ERRORS
 from ..merging.roster_match import RosterMatch
+from ..merging.years import other_years
 from ..model import catalog, contract
 from ..model.contract import (
     SHEET_CRITERIA,
@@ -279,7 +280,7 @@ class _Styles:
         self.section = add(bold=True, font_size=12)
         self.heading = add(bold=True, font_size=11, bg_color="#F2F2F2", text_wrap=True)
         self.alert = book.add_format({"font_color": "#9C0006", "bg_color": "#FFC7CE"})
-        # Theo trường: a plan of another school year than most (merging.rollup.other_years).
+        # Theo trường: a plan of another school year than most (merging.years.other_years).
         self.other_year = add(text_wrap=True, font_color="#9C5700", bg_color="#FFEB9C", bold=True)
         self.status = {
             STATUS_VALID: add(font_color="#006100", bg_color="#C6EFCE"),

@@ -1,0 +1,54 @@
+"""School years of a roll-up: the year most plans cover, and the plans of another year.
+
+A plan covers its Năm học; a five-year plan every year to its Đến năm học.
+Tổng quan names the plans of another year, and the list of schools counts a
+school that sent only such a plan as "Nộp bản năm học khác": one rule for both.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..reading.parsing import school_year_label
+
+
+def _first_year(label: str) -> int | None:
+    return int(label[:4]) if isinstance(label, str) and label[:4].isdigit() else None
+
+
+def other_years(schools: pd.DataFrame) -> tuple[str, pd.Series]:
+    """(the school year most plans cover, True for each plan that does not cover it).
+
+    A plan covers its Năm học; a five-year plan every year to its Đến năm học, so a
+    2024-2029 plan is not "another year" in a 2026-2027 roll-up. Ties go to the later year;
+    plans without a year are not marked. No plan, or all of one year: ("", all False).
+    """
+    ends = schools["end_year"] if "end_year" in schools else [None] * len(schools)
+    spans = [
+        span(first_label, end_label)
+        for first_label, end_label in zip(schools["school_year"], ends, strict=True)
+    ]
+    counts: dict[int, int] = {}
+    for years in spans:
+        for year in range(years[0], years[1] + 1) if years else ():
+            counts[year] = counts.get(year, 0) + 1
+    if not counts:
+        return "", pd.Series(False, index=schools.index)
+    year = max(counts, key=lambda y: (counts[y], y))
+    other = [years is not None and not years[0] <= year <= years[1] for years in spans]
+    return school_year_label(year), pd.Series(other, index=schools.index, dtype=bool)
+
+
+def span(first_label: object, end_label: object) -> tuple[int, int] | None:
+    """(first, last) school year a plan covers, by their starting years; None without a year."""
+    first = _first_year(first_label)
+    if first is None:
+        return None
+    last = _first_year(end_label) or first
+    return first, max(first, last)
+
+
+def covers(first_label: object, end_label: object, year: str) -> bool:
+    """A plan of ``first_label`` (to ``end_label``) covers the school year ``year``."""
+    years, wanted = span(first_label, end_label), _first_year(year)
+    return years is not None and wanted is not None and years[0] <= wanted <= years[1]
