@@ -331,16 +331,19 @@ def merge_paths(
         from .merging.roster_match import match_roster
 
         rollup.roster = match_roster(listed, rollup.schools)
-    started = time.perf_counter()
-    write_summary(rollup, output)
-    rollup.timings["write"] = time.perf_counter() - started
-    write_table_sets(rollup, tables)
+    document = None
     if report is not None:
         from .writing.body_report import body_report
+
+        document = body_report(rollup, listed.body if listed is not None else None, at=at)
+    started = time.perf_counter()
+    write_summary(rollup, output, report=document)
+    rollup.timings["write"] = time.perf_counter() - started
+    write_table_sets(rollup, tables)
+    if document is not None:
         from .writing.plan_docx import render_docx
 
-        body = listed.body if listed is not None else None
-        render_docx(body_report(rollup, body, at=at), report)
+        render_docx(document, report)
     return rollup
 
 

@@ -228,3 +228,21 @@ def test_report_must_be_word(tmp_path, capsys):
 )
 def test_review_point_in_the_title(month, said):
     assert review_point(month) == said
+
+
+def test_the_summary_has_the_report_as_a_printable_sheet(report):
+    """The Báo cáo sheet holds the Word report's text and tables, row for row, on A4 portrait."""
+    _, out, document = report
+    wb = openpyxl.load_workbook(out / "tong-hop.xlsx")
+    assert wb.sheetnames[:3] == ["Tổng quan", "Tình hình nộp", "Báo cáo"]
+    ws = wb["Báo cáo"]
+    rows = [[str(v) for v in row if v not in (None, "")] for row in ws.iter_rows(values_only=True)]
+    for table in document.tables[1:-1]:  # the title block first, the closing block last
+        for row in table_rows(table):
+            assert [c for c in row if c] in rows, row
+    words = {w for row in rows for w in row}
+    assert {"BÁO CÁO", "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Nguyễn Văn Minh", "Nơi nhận:"} <= words
+    assert "5. TIẾN ĐỘ THỰC HIỆN ĐẾN KỲ RÀ SOÁT (THÁNG 1/2027)" in words
+    assert ws.page_setup.paperSize == 9 and ws.page_setup.orientation == "portrait"
+    assert ws.sheet_properties.pageSetUpPr.fitToPage  # one page wide (1 is the default width)
+    assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0

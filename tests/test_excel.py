@@ -20,15 +20,15 @@ from sheetkit.checking.validation import check_plan
 from sheetkit.excel import buttons
 from sheetkit.excel.macros import FOLDER_NAME, STATUS_NAME
 from sheetkit.merging.rollup import merge
-from sheetkit.model.contract import SHEET_ROSTER_STATUS, SUMMARY_SHEETS
+from sheetkit.model.contract import OPTIONAL_SUMMARY_SHEETS, SUMMARY_SHEETS
 from sheetkit.reading.reader import read_plan
 from sheetkit.writing.document import render_plan
 from sheetkit.writing.plan_sheet import render_xlsx
 from sheetkit.writing.summary import write_summary
 from sheetkit.writing.templates import build_template
 
-# The district button merges without a list of schools: no Tình hình nộp sheet.
-SHEETS = [s for s in SUMMARY_SHEETS if s != SHEET_ROSTER_STATUS]
+# The district button merges without a list of schools or a report: no sheets of theirs.
+SHEETS = [s for s in SUMMARY_SHEETS if s not in OPTIONAL_SUMMARY_SHEETS]
 PLAN_SHEETS = ["Hướng dẫn", "Thông tin", "Tự đánh giá", "Kế hoạch", "DanhSach", "xlwings.conf"]
 
 

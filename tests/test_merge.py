@@ -242,7 +242,9 @@ def test_summary_workbook_structure(tmp_path, district, monkeypatch, streamed):
     wb = openpyxl.load_workbook(out)
     # 2018 plans only: no sheet of Thông tư 57 (tests/test_rollup57.py)
     assert wb.sheetnames == [
-        s for s in SUMMARY_SHEETS if not s.startswith("TT57") and s != contract.SHEET_ROSTER_STATUS
+        s
+        for s in SUMMARY_SHEETS
+        if not s.startswith("TT57") and s not in contract.OPTIONAL_SUMMARY_SHEETS
     ]
     overview = wb["Tổng quan"]
     figures = {overview.cell(r, 1).value: overview.cell(r, 2).value for r in range(6, 30)}

@@ -235,7 +235,7 @@ def test_mixed_workbook_says_which_regulation_each_part_covers(folder, tmp_path,
     )
     wb = load_workbook(out)
     assert wb.sheetnames == [
-        s for s in contract.SUMMARY_SHEETS if s != contract.SHEET_ROSTER_STATUS
+        s for s in contract.SUMMARY_SHEETS if s not in contract.OPTIONAL_SUMMARY_SHEETS
     ]
     labels = [r[0] for r in _rows(wb["Tổng quan"]) if r[0]]
     assert "THÔNG TƯ 57/2026/TT-BGDĐT (xem các trang tính có tên bắt đầu bằng TT57)" in labels

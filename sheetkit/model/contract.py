@@ -41,6 +41,7 @@ SHEET_LISTS = "DanhSach"  # hidden: dropdown lists and the criteria table
 # those of the regulations its plans follow.
 SHEET_OVERVIEW = "Tổng quan"
 SHEET_ROSTER_STATUS = "Tình hình nộp"  # merge --roster: each listed school, handed in or not
+SHEET_BODY_REPORT = "Báo cáo"  # merge --report: the report sent upward, printable
 SHEET_SCHOOLS = "Theo trường"
 SHEET_TT57_SCHOOLS = "TT57 Mức đạt và tiến độ"
 SHEET_TT57_CRITERIA = "TT57 Theo tiêu chí"
@@ -53,6 +54,7 @@ SHEET_PROBLEMS = "Lỗi"
 SUMMARY_SHEETS = (
     SHEET_OVERVIEW,
     SHEET_ROSTER_STATUS,
+    SHEET_BODY_REPORT,
     SHEET_SCHOOLS,
     SHEET_TT57_SCHOOLS,
     SHEET_TT57_CRITERIA,
@@ -63,6 +65,8 @@ SUMMARY_SHEETS = (
     SHEET_ITEMS,
     SHEET_PROBLEMS,
 )
+# Sheets only some runs write: with a list of schools (--roster), with a report (--report).
+OPTIONAL_SUMMARY_SHEETS = (SHEET_ROSTER_STATUS, SHEET_BODY_REPORT)
 # Names earlier versions gave (a district workbook updated by the button drops them too).
 SUMMARY_SHEETS_BEFORE = ("Theo tiêu chí", "Chi tiết kế hoạch")
 

@@ -32,6 +32,7 @@ from ..merging.roster_match import RosterMatch
 from ..merging.years import other_years
 from ..model import catalog, contract
 from ..model.contract import (
+    SHEET_BODY_REPORT,
     SHEET_CRITERIA,
     SHEET_ITEMS,
     SHEET_MATRIX,
@@ -50,6 +51,7 @@ from ..reading.parsing import is_blank, level_label
 from ..reading.text import fold
 from ..validators.review import STATE_LABELS
 from ..workdirs import work_folder
+from .document import Document
 from .files import atomic_path
 from .layout import (
     EXCEL,
@@ -59,6 +61,7 @@ from .layout import (
     row_height,
     text_width,
 )
+from .report_sheet import write_report_sheet
 
 EXCEL_MAX_ROWS = 1_048_576
 # Up to a few thousand schools the workbook is built in memory (faster: shared
@@ -208,8 +211,13 @@ TT57_ITEM_TABLE = (  # the plan's columns as the column registry declares them
 )
 
 
-def write_summary(rollup: Rollup, path: str | os.PathLike[str]) -> Path:
-    """Write the summary workbook to ``path`` (a temporary file renamed into place)."""
+def write_summary(
+    rollup: Rollup, path: str | os.PathLike[str], report: Document | None = None
+) -> Path:
+    """Write the summary workbook to ``path`` (a temporary file renamed into place).
+
+    ``report``: the report sent upward (``body_report``), also as the Báo cáo sheet.
+    """
     path = Path(path)
     with atomic_path(path) as tmp:
         book = xlsxwriter.Workbook(
@@ -232,6 +240,8 @@ def write_summary(rollup: Rollup, path: str | os.PathLike[str]) -> Path:
         _overview(book, styles, rollup, criteria)
         if rollup.roster is not None:
             _roster(book, styles, rollup.roster)
+        if report is not None:
+            write_report_sheet(book, report, SHEET_BODY_REPORT)
         _schools(book, styles, rollup)
         if rollup.tt57 is not None and tt57_count:
             _tt57_sheets(book, styles, rollup)
