@@ -305,3 +305,18 @@ def test_a_list_left_among_the_plans_is_skipped_with_its_reason(tmp_path):
         "với tùy chọn --roster để biết trường nào chưa nộp."
     )
     assert len(rollup.schools) == 1
+
+
+def test_missing_schools_have_a_grey_row_on_the_tt57_sheet(area):
+    _, out = area
+    ws = openpyxl.load_workbook(out / "tong-hop.xlsx")["TT57 Mức đạt và tiến độ"]
+    header = [c.value for c in ws[1]]
+    level, name = header.index("Mức đạt hiện tại") + 1, header.index("Tên trường") + 1
+    missing = [r for r in range(2, ws.max_row + 1) if ws.cell(r, level).value == MISSING]
+    assert [ws.cell(r, name).value for r in missing] == [
+        "Trường Tiểu học Phú Thuận",
+        "Trường Mầm non Bình Minh",
+    ]
+    assert ws.cell(missing[0], level).fill.fgColor.rgb.endswith("D9D9D9")
+    total = next(r for r in ws.iter_rows(values_only=True) if "Cộng" in r)
+    assert total[header.index("Số việc")] == int(area[0].tt57.schools["items"].sum())

@@ -32,6 +32,7 @@ from ..merging.roster_match import RosterMatch
 from ..merging.years import other_years
 from ..model import catalog, contract
 from ..model.contract import (
+    FIRST_TT57_YEAR,
     SHEET_BODY_REPORT,
     SHEET_CRITERIA,
     SHEET_ITEMS,
@@ -997,6 +998,17 @@ def _missing_schools(rollup: Rollup) -> pd.DataFrame:
     )
 
 
+def _missing_tt57(rollup: Rollup) -> pd.DataFrame:
+    """Listed schools with no plan in a Thông tư 57 year: a grey "Chưa nộp" row each, last."""
+    match = rollup.roster
+    if match is None or not match.school_year[:4].isdigit():
+        return pd.DataFrame()
+    if int(match.school_year[:4]) < FIRST_TT57_YEAR:
+        return pd.DataFrame()
+    missing = _missing_schools(rollup)
+    return missing.drop(columns=["status"]).assign(level_now_label=ROSTER_MISSING)
+
+
 def _regulation(circular_id: str) -> str:
     """ "TT 57/2026", "TT 18/2018": which regulation a school's plan follows."""
     if not circular_id:
@@ -1016,13 +1028,20 @@ def _tt57_sheets(book, styles: _Styles, rollup: Rollup) -> None:
     month = f"tháng {tables.at_label}"
     schools = tables.schools
     keys = [k for k, _ in TT57_SCHOOL_TABLE]
+    label = keys.index("level_now_label")
+
+    def row_style(values: tuple) -> dict[int, Any]:
+        missing = values[label] == ROSTER_MISSING
+        return {label: styles.status[ROSTER_MISSING]} if missing else {}
+
     ws = _table(
         book,
         styles,
         SHEET_TT57_SCHOOLS,
         TT57_SCHOOL_TABLE,
-        schools,
+        pd.concat([schools, _missing_tt57(rollup)], ignore_index=True),
         freeze_cols=4,
+        row_style=row_style,
         totals=TT57_SCHOOL_TOTALS,
         ratios={"done_share": ("done", "items")},
         note=f"Kế hoạch theo Thông tư 57/2026. Tiến độ tính đến {month}: Quá hạn = đã qua tháng "
