@@ -20,6 +20,11 @@ of 1,000; 10,000 at most 11x the time of 1,000; peak memory under 1 GB.
 ``--mixed`` (issue 15): every other workbook is a Thông tư 57 plan for
 2026-2027 (its own sheets: Vấn đề trọng tâm, Theo dõi; 2-4 priority issues),
 so half the area follows each regulation; target: still at least 5x.
+``--roster`` (issue 23): the merge also matches a list of the area's schools
+(every school but 1 in 50, and 20 that sent nothing; made once from the
+folder and kept beside it) and writes the report sent upward (.docx and the
+Báo cáo sheet): ``merge DIR --roster LIST --report REPORT.docx``; target:
+still at least 5x.
 """
 
 from __future__ import annotations
@@ -85,10 +90,52 @@ def generate(folder: Path, count: int, mixed: bool = False) -> Path:
     return folder
 
 
-def run_merge(folder: Path, out: Path) -> dict:
+def make_roster(folder: Path) -> Path:
+    """The area's list of schools (written once beside the folder): all but 1 in 50, plus 20."""
+    from sheetkit.merging.rollup import merge
+    from sheetkit.writing.roster_template import write_roster_template
+
+    path = folder.with_name(folder.name + "-danh-sach.xlsx")
+    if path.exists():
+        return path
+    print(f"  writing the list of schools {path} ...", flush=True)
+    schools = merge([folder]).schools
+    rows = [
+        {
+            "code": code,
+            "name": name,
+            "school_level": level,
+            "commune": commune,
+            "province": "Tỉnh Đồng Tháp",
+        }
+        for n, (code, name, level, commune) in enumerate(
+            zip(
+                schools["school_code"],
+                schools["school_name"],
+                schools["school_level"],
+                schools["commune"],
+                strict=True,
+            )
+        )
+        if n % 50 != 7
+    ]
+    rows += [
+        {"code": f"99{n:04d}", "name": f"Trường Tiểu học Chưa Nộp {n}", "school_level": "Tiểu học"}
+        for n in range(20)
+    ]
+    body = {
+        "name": "Sở GDĐT Đồng Tháp",
+        "parent": "UBND tỉnh Đồng Tháp",
+        "province": "Tỉnh Đồng Tháp",
+    }
+    return write_roster_template(path, body, rows)
+
+
+def run_merge(folder: Path, out: Path, roster: Path | None = None) -> dict:
+    extra = ["--roster", str(roster), "--report", str(out.with_suffix(".docx"))] if roster else []
     started = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-m", "sheetkit", "--debug", "merge", str(folder), "-o", str(out)],
+        [sys.executable, "-m", "sheetkit", "--debug", "merge", str(folder), "-o", str(out), *extra],
         capture_output=True,
         text=True,
     )
@@ -120,16 +167,24 @@ def main() -> None:
     parser.add_argument(
         "--mixed", action="store_true", help="half the workbooks are Thông tư 57 plans"
     )
+    parser.add_argument(
+        "--roster", action="store_true", help="merge with a list of schools and write the report"
+    )
     args = parser.parse_args()
     results = {}
     for size in args.sizes:
         name = f"mixed-{size}" if args.mixed else str(size)
         folder = generate(args.data / name, size, args.mixed)
+        roster = make_roster(folder) if args.roster else None
         with tempfile.TemporaryDirectory() as tmp:
-            merged = run_merge(folder, Path(tmp) / "tong-hop.xlsx")
+            merged = run_merge(folder, Path(tmp) / "tong-hop.xlsx", roster)
         baseline = run_baseline(folder) if size <= args.baseline_max else None
         results[size] = (merged, baseline)
-        print(f"\n{size} workbooks" + (" (half Thông tư 57)" if args.mixed else ""))
+        print(
+            f"\n{size} workbooks"
+            + (" (half Thông tư 57)" if args.mixed else "")
+            + (" with --roster --report" if args.roster else "")
+        )
         print(f"  sheetkit merge, whole process: {merged['wall']:.2f} s  ({merged['summary']})")
         print(
             f"    read {merged['read']:.2f} s + validate {merged['validate']:.2f} s (CPU, all workers); "
