@@ -127,6 +127,22 @@ def test_merge_that_runs_out_of_memory_says_so(tmp_path, monkeypatch, capsys):
     )
 
 
+def test_the_check_button_says_the_plan_is_too_large(tmp_path, good_plan, monkeypatch):
+    """The Excel button showed "Có lỗi không mong đợi … MemoryError"."""
+    import xlwings_fake as fake
+    from conftest import legacy_template
+    from sheetkit import excel
+    from sheetkit.excel import buttons
+
+    path = legacy_template("tieu-hoc", tmp_path / "ke-hoach.xlsm", good_plan)
+    book = fake.Book.from_file(path, fake.App())
+    monkeypatch.setattr(buttons, "check_live", _out_of_memory)
+    assert excel.check(book) is None
+    (message,) = book.app.alerts
+    assert message["prompt"] == TOO_LARGE.format(name=book.name, step="kiểm tra")
+    assert message["mode"] == "critical"
+
+
 def test_a_marked_copy_lists_at_most_the_worst_findings(tmp_path, monkeypatch):
     """A 3,000-row plan's marked copy took minutes (24,000 findings, each styled and noted)."""
     from openpyxl import load_workbook

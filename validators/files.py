@@ -216,7 +216,7 @@ def out_of_memory(name: str | None, command: str | None = None) -> str:
     """The one line for a command that ran out of memory on ``name`` (None: a roll-up)."""
     if name is None:
         return OUT_OF_MEMORY_MERGE
-    return OUT_OF_MEMORY.format(name=name, step=OUT_OF_MEMORY_STEPS.get(command, "xử lý"))
+    return OUT_OF_MEMORY.format(name=name, step=OUT_OF_MEMORY_STEPS.get(command, "chạy lệnh"))
 
 
 # A path given to merge that does not exist: nothing is read, nothing written (exit 2).
