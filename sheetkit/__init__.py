@@ -15,10 +15,22 @@ Names are imported on first use so that ``import sheetkit`` stays cheap.
 
 from __future__ import annotations
 
+import os
 from importlib import import_module
 from typing import Any
 
 __version__ = "0.1.0"
+
+# Libraries that reserve address space sheetkit never uses, set before pandas imports them
+# (a value already in the environment wins). pyarrow, which holds every text column of
+# pandas, allocates through mimalloc by default, and mimalloc reserves 1 GiB of address
+# space on its first allocation; OpenBLAS, loaded with numpy and unused here, starts one
+# thread per CPU, each with its own stack and buffers. Under an address-space limit
+# (``ulimit -v``, a shared server's quota) those reservations, not the plan, ran out:
+# a 20,000-row check and a 100,000-character cell's render failed under 2 GB.
+RUNTIME_ENVIRONMENT = {"ARROW_DEFAULT_MEMORY_POOL": "system", "OPENBLAS_NUM_THREADS": "1"}
+for _name, _value in RUNTIME_ENVIRONMENT.items():
+    os.environ.setdefault(_name, _value)
 
 _EXPORTS = {
     "read_plan": "reading.reader",

@@ -6,7 +6,7 @@ for pandas and pandera.
 Exit codes: 0 done (a plan without errors); 1 done, with errors in the plan
 (check, render) or some files unreadable (merge); 2 an input that cannot be
 read (a missing, empty, damaged or password-protected file, nothing to
-merge); 3 a command used wrongly (unknown option, wrong output suffix, output
+merge) or is too large for this machine's memory; 3 a command used wrongly (unknown option, wrong output suffix, output
 = input); 4 an unexpected error inside sheetkit; 130 interrupted (Ctrl+C).
 """
 
@@ -333,11 +333,16 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Đã dừng.", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except MemoryError:
+        if args.debug:
+            raise
     except Exception as err:
         if args.debug:
             raise
         print(f"Lỗi không mong đợi: {err} (chạy lại với --debug để xem chi tiết)", file=sys.stderr)
         return EXIT_INTERNAL
+    # Only a MemoryError gets here, once the frames that held the plan are gone.
+    return _out_of_memory(args)
 
 
 @command
@@ -594,6 +599,26 @@ def _unreadable(args, err) -> None:
         print(json.dumps(doc, ensure_ascii=False))
     else:
         print(err.headline(_shown(args.file)), file=sys.stderr)
+
+
+def _out_of_memory(args) -> int:
+    """A plan too large for this machine's memory: one Vietnamese line (JSON for --format
+    json), exit 2, never "Lỗi không mong đợi" with MemoryError's empty message."""
+    import gc
+
+    gc.collect()
+    from .validators.files import out_of_memory
+
+    file = getattr(args, "file", None)
+    message = out_of_memory(_shown(file) if file is not None else None, args.command)
+    if getattr(args, "format", "text") == "json":
+        import json
+
+        doc = {"file": _shown(file), "error": message, "findings": [], "summary": None}
+        print(json.dumps(doc, ensure_ascii=False))
+    else:
+        print(message, file=sys.stderr)
+    return EXIT_UNREADABLE
 
 
 if __name__ == "__main__":

@@ -405,8 +405,8 @@ def fix_file(path: PathLike, output: PathLike) -> Fixed:
     open_workbook(path)  # a missing, empty, damaged or locked file: the usual reason
     try:
         book = open_for_copy(path, output)
-    except ReadError:
-        raise  # its own reason (too large, XML openpyxl refuses): not "damaged"
+    except (ReadError, MemoryError):
+        raise  # its own reason (too large, XML openpyxl refuses, memory): not "damaged"
     except Exception as err:  # openpyxl raises many types for what calamine still reads
         raise ReadError("damaged", detail=type(err).__name__) from err
     converted: dict[str, int] = {}

@@ -1411,6 +1411,57 @@ def _value_many_items(rng: random.Random, folder: Path) -> Path:
     return book.save(folder / plan_name(rng))
 
 
+PLAN_ROWS = 20_000
+
+
+@family("value.many_rows", readable=True)
+def _value_many_rows(rng: random.Random, folder: Path) -> Path:
+    """A 20,000-row plan: an example's own rows, repeated (check ran out of memory under 2 GB).
+
+    Formula cells (the row number, Thông tư 57's helper columns) are left out of the copies:
+    their cached values would belong to another row. Still a genuine plan: never refused.
+    """
+    book, cells = _value_book_filled(rng)
+    part = book.sheet_part(SHEET_PLAN)
+    text = book.text(part)
+    rows = {int(m[1]): m[0] for m in re.finditer(r'<row r="(\d+)"[^>]*?>.*?</row>', text, re.S)}
+    formula = re.compile(r"<c [^>]*?>(?:(?!</c>).)*?<f[ >/].*?</c>", re.S)
+    mark = "\x00"  # where the row number goes in a copied row
+    items = []
+    for r in cells.item_rows:
+        if r in rows:
+            row = re.sub(r'(<c r="[A-Z]+)\d+"', rf'\g<1>{mark}"', formula.sub("", rows[r]))
+            items.append(re.sub(r'^<row r="\d+"', f'<row r="{mark}"', row))
+    kept = re.sub(
+        r'<row r="(\d+)"[^>]*?(?:/>|>.*?</row>)',
+        lambda m: m[0] if int(m[1]) <= cells.header_row else "",
+        re.sub(r'<dimension ref="[^"]*"/>', "", text),
+        flags=re.S,
+    )
+    first = cells.header_row + 1
+    copies = "".join(items[i % len(items)].replace(mark, str(first + i)) for i in range(PLAN_ROWS))
+    book.put(part, kept.replace("</sheetData>", copies + "</sheetData>", 1))
+    members = []
+    for name, data in book.parts.items():  # the large sheet packed fast, the rest as usual
+        if name == part:
+            packer = zlib.compressobj(1, zlib.DEFLATED, -15)
+            packed = packer.compress(data) + packer.flush()
+            members.append(Member(name.encode(), packed, zlib.crc32(data), len(data)))
+        else:
+            members.append(Member.of(name, data))
+    path = folder / plan_name(rng)
+    path.write_bytes(zip_bytes(members))
+    return path
+
+
+def _value_book_filled(rng: random.Random) -> tuple[Book, PlanCells]:
+    """An example plan with its item rows (every example has some)."""
+    while True:
+        book, cells = _value_book(rng)
+        if cells.item_rows:
+            return book, cells
+
+
 # -- structure
 
 
@@ -1781,8 +1832,14 @@ def _fs_fifo(rng: random.Random, folder: Path) -> Path:
 # -- merge inputs: folders and archives
 
 
+# Not put into merge folders: a pipe (merge has its own case), and the 20,000-row plan,
+# whose read and summary take most of a merge's time budget on their own (check and
+# render run it alone).
+NOT_IN_FOLDERS = ("fs.fifo", "value.many_rows")
+
+
 def _file_kinds() -> list[str]:
-    return [k for k, f in FAMILIES.items() if f.target == "file" and k != "fs.fifo"]
+    return [k for k, f in FAMILIES.items() if f.target == "file" and k not in NOT_IN_FOLDERS]
 
 
 def _hostile_file(rng: random.Random, folder: Path) -> Path:

@@ -96,6 +96,11 @@ UNREADABLE: dict[str, str] = {
         "Đọc tệp này quá {seconds} giây nên đã dừng (tệp hỏng hoặc được tạo bất thường): hãy "
         "mở tệp bằng Excel, lưu lại rồi gửi lại."
     ),
+    "out_of_memory": (
+        "Tệp quá lớn để xử lý trên máy này (hết bộ nhớ khi đọc và kiểm tra): kế hoạch có quá "
+        "nhiều dòng hoặc ô quá dài; hãy đề nghị trường xóa các dòng, trang tính thừa rồi gửi "
+        "lại, hoặc kiểm tra riêng tệp này bằng sheetkit check."
+    ),
     "unexpected": (
         "sheetkit gặp lỗi khi đọc tệp này (lỗi của sheetkit, không phải của trường). Hãy mở "
         "tệp bằng Excel, lưu lại rồi gửi lại; nếu vẫn lỗi, báo cho người quản trị sheetkit."
@@ -211,6 +216,35 @@ def unreadable(reason: str, **details: object) -> str:
 def headline(name: str, reason: str, copy: bool = False) -> str:
     """The one line printed for a file that could not be read (or copied)."""
     return (COPY_HEADLINE if copy else HEADLINE).format(name=name, reason=reason)
+
+
+# A command that ran out of memory on a plan (exit 2): the file is read, but this machine
+# cannot hold it; the school can make it smaller, the officer can close other programs.
+OUT_OF_MEMORY = (
+    "Tệp '{name}' quá lớn để xử lý trên máy này (hết bộ nhớ khi {step}): kế hoạch có quá "
+    "nhiều dòng hoặc ô quá dài; hãy xóa các dòng, trang tính thừa hoặc chia kế hoạch thành "
+    "nhiều tệp, đóng bớt các chương trình đang mở rồi chạy lại."
+)
+OUT_OF_MEMORY_MERGE = (
+    "Các tệp cần tổng hợp quá lớn để xử lý trên máy này (hết bộ nhớ khi tổng hợp): hãy tổng "
+    "hợp ít tệp hơn mỗi lần (từng thư mục) hoặc thêm --workers 1, đóng bớt các chương trình "
+    "đang mở rồi chạy lại."
+)
+# What the command was doing, by command name.
+OUT_OF_MEMORY_STEPS = {
+    "check": "kiểm tra",
+    "review": "rà soát tiến độ",
+    "render": "tạo bản kế hoạch",
+    "next": "tạo kế hoạch năm học mới",
+    "fix": "chép tệp",
+}
+
+
+def out_of_memory(name: str | None, command: str | None = None) -> str:
+    """The one line for a command that ran out of memory on ``name`` (None: a roll-up)."""
+    if name is None:
+        return OUT_OF_MEMORY_MERGE
+    return OUT_OF_MEMORY.format(name=name, step=OUT_OF_MEMORY_STEPS.get(command, "chạy lệnh"))
 
 
 # A path given to merge that does not exist: nothing is read, nothing written (exit 2).

@@ -61,6 +61,12 @@ def entry_point(function: Callable[..., Any]) -> Callable[..., Any]:
         book = book if book is not None else _caller()
         try:
             return function(book, **options)
+        except MemoryError:  # the plan is too large for this machine, not a fault of sheetkit
+            from ..validators.files import out_of_memory
+
+            name = None if function.__name__ == "merge" else book.name
+            alert(book, out_of_memory(name, function.__name__), critical=True)
+            return None
         except Exception as err:  # the last line of defence: say it, do not crash
             detail = "".join(traceback.format_exception_only(type(err), err)).strip()
             alert(

@@ -456,6 +456,8 @@ def read_batch(
             saved[index] = book.saved
         except ReadError as err:
             results.append({"index": index, "error": str(err)})
+        except MemoryError:  # this file alone is too large for the machine; the others go on
+            results.append({"index": index, "error": OUT_OF_MEMORY})
         except Exception:  # a damaged file can break a reader in unexpected ways
             results.append({"index": index, "error": UNEXPECTED})
     read_done = time.perf_counter()
@@ -463,7 +465,8 @@ def read_batch(
         on_validate()
     for (index, plan), findings in zip(plans, _validate([p for _, p in plans]), strict=True):
         if isinstance(findings, Exception):
-            results.append({"index": index, "error": UNEXPECTED})
+            too_large = isinstance(findings, MemoryError)
+            results.append({"index": index, "error": OUT_OF_MEMORY if too_large else UNEXPECTED})
         else:
             results.append({**reduce_plan(index, plan, findings), "saved": saved[index]})
     timings = {"read": read_done - started, "validate": time.perf_counter() - read_done}
@@ -500,6 +503,7 @@ def is_roster_workbook(book: Workbook) -> bool:
 
 # A file that broke sheetkit itself: the reason says so, without the exception.
 UNEXPECTED = file_reasons.unreadable("unexpected")
+OUT_OF_MEMORY = file_reasons.unreadable("out_of_memory")
 
 
 def _validate(plans: list[Plan]) -> list[list[Finding] | Exception]:

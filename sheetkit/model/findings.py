@@ -142,6 +142,9 @@ def to_json(file: str, report: Report, extra: dict[str, Any] | None = None) -> s
 
 
 REPEAT_THRESHOLD = 5
+# A repeated finding names at most this many cells, then how many more: a 20,000-row plan
+# printed one line of 140,000 characters per rule.
+MAX_CELLS_LISTED = 30
 
 
 def _repeated_rules(group: list[Finding]) -> set[str]:
@@ -203,7 +206,10 @@ def to_text(
                     continue
                 shown.add(f.rule)
                 same = [g for g in group if g.rule == f.rule]
-                cells = ", ".join(g.cell for g in same)
+                cells = ", ".join(g.cell for g in same[:MAX_CELLS_LISTED])
+                if len(same) > MAX_CELLS_LISTED:
+                    more = f"{len(same) - MAX_CELLS_LISTED:,}".replace(",", ".")
+                    cells += f" và {more} ô khác"
                 lines.append(f"  [{label}] {len(same)} ô {sheet}!{cells}: {f.message}")
                 continue
             where = f"{sheet}!{f.cell}" if f.cell else sheet

@@ -376,6 +376,8 @@ def inspect_package(data: bytes, kind: str) -> Package:
     """Unpack every part of a zip workbook once, bounded; raise ReadError when it is unsafe."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
+    except MemoryError:
+        raise
     except Exception as err:
         raise ReadError("damaged_zip") from err
     package = Package(data)
@@ -465,6 +467,8 @@ def _unpack(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bytes:
     try:
         with archive.open(member) as stream:
             content = stream.read(member.file_size + 1)
+    except MemoryError:
+        raise
     except Exception as err:  # zlib.error, BadZipFile (CRC), EOFError, NotImplementedError...
         raise ReadError("damaged_zip") from err
     if len(content) != member.file_size:
@@ -741,6 +745,7 @@ def _calamine_workbook(package: Package, kind: str) -> Workbook:
 
 
 def _reraise_interrupts(err: BaseException) -> None:
-    """Let Ctrl+C and exits through; everything else from the reader is the file's fault."""
-    if isinstance(err, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+    """Let Ctrl+C, exits and running out of memory through (the machine, not the file:
+    the command says so); everything else from the reader is the file's fault."""
+    if isinstance(err, (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError)):
         raise err

@@ -23,6 +23,18 @@ FILLS = {"error": "FFFFC7CE", "warning": "FFFFEB9C", "info": "FFDDEBF7"}
 AUTHOR = "sheetkit"
 NOTE_PREFIXES = tuple(f"{label}:" for label in SEVERITY_LABEL.values())
 FIRST_FINDING_ROW = 6  # of the Kết quả kiểm tra sheet; row 5 holds the headers
+# A marked copy lists and marks at most this many findings, errors first. Past it a plan is
+# one mistake repeated (20,000 rows pasted in), and every listed finding costs openpyxl
+# eight styled cells and a comment: 24,000 findings took minutes and 500 MB.
+MAX_ANNOTATED = 2_000
+
+
+def annotated(findings: list[Finding]) -> list[Finding]:
+    """The findings a marked copy shows: all, or the ``MAX_ANNOTATED`` worst in their order."""
+    if len(findings) <= MAX_ANNOTATED:
+        return findings
+    worst = sorted(range(len(findings)), key=lambda i: SEVERITY_ORDER[findings[i].severity])
+    return [findings[i] for i in sorted(worst[:MAX_ANNOTATED])]
 
 
 def fill_rgb(severity: str) -> tuple[int, int, int]:
@@ -40,7 +52,7 @@ def cell_marks(
     findings on sheets not ``present`` or on ranges ("A1:C3") are not marked.
     """
     by_cell: dict[tuple[str, str], list[Finding]] = {}
-    for f in findings:
+    for f in annotated(findings):
         sheet = sheet_names.get(f.sheet, f.sheet)
         if f.cell and ":" not in f.cell and sheet in present:
             by_cell.setdefault((sheet, f.cell), []).append(f)
@@ -131,6 +143,7 @@ def write_findings_sheet(
 
     ws = wb.create_sheet(SHEET_FINDINGS, 0)
     report = Report(findings)
+    listed = annotated(findings)
     bold = Font(name="Times New Roman", bold=True, size=12)
     normal = Font(name="Times New Roman", size=12)
     link = Font(name="Times New Roman", size=12, color="FF0563C1", underline="single")
@@ -142,6 +155,20 @@ def write_findings_sheet(
         f"{report.errors} lỗi, {report.warnings} cảnh báo, {report.infos} lưu ý"
         + (" — không có lỗi." if report.ok else " — bấm vào ô ở cột C để đến chỗ cần sửa."),
     )
+    notice = ""
+    if len(listed) < len(findings):
+        shown, left = (
+            f"{n:,}".replace(",", ".") for n in (len(listed), len(findings) - len(listed))
+        )
+        notice = (
+            f"Bản này chỉ ghi {shown} phát hiện (lỗi trước), còn {left} phát hiện khác: hãy sửa "
+            "các chỗ dưới đây rồi kiểm tra lại (lệnh sheetkit check liệt kê đủ)."
+        )
+    if notice and not headline:
+        set_text(ws["A4"], notice)
+        ws["A4"].font = Font(name="Times New Roman", bold=True, size=12, color="FF9C0006")
+    elif notice:  # row 4 holds the school's level: the notice follows it there
+        headline = f"{headline}\n{notice}"
     headers = ["Mức độ", "Trang", "Ô", "Cột", "Dòng KH", "Tiêu chí", "Đã nhập", "Cần sửa"]
     widths = [11, 14, 9, 18, 10, 10, 30, 90]
     if headline:
@@ -164,7 +191,7 @@ def write_findings_sheet(
     # Measured a little narrower than the columns: LibreOffice wraps some lines earlier.
     wrapped = {"sheet": 1, "column": 3, "value": 6, "message": 7}
     measured = {key: widths[n] * HEIGHT_MARGIN for key, n in wrapped.items()}
-    for r, f in enumerate(findings, start=FIRST_FINDING_ROW):
+    for r, f in enumerate(listed, start=FIRST_FINDING_ROW):
         values = [
             SEVERITY_LABEL[f.severity],
             f.sheet,
@@ -191,9 +218,9 @@ def write_findings_sheet(
             ref.hyperlink = f"#'{f.sheet}'!{first}"
             ref.font = link
     ws.freeze_panes = f"A{FIRST_FINDING_ROW}"
-    if findings:
+    if listed:
         header = FIRST_FINDING_ROW - 1
-        ws.auto_filter.ref = f"A{header}:H{header + len(findings)}"
+        ws.auto_filter.ref = f"A{header}:H{header + len(listed)}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1

@@ -299,7 +299,7 @@ def open_for_copy(source: str | os.PathLike[str], output: str | os.PathLike[str]
         with warnings.catch_warnings():  # openpyxl warns (in English) of what it drops
             warnings.simplefilter("ignore")
             return load_workbook(io.BytesIO(data), keep_vba=keep_vba, keep_links=True)
-    except (KeyboardInterrupt, SystemExit):
+    except (KeyboardInterrupt, SystemExit, MemoryError):
         raise
     except BaseException as err:  # XML, zip, KeyError, ValueError...: the file, not sheetkit
         raise sources.ReadError("copy_unreadable") from err
