@@ -216,3 +216,22 @@ def saved_at(path: Path, when) -> Path:
                 assert found == 1
             z.writestr(info, content)
     return path
+
+
+@pytest.fixture(scope="session")
+def area_with_list(tmp_path_factory):
+    """examples/quan-mau rolled up with its list of schools, CSV tables and the report sent
+    upward, at January 2027 (examples/build.py says what the list holds)."""
+    from sheetkit.jobs import merge_paths
+    from sheetkit.reading.parsing import month_index
+
+    out = tmp_path_factory.mktemp("area")
+    rollup = merge_paths(
+        [EXAMPLES / "quan-mau"],
+        out / "tong-hop.xlsx",
+        tables={"csv": out / "csv"},
+        roster=EXAMPLES / "danh-sach-quan-mau.xlsx",
+        report=out / "bao-cao.docx",
+        at=month_index(2027, 1),
+    )
+    return rollup, out

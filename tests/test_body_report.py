@@ -12,7 +12,6 @@ import openpyxl
 import pytest
 
 from sheetkit.cli import main
-from sheetkit.jobs import merge_paths
 from sheetkit.reading.parsing import month_index
 from sheetkit.validators.review import STATE_LABELS
 from sheetkit.writing.body_report import review_point
@@ -22,16 +21,8 @@ STATE_KEYS = ("done", "in_progress", "overdue", "not_carried_out", "unrecorded",
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory):
-    out = tmp_path_factory.mktemp("report")
-    rollup = merge_paths(
-        [EXAMPLES / "quan-mau"],
-        out / "tong-hop.xlsx",
-        tables={"csv": out / "csv"},
-        roster=EXAMPLES / "danh-sach-quan-mau.xlsx",
-        report=out / "bao-cao.docx",
-        at=month_index(2027, 1),
-    )
+def report(area_with_list):
+    rollup, out = area_with_list
     return rollup, out, docx.Document(str(out / "bao-cao.docx"))
 
 

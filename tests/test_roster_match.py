@@ -24,7 +24,6 @@ from sheetkit.merging.roster_match import (
     match_roster,
 )
 from sheetkit.model.roster import ReportingBody, Roster, RosterSchool
-from sheetkit.reading.parsing import month_index
 
 WARD = "Phường Bình Thạnh"
 
@@ -161,17 +160,8 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
 @pytest.fixture(scope="module")
-def area(tmp_path_factory):
-    """examples/quan-mau rolled up with its list (examples/build.py says what the list holds)."""
-    out = tmp_path_factory.mktemp("roster")
-    rollup = merge_paths(
-        [EXAMPLES / "quan-mau"],
-        out / "tong-hop.xlsx",
-        tables={"csv": out / "csv"},
-        roster=EXAMPLES / "danh-sach-quan-mau.xlsx",
-        at=month_index(2027, 2),
-    )
-    return rollup, out
+def area(area_with_list):
+    return area_with_list
 
 
 def test_the_example_list_finds_the_two_missing_and_the_extra_school(area):
