@@ -310,3 +310,15 @@ def test_missing_schools_have_a_grey_row_on_the_tt57_sheet(area):
     assert ws.cell(missing[0], level).fill.fgColor.rgb.endswith("D9D9D9")
     total = next(r for r in ws.iter_rows(values_only=True) if "Cộng" in r)
     assert total[header.index("Số việc")] == int(area[0].tt57.schools["items"].sum())
+
+
+def test_the_headline_names_ten_missing_schools_and_counts_the_rest():
+    many = Roster(
+        "x", [listed(5 + n, f"Trường Tiểu học Số {n}", f"79{n:04d}") for n in range(13)], None
+    )
+    result = match_roster(many, pd.DataFrame([plan(0, "Trường Tiểu học Số 0", "790000")]))
+    names = ", ".join(f"Trường Tiểu học Số {n}" for n in range(1, 11))
+    assert result.headline() == (
+        f"1/13 trường đã nộp kế hoạch năm học 2026-2027; 12 chưa nộp: {names} và 2 trường khác "
+        "(xem trang Tình hình nộp)"
+    )

@@ -25,6 +25,8 @@ OTHER_YEAR = "Nộp bản năm học khác"
 MISSING = "Chưa nộp"
 STATES = (HANDED_IN, WITH_ERRORS, OTHER_YEAR, MISSING)
 BY_CODE, BY_NAME, BY_LOOSE_NAME = "mã trường", "tên trường", "tên gần đúng"
+# Missing schools the one-line headline names; the rest are counted (Tình hình nộp lists all).
+HEADLINE_NAMES = 10
 # Two folded names this alike (difflib's ratio) within one xã/phường are one school.
 LOOSE_RATIO = 0.88
 # Words schools abbreviate or leave out, folded: the loose name drops or shortens them.
@@ -94,7 +96,11 @@ class RosterMatch:
         missing = self.roster[self.roster["state"] == MISSING]["school_name"].tolist()
         text = f"{self.handed_in}/{total} trường đã nộp kế hoạch năm học {self.school_year}"
         if missing:
-            text += f"; {len(missing)} chưa nộp: {', '.join(missing)}"
+            shown = ", ".join(missing[:HEADLINE_NAMES])
+            more = len(missing) - HEADLINE_NAMES
+            text += f"; {len(missing)} chưa nộp: {shown}" + (
+                f" và {more} trường khác (xem trang Tình hình nộp)" if more > 0 else ""
+            )
         other = self.count(OTHER_YEAR)
         if other:
             text += f"; {other} nộp bản năm học khác"
