@@ -322,3 +322,30 @@ def test_the_headline_names_ten_missing_schools_and_counts_the_rest():
         f"1/13 trường đã nộp kế hoạch năm học 2026-2027; 12 chưa nộp: {names} và 2 trường khác "
         "(xem trang Tình hình nộp)"
     )
+
+
+def test_tong_quan_names_the_round(area):
+    _, out = area
+    rows = list(
+        openpyxl.load_workbook(out / "tong-hop.xlsx", read_only=True)["Tổng quan"].iter_rows(
+            values_only=True
+        )
+    )
+    assert rows[2][0].endswith(" Kỳ tổng hợp: Rà soát cuối học kỳ I, năm học 2026-2027.")
+
+
+@pytest.mark.parametrize(
+    ("month", "label"),
+    [
+        (None, "Kế hoạch năm học 2026-2027"),
+        ((2026, 10), "Kế hoạch năm học 2026-2027"),
+        ((2027, 1), "Rà soát cuối học kỳ I, năm học 2026-2027"),
+        ((2027, 3), "Kế hoạch năm học 2026-2027 (tiến độ đến tháng 3/2027)"),
+        ((2027, 6), "Rà soát cuối năm học 2026-2027"),
+    ],
+)
+def test_round_label(month, label):
+    from sheetkit.merging.years import round_label
+    from sheetkit.reading.parsing import month_index
+
+    assert round_label("2026-2027", month_index(*month) if month else None) == label

@@ -52,3 +52,21 @@ def covers(first_label: object, end_label: object, year: str) -> bool:
     """A plan of ``first_label`` (to ``end_label``) covers the school year ``year``."""
     years, wanted = span(first_label, end_label), _first_year(year)
     return years is not None and wanted is not None and years[0] <= wanted <= years[1]
+
+
+def round_label(year: str, at: int | None) -> str:
+    """The round an officer collects, named by the month progress is judged at.
+
+    The plan itself (September to November, or no month), the review at the end of
+    học kỳ I (December to February), the review at the end of the year (May to August).
+    """
+    if not year:
+        return ""
+    month = at % 12 + 1 if at is not None else None
+    if month in (12, 1, 2):
+        return f"Rà soát cuối học kỳ I, năm học {year}"
+    if month in (5, 6, 7, 8):
+        return f"Rà soát cuối năm học {year}"
+    if month in (3, 4) and at is not None:
+        return f"Kế hoạch năm học {year} (tiến độ đến tháng {month}/{at // 12})"
+    return f"Kế hoạch năm học {year}"

@@ -29,7 +29,7 @@ from ..merging.roster_match import MISSING as ROSTER_MISSING
 from ..merging.roster_match import OTHER_YEAR as ROSTER_OTHER_YEAR
 from ..merging.roster_match import WITH_ERRORS as ROSTER_WITH_ERRORS
 from ..merging.roster_match import RosterMatch
-from ..merging.years import other_years
+from ..merging.years import other_years, round_label
 from ..model import catalog, contract
 from ..model.contract import (
     FIRST_TT57_YEAR,
@@ -506,7 +506,13 @@ def _overview(book, styles: _Styles, rollup: Rollup, criteria: pd.DataFrame) -> 
     ws.write_string(0, 0, "TỔNG HỢP KẾ HOẠCH CẢI TIẾN CHẤT LƯỢNG GIÁO DỤC", styles.title)
     ws.write_string(1, 0, _scope(rollup), styles.subtitle)
     now = dt.datetime.now().strftime("%d/%m/%Y %H:%M")
-    ws.write_string(2, 0, f"Tổng hợp lúc {now} bằng sheetkit.", styles.subtitle)
+    at = rollup.tt57.at if rollup.tt57 is not None else None
+    year = (
+        rollup.roster.school_year if rollup.roster is not None else other_years(rollup.schools)[0]
+    )
+    round_name = round_label(year, at)
+    collected = f" Kỳ tổng hợp: {round_name}." if round_name else ""
+    ws.write_string(2, 0, f"Tổng hợp lúc {now} bằng sheetkit.{collected}", styles.subtitle)
     if rollup.roster is not None:  # who has not handed in comes first
         ws.write_string(3, 0, rollup.roster.headline() + ".", styles.section)
     row = 4
