@@ -37,16 +37,16 @@ from ..reading.sources import column_letter
 from ..validators.rules import RULES
 from ..validators.school_level import OTHERS_NEEDED
 from .layout import row_height
-from .templates import (
+from .workbook_style import (
     FORMULA_FILL,
-    _button_rows,
-    _define,
-    _field_validation,
-    _formats,
-    _new_workbook,
-    _note_rows,
-    _write_value,
+    button_rows,
+    define,
+    field_validation,
+    note_rows,
+    write_value,
 )
+from .workbook_style import new_workbook as _new_workbook
+from .workbook_style import template_formats as _formats
 
 ASSESSMENT_HEADER_ROW = 5  # 0-based: Excel row 6; the school's level is computed above it
 ISSUE_HEADER_ROW = 3
@@ -258,7 +258,7 @@ def _write_lists(wb, ws, circular: catalog.Circular) -> None:
                 ws.write_number(r, col, int(value))
             else:
                 ws.write_string(r, col, value)
-        _define(wb, name, SHEET_LISTS, 1, col, len(values))
+        define(wb, name, SHEET_LISTS, 1, col, len(values))
     base = len(columns) + 1
     for c, header in enumerate(("Mã tiêu chí", "Tên tiêu chí", "Mức cao nhất", "Tiêu chuẩn")):
         ws.write_string(0, base + c, header)
@@ -268,7 +268,7 @@ def _write_lists(wb, ws, circular: catalog.Circular) -> None:
         ws.write_number(r, base + 2, criterion.max_level)
         ws.write_number(r, base + 3, criterion.standard)
     n = len(circular.criteria)
-    _define(wb, "DS_TieuChi", SHEET_LISTS, 1, base, n)
+    define(wb, "DS_TieuChi", SHEET_LISTS, 1, base, n)
     first, last = column_letter(base), column_letter(base + 3)
     wb.define_name("BangTieuChi", f"='{SHEET_LISTS}'!${first}$2:${last}${n + 1}")
     meta_col = base + 5
@@ -298,8 +298,8 @@ def _write_guide(ws, circular: catalog.Circular, level: str, fmt, macros: bool) 
     first = 3
     if macros:  # the buttons live here: Python never edits this sheet
         commands = "sheetkit check / sheetkit render / sheetkit review"
-        first = _button_rows(ws, 3, PLAN_BUTTONS_TT57, fmt, commands) + 1
-    _note_rows(ws, first, guide_lines(circular, level), fmt, chars_per_row=100)
+        first = button_rows(ws, 3, PLAN_BUTTONS_TT57, fmt, commands) + 1
+    note_rows(ws, first, guide_lines(circular, level), fmt, chars_per_row=100)
     ws.hide_gridlines(2)
     ws.fit_to_pages(1, 1)
     ws.set_footer("&CTrang &P/&N")
@@ -332,12 +332,12 @@ def _write_info(ws, circular: catalog.Circular, level: str, fmt, values: dict) -
         r = rows[field.key]
         ws.write_string(r, 0, field.label, fmt["label"])
         value = values.get(field.key, defaults.get(field.key))
-        _write_value(ws, r, 1, value, fmt[field.style])
+        write_value(ws, r, 1, value, fmt[field.style])
         hint = hints.get(field.key, field.hint)
         shown = {"value": "" if value is None else str(value), "hint": hint}
         ws.set_row(r, max(20, row_height(shown, {"value": 70, "hint": 50})))
         ws.write_string(r, 2, hint, fmt["hint_cell"])
-        _field_validation(ws, r, 1, r, 1, field, circular)
+        field_validation(ws, r, 1, r, 1, field, circular)
     # The managing body as the 2025 reform has it, suggested live from what is typed above.
     cell = {key: f"B{r + 1}" for key, r in rows.items()}
     kind = cell["school_level"]
@@ -471,7 +471,7 @@ def _write_assessment(wb, ws, circular: catalog.Circular, fmt, data: dict) -> No
         }
         for field in fields:
             value = known[field.key] if field.key in known else typed.get(field.key)
-            _write_value(ws, r, col[field.key], value, fmt[field.style])
+            write_value(ws, r, col[field.key], value, fmt[field.style])
         e, t = f"{letter['current']}{r + 1}", f"{letter['target']}{r + 1}"
         ws.write_formula(
             r,
@@ -495,9 +495,9 @@ def _write_assessment(wb, ws, circular: catalog.Circular, fmt, data: dict) -> No
         ws.set_row(r, row_height(texts, {"title": 36, "r1": 48, "r2": 48}))
     for field in fields:
         c = col[field.key]
-        _field_validation(ws, first, c, last, c, field, circular)
-    _define(wb, "TuDanhGia_Ma", SHEET_ASSESSMENT, first, col["criterion"], last)
-    _define(wb, "TuDanhGia_Muc", SHEET_ASSESSMENT, first, col["current"], last)
+        field_validation(ws, first, c, last, c, field, circular)
+    define(wb, "TuDanhGia_Ma", SHEET_ASSESSMENT, first, col["criterion"], last)
+    define(wb, "TuDanhGia_Muc", SHEET_ASSESSMENT, first, col["current"], last)
     # Live check: a compulsory criterion aimed higher, or still below Mức 1, without a priority
     # issue or a plan row (tt57.assessment.compulsory_unplanned, compulsory_below_unplanned).
     b, d = letter["criterion"], letter["compulsory"]
@@ -559,18 +559,18 @@ def _write_issues(wb, ws, circular: catalog.Circular, fmt, issues: list[dict]) -
                     count if issue else "",
                 )
                 continue
-            _write_value(ws, r, col[field.key], issue.get(field.key), fmt[field.style])
+            write_value(ws, r, col[field.key], issue.get(field.key), fmt[field.style])
         inputs = "&".join(f"{column_letter(col[f.key])}{r + 1}" for f in fields if not f.derived)
         ws.write_formula(r, filled_n, f"=IF(LEN({inputs})>0,1,0)", fmt["helper"], 1 if issue else 0)
         if issue:
             ws.set_row(r, row_height(issue, widths))
     for field in fields:
         c = col[field.key]
-        _field_validation(ws, first, c, last, c, field, circular)
-    _define(wb, "DS_VanDe", SHEET_ISSUES, first, col["tt"], last)
-    _define(wb, "VanDe_TT", SHEET_ISSUES, first, col["tt"], last)
-    _define(wb, "VanDe_Co", SHEET_ISSUES, first, filled_n, last)
-    _define(wb, "VanDe_TieuChi", SHEET_ISSUES, first, col["criteria"], last)
+        field_validation(ws, first, c, last, c, field, circular)
+    define(wb, "DS_VanDe", SHEET_ISSUES, first, col["tt"], last)
+    define(wb, "VanDe_TT", SHEET_ISSUES, first, col["tt"], last)
+    define(wb, "VanDe_Co", SHEET_ISSUES, first, filled_n, last)
+    define(wb, "VanDe_TieuChi", SHEET_ISSUES, first, col["criteria"], last)
     ws.set_column(filled_n, filled_n, 8, None, {"hidden": True})
     ws.print_area(0, 0, last, len(fields) - 1)
     ws.freeze_panes(h + 1, 0)
@@ -644,7 +644,7 @@ def _write_plan(wb, ws, circular: catalog.Circular, fmt, items: list[dict]) -> N
             started if filled else "",
         )
         for field in inputs:
-            _write_value(ws, r, col[field.key], item.get(field.key), fmt[field.style])
+            write_value(ws, r, col[field.key], item.get(field.key), fmt[field.style])
         for n, key in ((start_n, "start"), (end_n, "end")):
             ref = f"{letter[key]}{excel}"
             ws.write_formula(r, n, _month_index(ref), fmt["helper"], _cached_month(item.get(key)))
@@ -654,9 +654,9 @@ def _write_plan(wb, ws, circular: catalog.Circular, fmt, items: list[dict]) -> N
             ws.set_row(r, row_height(item, widths))
     for field in fields:
         c = col[field.key]
-        _field_validation(ws, first, c, last, c, field, circular)
+        field_validation(ws, first, c, last, c, field, circular)
     # Mức độ thực hiện: free text allowed, with a reminder (the check warns).
-    _define(wb, "KH_TieuChi", SHEET_PLAN, first, col["criterion"], last)
+    define(wb, "KH_TieuChi", SHEET_PLAN, first, col["criterion"], last)
     top = first + 1
     live = fmt["live_check"]
 
@@ -714,7 +714,7 @@ def _write_reviews(ws, fmt, reviews: list[dict] | None) -> None:
         review = reviews[r - first] if r - first < len(reviews) else {}
         for field in fields:
             style = fmt["date_input"] if field.parser == "date" else fmt[field.style]
-            _write_value(ws, r, col[field.key], review.get(field.key), style)
+            write_value(ws, r, col[field.key], review.get(field.key), style)
         ws.set_row(r, max(row_height(review, widths), 30))
     ws.data_validation(
         first,

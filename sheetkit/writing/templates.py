@@ -9,7 +9,6 @@ types. No reader relies on those formulas.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,9 +18,7 @@ from ..excel.macros import (
     FOLDER_NAME,
     PLAN_BUTTONS,
     STATUS_NAME,
-    Button,
     add_macros,
-    insert_buttons,
 )
 from ..model import catalog, contract
 from ..model.contract import (
@@ -31,15 +28,20 @@ from ..model.contract import (
     SHEET_INFO,
     SHEET_LISTS,
     SHEET_PLAN,
-    Field,
 )
 from ..model.roster import ROSTER_TEMPLATE
 from ..reading.parsing import LEVEL_NAMES, PLAN_TYPES
 from ..reading.sources import column_letter
 from .files import UsageError, atomic_path
-from .layout import LINE_HEIGHT, row_height
+from .layout import row_height
 from .roster_template import write_roster_template
-from .workbook_style import FONT, FORMULA_FILL, HEADER_FILL, INPUT_FILL, list_validation  # noqa: F401 (template_tt57)
+from .workbook_style import (
+    button_rows,
+    define,
+    field_validation,
+    note_rows,
+    write_value,
+)
 from .workbook_style import new_workbook as _new_workbook
 from .workbook_style import template_formats as _formats
 
@@ -244,20 +246,6 @@ def build_template(
 PlanData = dict
 
 
-def _write_value(ws, row: int, col: int, value, cell_format) -> None:
-    """Write what a user would have typed: text as text, numbers and dates as such."""
-    if value is None or value == "":
-        ws.write_blank(row, col, None, cell_format)
-    elif isinstance(value, bool):
-        ws.write_boolean(row, col, value, cell_format)
-    elif isinstance(value, (int, float)):
-        ws.write_number(row, col, value, cell_format)
-    elif isinstance(value, (dt.date, dt.datetime)):
-        ws.write_datetime(row, col, value, cell_format)
-    else:
-        ws.write_string(row, col, str(value), cell_format)
-
-
 def _write(
     circular: catalog.Circular, path: Path, data: PlanData, macros: bool = False, level=None
 ) -> None:
@@ -289,12 +277,6 @@ def _write(
     wb.close()
 
 
-def _define(wb, name: str, sheet: str, first_row: int, col: int, last_row: int) -> None:
-    """A workbook-level defined name over one column range (rows 0-based)."""
-    letter = column_letter(col)
-    wb.define_name(name, f"='{sheet}'!${letter}${first_row + 1}:${letter}${last_row + 1}")
-
-
 def _write_lists(wb, ws, circular: catalog.Circular, fmt) -> int:
     """The hidden sheet with every dropdown list, each behind a defined name."""
     columns = {
@@ -307,7 +289,7 @@ def _write_lists(wb, ws, circular: catalog.Circular, fmt) -> int:
         ws.write_string(0, col, header)
         for r, value in enumerate(values, start=1):
             ws.write_string(r, col, value)
-        _define(wb, name, SHEET_LISTS, 1, col, len(values))
+        define(wb, name, SHEET_LISTS, 1, col, len(values))
     # The criteria table: code (text), title, highest level.
     base = len(columns) + 1
     for c, header in enumerate(("Mã tiêu chí", "Tên tiêu chí", "Mức cao nhất", "Tiêu chuẩn")):
@@ -318,7 +300,7 @@ def _write_lists(wb, ws, circular: catalog.Circular, fmt) -> int:
         ws.write_number(r, base + 2, criterion.max_level)
         ws.write_number(r, base + 3, criterion.standard)
     n = len(circular.criteria)
-    _define(wb, "DS_TieuChi", SHEET_LISTS, 1, base, n)
+    define(wb, "DS_TieuChi", SHEET_LISTS, 1, base, n)
     first, last = column_letter(base), column_letter(base + 2)
     wb.define_name("BangTieuChi", f"='{SHEET_LISTS}'!${first}$2:${last}${n + 1}")
     # What this template is, for people and for sheetkit's own tools.
@@ -344,42 +326,9 @@ def _write_guide(ws, circular: catalog.Circular, fmt, macros: bool = False) -> N
     )
     first = 3
     if macros:  # the buttons live here: Python never edits this sheet
-        first = _button_rows(ws, 3, PLAN_BUTTONS, fmt, "sheetkit check / sheetkit render") + 1
-    _note_rows(ws, first, guide_lines(circular), fmt, chars_per_row=100)
+        first = button_rows(ws, 3, PLAN_BUTTONS, fmt, "sheetkit check / sheetkit render") + 1
+    note_rows(ws, first, guide_lines(circular), fmt, chars_per_row=100)
     ws.hide_gridlines(2)
-
-
-def _note_rows(ws, first: int, lines: list[tuple[str, str]], fmt, chars_per_row: int) -> None:
-    """(heading, text) rows in columns A and B, tall enough for the text; A4 landscape."""
-    for r, (head, text) in enumerate(lines, start=first):
-        ws.write_string(r, 0, head, fmt["guide_head"])
-        ws.write_string(r, 1, text, fmt["guide_text"])
-        ws.set_row(r, LINE_HEIGHT * (1 + len(text) // chars_per_row) + 4)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-
-
-def _button_rows(ws, row: int, buttons: tuple[Button, ...], fmt, commands: str) -> int:
-    """A row of buttons (heading in column A) and one line per button saying what it does.
-
-    Returns the next free row.
-    """
-    ws.write_string(row, 0, "Nút bấm", fmt["guide_head"])
-    ws.set_row(row, 36)
-    insert_buttons(ws, row, 1, buttons)
-    for i, button in enumerate(buttons, start=row + 1):
-        ws.write_string(i, 1, button.tip, fmt["hint"])
-    ws.write_string(
-        row + len(buttons) + 1,
-        1,
-        "Nút chỉ chạy trong Excel đã cài Python và sheetkit (mục Nút bấm trong Excel của "
-        "hướng dẫn sử dụng sheetkit) và khi đã bấm Enable Content (Bật nội dung). Không có "
-        f"Excel: dùng lệnh {commands}.",
-        fmt["hint"],
-    )
-    ws.set_row(row + len(buttons) + 1, LINE_HEIGHT * 2 + 4)
-    return row + len(buttons) + 2
 
 
 def _write_info(
@@ -402,39 +351,17 @@ def _write_info(
             value = level or (
                 circular.school_levels[0] if len(circular.school_levels) == 1 else None
             )
-        _write_value(ws, r, 1, value, fmt[field.style])
+        write_value(ws, r, 1, value, fmt[field.style])
         shown = {"value": "" if value is None else str(value), "hint": field.hint}
         # A tenth narrower than the columns: LibreOffice fits fewer letters a line than Excel.
         fit = {key: width * 0.9 for key, width in INFO_WIDTHS.items()}
         ws.set_row(r, max(20, row_height(shown, fit)))
         ws.write_string(r, 2, field.hint, fmt["hint"])
-        _field_validation(ws, r, 1, r, 1, field, circular)
+        field_validation(ws, r, 1, r, 1, field, circular)
     ws.freeze_panes(3, 0)
     ws.set_landscape()
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
-
-
-def _field_validation(ws, r1, c1, r2, c2, field: Field, circular: catalog.Circular) -> None:
-    """The field's dropdown (from its defined name) or its input prompt, over a range."""
-    if field.prompt is None:
-        return
-    title, message = (text.format(circular=circular.short_name) for text in field.prompt)
-    if field.dropdown is None:
-        ws.data_validation(
-            r1, c1, r2, c2, {"validate": "any", "input_title": title, "input_message": message}
-        )
-        return
-    error = field.dropdown_error or f"Hãy chọn {title.lower()} trong danh sách thả xuống."
-    list_validation(
-        ws,
-        (r1, c1, r2, c2),
-        field.dropdown,
-        title,
-        message,
-        error.format(circular=circular.short_name),
-        strict=field.strict,
-    )
 
 
 def _write_assessment(wb, ws, circular, fmt, n: int, levels: dict, notes: dict) -> None:
@@ -454,12 +381,12 @@ def _write_assessment(wb, ws, circular, fmt, n: int, levels: dict, notes: dict) 
         typed = {"current": levels.get(criterion.code), "note": notes.get(criterion.code)}
         for field in columns:
             value = known.get(field.key, typed.get(field.key))
-            _write_value(ws, r, col[field.key], value, fmt[field.style])
+            write_value(ws, r, col[field.key], value, fmt[field.style])
     last = h + n
     for field in columns:
-        _field_validation(ws, h + 1, col[field.key], last, col[field.key], field, circular)
-    _define(wb, "TuDanhGia_Ma", SHEET_ASSESSMENT, h + 1, col["criterion"], last)
-    _define(wb, "TuDanhGia_Muc", SHEET_ASSESSMENT, h + 1, col["current"], last)
+        field_validation(ws, h + 1, col[field.key], last, col[field.key], field, circular)
+    define(wb, "TuDanhGia_Ma", SHEET_ASSESSMENT, h + 1, col["criterion"], last)
+    define(wb, "TuDanhGia_Muc", SHEET_ASSESSMENT, h + 1, col["current"], last)
     ws.freeze_panes(h + 1, 1)
     ws.repeat_rows(h)
     ws.set_landscape()
@@ -523,11 +450,11 @@ def _write_plan(ws, circular: catalog.Circular, fmt, items: list[dict], levels: 
                 formula, cached = formulas[field.key]
                 ws.write_formula(r, c, formula, fmt[field.style], cached)
             else:
-                _write_value(ws, r, c, item.get(field.key), fmt[field.style])
+                write_value(ws, r, c, item.get(field.key), fmt[field.style])
         if item:
             ws.set_row(r, row_height(item, widths))
     for field in columns:
-        _field_validation(ws, first, col[field.key], last, col[field.key], field, circular)
+        field_validation(ws, first, col[field.key], last, col[field.key], field, circular)
     ws.freeze_panes(h + 1, col["title"] + 1)
     ws.autofilter(h, 0, last, len(columns) - 1)
     ws.repeat_rows(h)
@@ -565,7 +492,7 @@ def _write_district(path: Path) -> None:
     ws.set_row(3, 24)
     wb.define_name(FOLDER_NAME, f"='{SHEET_DISTRICT}'!$B$4")
     ws.write_string(4, 1, "Có thể gõ hoặc dán đường dẫn, ví dụ D:\\KeHoach\\2024-2025", fmt["hint"])
-    row = _button_rows(ws, 6, DISTRICT_BUTTONS, fmt, "sheetkit merge") + 1
+    row = button_rows(ws, 6, DISTRICT_BUTTONS, fmt, "sheetkit merge") + 1
     ws.write_string(row, 0, "Lần tổng hợp gần nhất", fmt["label_middle"])
     ws.write_blank(row, 1, None, fmt["formula"])
     ws.set_row(row, 36)
@@ -592,7 +519,7 @@ def _write_district(path: Path) -> None:
             "Lệnh sheetkit merge <thư mục> -o tong-hop.xlsx cho cùng kết quả.",
         ),
     ]
-    _note_rows(ws, row + 2, notes, fmt, chars_per_row=105)
+    note_rows(ws, row + 2, notes, fmt, chars_per_row=105)
     ws.activate()
     add_macros(wb)
     wb.close()
