@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-import pandera.pandas as pa
 
 from ..model import catalog
 from ..model.findings import SEVERITY_ORDER, Finding, display_value
@@ -30,6 +29,7 @@ from ..model.roster import (
 from ..reading.parsing import ParseError, is_blank, parse_province
 from ..reading.text import fold
 from ..validators.roster import ROSTER_RULES_BY_ID, ROSTER_SCHEMAS
+from .validation import failing_rows
 
 
 def check_roster(roster: Roster) -> list[Finding]:
@@ -175,19 +175,10 @@ def body_table(roster: Roster) -> pd.DataFrame:
 
 
 def _run(table: str, frame: pd.DataFrame, roster: Roster) -> list[Finding]:
-    try:
-        ROSTER_SCHEMAS[table].validate(frame, lazy=True)
-        return []
-    except pa.errors.SchemaErrors as err:
-        cases = err.failure_cases
-    internal = cases[~cases["check"].isin(ROSTER_RULES_BY_ID.keys())]
-    if not internal.empty:  # a column missing or mistyped: our bug, never the officer's
-        raise RuntimeError(f"sheetkit prepared an invalid {table} table:\n{internal}")
-    failures = cases[["check", "index"]].drop_duplicates()
-    rows = frame.loc[failures["index"].unique()].to_dict("index")
+    schema = ROSTER_SCHEMAS[table]
     return [
-        _finding(ROSTER_RULES_BY_ID[rule_id], rows[index], roster)
-        for rule_id, index in failures.itertuples(index=False)
+        _finding(rule, row, roster)
+        for rule, row in failing_rows(schema, frame, ROSTER_RULES_BY_ID, table)
     ]
 
 

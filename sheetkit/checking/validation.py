@@ -9,6 +9,7 @@ a batch of hundreds, at the cost of one validation per table.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pandas as pd
@@ -296,22 +297,33 @@ def _legacy_table(plans: list[Plan]) -> pd.DataFrame:
 
 def _run(table_name: str, frame: pd.DataFrame, plans: list[Plan]):
     """Yield (plan index, finding) for each failing row of each rule."""
-    schema = SCHEMAS[table_name]
+    for rule, row in failing_rows(SCHEMAS[table_name], frame, rules_module.BY_ID, table_name):
+        plan_index = int(row["plan"])
+        yield plan_index, _finding(rule, row, plans[plan_index])
+
+
+def failing_rows(
+    schema: pa.DataFrameSchema, frame: pd.DataFrame, rules: dict[str, Any], table_name: str
+) -> Iterator[tuple[Any, dict[str, Any]]]:
+    """(rule, row as a dict) for each row of ``frame`` failing a rule of ``schema``.
+
+    One lazy pandera pass; ``rules`` maps the checks' names to their rules. A
+    failure that is not a rule (a column missing or mistyped) is our bug,
+    never the user's, and raises.
+    """
     try:
         schema.validate(frame, lazy=True)
         return
     except pa.errors.SchemaErrors as err:
         cases = err.failure_cases
-    internal = cases[~cases["check"].isin(rules_module.BY_ID.keys())]
-    if not internal.empty:  # a column missing or mistyped: our bug, never the user's
+    internal = cases[~cases["check"].isin(rules.keys())]
+    if not internal.empty:
         raise RuntimeError(f"sheetkit prepared an invalid {table_name} table:\n{internal}")
     failures = cases[["check", "index"]].drop_duplicates()
     # The failing rows, each converted once (a row may fail several rules).
     rows = frame.loc[failures["index"].unique()].to_dict("index")
     for rule_id, index in failures.itertuples(index=False):
-        row = rows[index]
-        plan_index = int(row["plan"])
-        yield plan_index, _finding(rules_module.BY_ID[rule_id], row, plans[plan_index])
+        yield rules[rule_id], rows[index]
 
 
 def _finding(rule, row: dict[str, Any], plan: Plan) -> Finding:

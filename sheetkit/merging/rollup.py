@@ -30,10 +30,10 @@ from ..model.contract import SHEET_ROSTER_STATUS
 from ..model.findings import COLUMNS as FINDING_COLUMNS
 from ..model.findings import Finding, Report
 from ..model.plan import Plan
-from ..model.roster import SHEET_ROSTER
 from ..reading.collect import Candidate, collect
 from ..reading.parsing import is_blank, level_label, school_year_label
 from ..reading.reader import plan_from_workbook
+from ..reading.roster import is_roster_workbook
 from ..reading.sources import ReadError, Workbook, open_workbook
 from ..reading.text import clean, folded_key
 from ..validators import files as file_reasons
@@ -492,13 +492,6 @@ def is_rollup_workbook(book: Workbook) -> bool:
     if book.title == ROLLUP_TITLE or book.find_sheet(contract.SHEET_DISTRICT):
         return True
     return sum(book.find_sheet(s) is not None for s in contract.SUMMARY_SHEETS) >= 3
-
-
-def is_roster_workbook(book: Workbook) -> bool:
-    """A list of schools (sheetkit template danh-sach) left among the plans: not a plan."""
-    return (
-        book.find_sheet(contract.SHEET_PLAN) is None and book.find_sheet(SHEET_ROSTER) is not None
-    )
 
 
 # A file that broke sheetkit itself: the reason says so, without the exception.

@@ -16,6 +16,7 @@ import os
 from pathlib import Path
 
 from ..model import catalog
+from ..model.contract import SHEET_PLAN
 from ..model.findings import Finding, structure_finding
 from ..model.roster import (
     BODY_FIELDS,
@@ -29,7 +30,7 @@ from ..model.roster import (
 from ..validators.roster import ROSTER_RULES_BY_ID
 from . import parsing
 from .parsing import ParseError, is_blank
-from .sources import Grid, ReadError, column_letter, open_workbook, read_bytes
+from .sources import Grid, ReadError, Workbook, column_letter, open_workbook, read_bytes
 from .text import clean, clean_lines, folded_key
 
 HEADER_SEARCH_ROWS = 30
@@ -68,16 +69,21 @@ def read_roster(path: str | os.PathLike[str]) -> Roster:
 
 
 def is_roster(path: str | os.PathLike[str]) -> bool:
-    """A CSV file, or a workbook with the sheet Danh sách trường (no plan has one).
+    """A CSV file, or a workbook that is a list of schools (``is_roster_workbook``).
 
     Only the sheet names are looked at: no grid is loaded.
     """
     if Path(path).suffix.lower() in (".csv", ".txt"):
         return True
     try:
-        return open_workbook(path).find_sheet(SHEET_ROSTER) is not None
+        return is_roster_workbook(open_workbook(path))
     except ReadError:
         return False  # the plan reader says why the file cannot be read
+
+
+def is_roster_workbook(book: Workbook) -> bool:
+    """A list of schools (the sheet Danh sách trường), not a plan (no Kế hoạch sheet)."""
+    return book.find_sheet(SHEET_PLAN) is None and book.find_sheet(SHEET_ROSTER) is not None
 
 
 def _csv_grid(data: bytes) -> Grid:
