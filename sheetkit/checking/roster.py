@@ -12,7 +12,6 @@ from typing import Any
 
 import pandas as pd
 
-from ..model import catalog
 from ..model.findings import SEVERITY_ORDER, Finding, display_value
 from ..model.places import PROVINCE_LEVELS, split_unit
 from ..model.roster import (
@@ -24,9 +23,11 @@ from ..model.roster import (
     SHEET_BODY,
     Roster,
     RosterSchool,
+    code_key,
     commune_key,
+    name_key,
 )
-from ..reading.parsing import ParseError, is_blank, parse_province
+from ..reading.parsing import is_blank
 from ..reading.text import fold
 from ..validators.roster import ROSTER_RULES_BY_ID, ROSTER_SCHEMAS
 from .validation import failing_rows
@@ -86,14 +87,14 @@ def school_table(roster: Roster) -> pd.DataFrame:
     for school in schools:
         code_first = None
         if school.code:
-            key = fold(school.code)
+            key = code_key(school.code)
             if key in first_code:
                 code_first = first_code[key]
             else:
                 first_code[key] = school
         name_first = None
         if school.name and code_first is None:
-            key2 = (fold(" ".join(school.name.split())), commune_key(school.commune))
+            key2 = (name_key(school.name), commune_key(school.commune))
             earlier = first_name.get(key2)
             # Two rows of one name and place are one school unless both carry their own code.
             if earlier is not None and not (earlier.code and school.code):
@@ -154,12 +155,7 @@ def body_table(roster: Roster) -> pd.DataFrame:
     body = roster.body
     assert body is not None
     typed = body.province
-    error = None
-    if typed:
-        try:
-            parse_province(typed, catalog.provinces())
-        except ParseError as err:
-            error = str(err)
+    error = body.errors.get("province")
     return pd.DataFrame(
         [
             {

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..model.roster import Roster, RosterSchool, commune_key, name_key
+from ..model.roster import Roster, RosterSchool, code_key, commune_key, name_key
 from .years import covers, other_years
 
 # States of a listed school, in the order the officer reads them.
@@ -68,10 +68,6 @@ def loose_key(name: object) -> str:
     for pattern, short in NAME_WORDS:
         key = re.sub(pattern, short, key)
     return " ".join(key.split())
-
-
-def code_key(code: object) -> str:
-    return "".join(str(code).split()).casefold() if code not in (None, "") else ""
 
 
 @dataclass

@@ -145,6 +145,11 @@ def body_kind(name: str | None) -> str:
     return BODY_OTHER
 
 
+def code_key(code: object) -> str:
+    """A Mã trường compared without spaces or case ("79 0001" is "790001")."""
+    return "".join(str(code).split()).casefold() if code not in (None, "") else ""
+
+
 def name_key(name: object) -> str:
     """A name compared without diacritics, case, punctuation or repeated spaces."""
     return " ".join(re.sub(r"[^\w&]+", " ", fold(name)).split())
@@ -190,6 +195,7 @@ class ReportingBody:
     authority: tuple[str, ...] = ()
     title: str | None = None
     recipients: tuple[str, ...] = ()
+    errors: dict[str, str] = field(default_factory=dict)  # why a typed value was not understood
 
     @property
     def kind(self) -> str:

@@ -9,7 +9,6 @@ level or a province that is not understood keeps what was typed and why, and
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import os
@@ -212,22 +211,24 @@ def _body(grid: Grid) -> tuple[ReportingBody, dict[str, str]]:
         key: tuple(line for line in clean_lines(values.get(key)).split("\n") if line.strip())
         for key in _LINES
     }
-    provinces = catalog.provinces()
-    province = text.get("province")
+    province, errors = text.get("province"), {}
     if province:
-        with contextlib.suppress(ParseError):  # kept as typed otherwise; the check says why
-            province = parsing.parse_province(province, provinces) or province
+        try:
+            province = parsing.parse_province(province, catalog.provinces()) or province
+        except ParseError as err:  # kept as typed; the check says why
+            errors["province"] = str(err)
     body = ReportingBody(
         name=text.get("name"),
         parent=text.get("parent"),
         province=province,
         commune=text.get("commune"),
-        number=school_code(values.get("number")) if text.get("number") else None,
+        number=school_code(values.get("number")),
         place=text.get("place"),
         signer=text.get("signer"),
         authority=lines["authority"],
         title=text.get("title"),
         recipients=lines["recipients"],
+        errors=errors,
     )
     return body, cells
 
