@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..reading.parsing import school_year_label
+from ..reading.parsing import month_label, school_year_label
 
 
 def _first_year(label: str) -> int | None:
@@ -54,6 +54,24 @@ def covers(first_label: object, end_label: object, year: str) -> bool:
     return years is not None and wanted is not None and years[0] <= wanted <= years[1]
 
 
+# The review points of a school year (Biểu 2, mục VI), by the month progress is judged at.
+TERM_END, YEAR_END = "term", "year"
+REVIEW_MONTHS = {**dict.fromkeys((12, 1, 2), TERM_END), **dict.fromkeys((5, 6, 7, 8), YEAR_END)}
+
+
+def review_round(at: int | None) -> str | None:
+    """TERM_END (December to February), YEAR_END (May to August), or None (no review point)."""
+    return REVIEW_MONTHS.get(at % 12 + 1) if at is not None else None
+
+
+def review_point(at: int | None) -> str:
+    """What a report's title adds: "đến hết học kỳ I", "đến hết năm học", or the month."""
+    if at is None:
+        return ""
+    words = {TERM_END: "đến hết học kỳ I", YEAR_END: "đến hết năm học"}
+    return words.get(review_round(at), f"đến tháng {month_label(at)}")
+
+
 def round_label(year: str, at: int | None) -> str:
     """The round an officer collects, named by the month progress is judged at.
 
@@ -62,11 +80,11 @@ def round_label(year: str, at: int | None) -> str:
     """
     if not year:
         return ""
-    month = at % 12 + 1 if at is not None else None
-    if month in (12, 1, 2):
+    point = review_round(at)
+    if point == TERM_END:
         return f"Rà soát cuối học kỳ I, năm học {year}"
-    if month in (5, 6, 7, 8):
+    if point == YEAR_END:
         return f"Rà soát cuối năm học {year}"
-    if month in (3, 4) and at is not None:
-        return f"Kế hoạch năm học {year} (tiến độ đến tháng {month}/{at // 12})"
+    if at is not None and at % 12 + 1 in (3, 4):
+        return f"Kế hoạch năm học {year} (tiến độ đến tháng {month_label(at)})"
     return f"Kế hoạch năm học {year}"

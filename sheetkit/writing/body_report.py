@@ -18,9 +18,9 @@ import pandas as pd
 
 from ..merging.rollup import Rollup
 from ..merging.roster_match import MISSING, OTHER_YEAR, WITH_ERRORS
+from ..merging.years import review_point
 from ..model.places import place_name, recipient_case
 from ..model.roster import ReportingBody
-from ..reading.parsing import month_label
 from ..validators.review import STATE_LABELS
 from . import bieu2
 from .document import BLANK, Document, upper
@@ -57,18 +57,6 @@ PROGRESS_COLUMNS = (
 )
 ATTENTION_COLUMNS = (("TT", 0, 0), ("Trường", 1, 3), ("Cần quan tâm", 4, 9))
 STANDARD_NAMES = {1: "Tiêu chuẩn 1", 2: "Tiêu chuẩn 2", 3: "Tiêu chuẩn 3", 4: "Tiêu chuẩn 4"}
-
-
-def review_point(at: int | None) -> str:
-    """ "đến hết học kỳ I" (December-February), "đến hết năm học" (May-August), or the month."""
-    if at is None:
-        return ""
-    month = at % 12 + 1
-    if month in (12, 1, 2):
-        return "đến hết học kỳ I"
-    if month in (5, 6, 7, 8):
-        return "đến hết năm học"
-    return f"đến tháng {month_label(at)}"
 
 
 def body_report(
