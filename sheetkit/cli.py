@@ -550,14 +550,8 @@ def cmd_merge(args) -> int:
         print(rollup.roster.headline() + ".")
     if args.report:
         print(f"Đã ghi báo cáo: {_shown(args.report)}")
-        body = rollup.roster is not None and args.roster
-        if not body:
-            print(
-                "Lưu ý: báo cáo lấy tên cơ quan theo cơ quan quản lý ghi trong các kế hoạch; hãy "
-                "kiểm tra phần đầu và phần ký, hoặc dùng --roster với danh sách có trang Đơn vị "
-                "tổng hợp.",
-                file=sys.stderr,
-            )
+    for notice in rollup.notices:
+        print(notice, file=sys.stderr)
     if args.debug:  # where the time and memory went, for benchmarks/merge_bench.py
         _print_usage(rollup)
     return EXIT_OK if rollup.all_read else EXIT_FINDINGS

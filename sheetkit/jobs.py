@@ -333,9 +333,12 @@ def merge_paths(
         rollup.roster = match_roster(listed, rollup.schools)
     document = None
     if report is not None:
-        from .writing.body_report import body_report
+        from .writing.body_report import FROM_PLANS, body_report, named
 
-        document = body_report(rollup, listed.body if listed is not None else None, at=at)
+        body = listed.body if listed is not None else None
+        document = body_report(rollup, body, at=at)
+        if not named(body):
+            rollup.notices.append(FROM_PLANS)
     started = time.perf_counter()
     write_summary(rollup, output, report=document)
     rollup.timings["write"] = time.perf_counter() - started

@@ -237,3 +237,18 @@ def test_the_summary_has_the_report_as_a_printable_sheet(report):
     assert ws.page_setup.paperSize == 9 and ws.page_setup.orientation == "portrait"
     assert ws.sheet_properties.pageSetUpPr.fitToPage  # one page wide (1 is the default width)
     assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0
+
+
+def test_a_csv_list_has_no_body_so_the_plans_name_it_with_the_notice(tmp_path, capsys):
+    """A CSV list has no Đơn vị tổng hợp: the header comes from the plans, and the officer is told."""
+    listed = tmp_path / "danh-sach.csv"
+    listed.write_text("Mã trường,Tên trường,Cấp học\n870009,Trường THPT Lê Quý Đôn,THPT\n", "utf-8")
+    out = [str(tmp_path / "t.xlsx"), "--roster", str(listed), "--report", str(tmp_path / "bc.docx")]
+    assert main(["merge", str(EXAMPLES / "quan-mau"), "-o", *out, "--quiet"]) == 0
+    assert "báo cáo lấy tên cơ quan theo cơ quan quản lý ghi trong các kế hoạch" in (
+        capsys.readouterr().err
+    )
+    words = texts(docx.Document(str(tmp_path / "bc.docx")))
+    assert "……" not in words[:3] and any(
+        w.startswith("UBND ") or w.startswith("SỞ ") for w in words
+    )

@@ -115,6 +115,7 @@ class Rollup:
     findings: pd.DataFrame
     tt57: tt57.Tables | None = None  # the Thông tư 57 plans' tables (None: no such plan)
     timings: dict[str, float] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)  # what the run says to the officer
     roster: RosterMatch | None = None  # the list of schools matched (merge --roster)
 
     @property

@@ -12,6 +12,7 @@ It is a ``Document`` with sections, printed by the Biểu 2 writers (Word).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -20,7 +21,7 @@ from ..merging.rollup import Rollup
 from ..merging.roster_match import MISSING, OTHER_YEAR, WITH_ERRORS
 from ..merging.years import review_point
 from ..model.places import place_name, recipient_case
-from ..model.roster import ReportingBody
+from ..model.roster import BODY_OTHER, ReportingBody, body_kind
 from ..validators.review import STATE_LABELS
 from . import bieu2
 from .document import BLANK, Document, upper
@@ -56,7 +57,7 @@ PROGRESS_COLUMNS = (
     *((STATE_LABELS[k], n, n) for n, k in enumerate(STATES, start=4)),
 )
 ATTENTION_COLUMNS = (("TT", 0, 0), ("Trường", 1, 3), ("Cần quan tâm", 4, 9))
-STANDARD_NAMES = {1: "Tiêu chuẩn 1", 2: "Tiêu chuẩn 2", 3: "Tiêu chuẩn 3", 4: "Tiêu chuẩn 4"}
+TT57_STANDARDS = 4  # Thông tư 57's standards, in every appendix
 
 
 def body_report(
@@ -73,7 +74,8 @@ def body_report(
     """
     today = today or dt.date.today()
     year = _school_year(rollup)
-    body = body or _body_from_plans(rollup)
+    if not named(body):
+        body = replace(body or ReportingBody(), name=_body_from_plans(rollup))
     authority, title = body.signature()
     point = review_point(at)
     subtitle = (
@@ -102,11 +104,25 @@ def _school_year(rollup: Rollup) -> str:
     return years.mode().iloc[0] if not years.empty else BLANK
 
 
-def _body_from_plans(rollup: Rollup) -> ReportingBody:
-    """No list of schools: the body the plans name most (a warning asks to complete it)."""
+def named(body: ReportingBody | None) -> bool:
+    """The list names the body that reports (else its name comes from the plans, with
+    ``FROM_PLANS`` said to the officer)."""
+    return body is not None and bool(body.name)
+
+
+# Said when the report's body comes from the plans (no list, a CSV list, or no Tên cơ quan).
+FROM_PLANS = (
+    "Lưu ý: báo cáo lấy tên cơ quan theo cơ quan quản lý ghi trong các kế hoạch; hãy kiểm tra "
+    "phần đầu và phần ký, hoặc dùng --roster với danh sách có trang Đơn vị tổng hợp."
+)
+
+
+def _body_from_plans(rollup: Rollup) -> str | None:
+    """The body the plans name most among those that exist now (a UBND or a Sở: the report
+    is written after 01/7/2025, when the Phòng GDĐT of older plans no longer exists)."""
     bodies = rollup.schools["managing_body"].replace("", pd.NA).dropna()
-    name = bodies.mode().iloc[0] if not bodies.empty else None
-    return ReportingBody(name=name)
+    bodies = bodies[bodies.map(body_kind) != BODY_OTHER]
+    return bodies.mode().iloc[0] if not bodies.empty else None
 
 
 def _place(body: ReportingBody) -> str:
@@ -291,7 +307,8 @@ def issue_counts(issues: pd.DataFrame) -> list[list[Any]]:
     """Per standard: issues, schools, items, done, overdue; then Cộng."""
     rows = []
     for standard, own in issues.groupby(issues["standard"].fillna(0).astype(int)):
-        name = STANDARD_NAMES.get(standard, "Chưa ghi tiêu chuẩn")
+        known = 1 <= standard <= TT57_STANDARDS
+        name = f"Tiêu chuẩn {standard}" if known else "Chưa ghi tiêu chuẩn"
         rows.append([name, *_issue_figures(own)])
     rows.append(["Cộng", *_issue_figures(issues)])
     return rows
@@ -325,10 +342,8 @@ def progress_rows(schools: pd.DataFrame) -> list[list[Any]]:
     """Per school: items and each state's count; then Cộng (the sums)."""
     ordered = schools.sort_values(["school_name"], key=lambda s: s.map(str))
     rows = [
-        [str(n), name, int(items), *(int(row[k]) for k in STATES)]
-        for n, (name, items, (_, row)) in enumerate(
-            zip(ordered["school_name"], ordered["items"], ordered.iterrows(), strict=True), start=1
-        )
+        [str(n), row["school_name"], int(row["items"]), *(int(row[k]) for k in STATES)]
+        for n, (_, row) in enumerate(ordered.iterrows(), start=1)
     ]
     rows.append(["", "Cộng", int(schools["items"].sum()), *(int(schools[k].sum()) for k in STATES)])
     return rows
