@@ -11,7 +11,6 @@ registry, and no wing module ever imports a layout back.
 
 from __future__ import annotations
 
-from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,11 +30,14 @@ class Layout:
 
     id: str  # Plan.layout: "2018", "tt57"
     name: str  # how messages name it: "mẫu Thông tư 57/2026"
+    short_name: str  # in a sentence: "kế hoạch này theo mẫu 2018"
     family: str  # the catalog family of its circulars (catalog.FAMILIES)
     info_fields: tuple[Field, ...]  # the Thông tin labels
     tables: tuple[Table, ...]  # the table sheets, in workbook order
     # Sheets only this layout has: each weighs three headers when a workbook's layout is told.
     distinct_sheets: tuple[str, ...] = ()
+    # The form in force: next year's plan is written in it (``sheetkit next``).
+    in_force: bool = False
     # Its plans' progress can be reviewed at a month (Mức độ thực hiện, Theo dõi).
     reviewable: bool = False
     # Its plan rows go to the roll-up's generic table of plan rows (Chi tiết kế hoạch).
@@ -45,7 +47,7 @@ class Layout:
 
     # ------------------------------------------------------------- the column registry
 
-    @cached_property
+    @property
     def plan_columns(self) -> tuple[PlanField, ...]:
         """The columns of Kế hoạch."""
         return next(t.fields for t in self.tables if t.key == "items")
@@ -71,7 +73,9 @@ class Layout:
 
     # ------------------------------------------------------------- checking
 
-    def check_tables(self, chosen: list[tuple[int, Plan]], at: int | None) -> dict[str, pd.DataFrame]:
+    def check_tables(
+        self, chosen: list[tuple[int, Plan]], at: int | None
+    ) -> dict[str, pd.DataFrame]:
         """The tables the rules of ``validators/`` run over, for this layout's plans of a batch.
 
         ``chosen``: (index in the batch, plan); each table's ``plan`` column holds the index.
@@ -109,17 +113,33 @@ class Layout:
         """Write the template workbook of ``circular`` (``level`` pre-filled as Cấp học)."""
         raise NotImplementedError
 
+    # ------------------------------------------------------------- next year's plan
+
+    def carry_forward(self, plan: Plan, year: int, info: dict[str, Any], result: Any) -> tuple:
+        """(issues, items, assessment) of next year's plan (the form in force) for ``year``,
+        from this layout's ``plan``; ``info`` (the kept Thông tin) and ``result``
+        (``carry_over.NextYear``: rows carried, notes) are completed on the way."""
+        raise NotImplementedError
+
     # ------------------------------------------------------------- the roll-up
 
     def reduce(self, plan: Plan, findings: list[Finding]) -> dict[str, Any] | None:
-        """What the roll-up keeps of a plan beyond the generic school row (None: nothing).
+        """What the roll-up keeps of a plan beyond its school row and generic rows (None:
+        nothing); kept in the plan's result under the layout's id.
 
         Small and picklable: it comes back from a worker process.
         """
         return None
 
+    def overview_lines(self, rollup: Any) -> list[tuple[str, Any]]:
+        """Tổng quan's section about this layout's plans: (label, value) lines, value None for
+        a heading; none when the roll-up has none of them."""
+        return []
+
     def assemble(
-        self, parts: dict[int, dict[str, Any]], schools: pd.DataFrame, at: int
+        self, plans: dict[int, dict[str, Any]], kept_ids: list[int], schools: pd.DataFrame, at: int
     ) -> Any:
-        """The layout's own part of the roll-up from the parts ``reduce`` kept, by school id."""
+        """The layout's own part of the roll-up (``Rollup.parts[id]``), from the plans' results
+        (by school id; those of this layout hold what ``reduce`` kept under its id), at month
+        ``at``. None: the layout adds nothing."""
         return None

@@ -37,15 +37,26 @@ def _parsers() -> dict[str, Any]:
 class Bieu2(Layout):
     id = contract.LAYOUT_TT57
     name = "mẫu Thông tư 57/2026"
+    short_name = "mẫu Thông tư 57/2026"
     family = catalog.FAMILY_TT57
-    info_fields = contract.INFO_FIELDS_TT57
-    tables = (
-        contract.Table("assessment", contract.SHEET_ASSESSMENT, contract.ASSESSMENT_COLUMNS_TT57),
-        contract.Table("issues", contract.SHEET_ISSUES, contract.ISSUE_COLUMNS),
-        contract.Table("items", contract.SHEET_PLAN, contract.PLAN_COLUMNS_TT57),
-        contract.Table("reviews", contract.SHEET_REVIEWS, contract.REVIEW_COLUMNS),
-    )
+
+    @property
+    def info_fields(self):
+        return contract.INFO_FIELDS_TT57
+
+    @property
+    def tables(self):
+        return (
+            contract.Table(
+                "assessment", contract.SHEET_ASSESSMENT, contract.ASSESSMENT_COLUMNS_TT57
+            ),
+            contract.Table("issues", contract.SHEET_ISSUES, contract.ISSUE_COLUMNS),
+            contract.Table("items", contract.SHEET_PLAN, contract.PLAN_COLUMNS_TT57),
+            contract.Table("reviews", contract.SHEET_REVIEWS, contract.REVIEW_COLUMNS),
+        )
+
     distinct_sheets = (contract.SHEET_ISSUES, contract.SHEET_REVIEWS)
+    in_force = True
     reviewable = True
     rows_in_rollup = False  # its rows have their own columns: the TT57 sheets of the roll-up
     targets_in_assessment = True
@@ -92,15 +103,25 @@ class Bieu2(Layout):
 
         write_tt57(circular, level or circular.school_levels[0], path, data, macros)
 
+    def carry_forward(self, plan, year, info, result):
+        from ..writing.carry_over import from_tt57
+
+        return from_tt57(plan, year, info, result)
+
     def reduce(self, plan, findings):
         from ..merging import tt57
 
         return tt57.reduce(plan)
 
-    def assemble(self, parts, schools, at):
+    def overview_lines(self, rollup):
         from ..merging import tt57
 
-        return tt57.assemble(parts, schools, at)
+        return tt57.overview_section(rollup.parts.get(self.id))
+
+    def assemble(self, plans, kept_ids, schools, at):
+        from ..merging import tt57
+
+        return tt57.assemble(plans, kept_ids, schools, at)
 
 
 LAYOUT = Bieu2()

@@ -11,12 +11,20 @@ from .base import Layout
 class Table2018(Layout):
     id = contract.LAYOUT_2018
     name = "mẫu theo Thông tư 17, 18, 19/2018"
+    short_name = "mẫu 2018"
     family = catalog.FAMILY_2018
-    info_fields = contract.INFO_FIELDS
-    tables = (
-        contract.Table("assessment", contract.SHEET_ASSESSMENT, contract.ASSESSMENT_COLUMNS),
-        contract.Table("items", contract.SHEET_PLAN, contract.PLAN_COLUMNS),
-    )
+
+    # Read from the column registry at each use, so a column declared there reaches every wing.
+    @property
+    def info_fields(self):
+        return contract.INFO_FIELDS
+
+    @property
+    def tables(self):
+        return (
+            contract.Table("assessment", contract.SHEET_ASSESSMENT, contract.ASSESSMENT_COLUMNS),
+            contract.Table("items", contract.SHEET_PLAN, contract.PLAN_COLUMNS),
+        )
 
     def check_tables(self, chosen, at):
         from ..checking import table2018
@@ -42,6 +50,16 @@ class Table2018(Layout):
         from ..writing.templates import write_2018
 
         write_2018(circular, path, data, macros, level)
+
+    def carry_forward(self, plan, year, info, result):
+        from ..writing.carry_over import from_2018
+
+        return from_2018(plan, year, info, result)
+
+    def overview_lines(self, rollup):
+        from ..merging.table2018 import overview_section
+
+        return overview_section(rollup)
 
     def reduce(self, plan, findings) -> dict[str, Any] | None:
         return None
