@@ -71,9 +71,7 @@ class Layout:
 
     # ------------------------------------------------------------- checking
 
-    def check_tables(
-        self, chosen: list[tuple[int, Plan]], at: int | None
-    ) -> dict[str, pd.DataFrame]:
+    def check_tables(self, chosen: list[tuple[int, Plan]], at: int | None) -> dict[str, pd.DataFrame]:
         """The tables the rules of ``validators/`` run over, for this layout's plans of a batch.
 
         ``chosen``: (index in the batch, plan); each table's ``plan`` column holds the index.
@@ -120,6 +118,8 @@ class Layout:
         """
         return None
 
-    def assemble(self, parts: dict[int, dict[str, Any]], schools: pd.DataFrame, at: int) -> Any:
+    def assemble(
+        self, parts: dict[int, dict[str, Any]], schools: pd.DataFrame, at: int
+    ) -> Any:
         """The layout's own part of the roll-up from the parts ``reduce`` kept, by school id."""
         return None
