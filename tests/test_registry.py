@@ -10,7 +10,8 @@ from sheetkit.merging.rollup import merge
 from sheetkit.model import contract
 from sheetkit.model.contract import SHEET_ITEMS, PlanField, SummaryColumn
 from sheetkit.reading.reader import read_plan
-from sheetkit.writing.document import COLUMN_KEYS, render_plan
+from sheetkit.writing.document import COLUMN_KEYS
+from sheetkit.writing.printed import render_plan
 from sheetkit.writing.summary import item_table, write_summary
 from sheetkit.writing.templates import PLAN_HEADER_ROW
 
