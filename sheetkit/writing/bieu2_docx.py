@@ -10,13 +10,9 @@ a page without them. A month in Thời gian thực hiện never breaks
 
 from __future__ import annotations
 
+from . import docx_parts
 from .bieu2 import Table, TableRow, column_widths
 from .docx_parts import (
-    CELL_MARGIN_PT,
-    HEADING_PT,
-    TABLE_SIZE,
-    TWIPS,
-    UNBROKEN_LINES,
     WORD,
     cell_lines,
     closing_table,
@@ -36,8 +32,8 @@ from .plan_text import Document
 def write_sections(word, doc: Document, usable_mm: float) -> None:
     """Append Biểu 2's sections and signature to a Word document that has its title."""
     width = usable_mm * POINTS_PER_MM
-    points = column_widths(doc.sections, width, pad=2 * CELL_MARGIN_PT + 3)
-    grid = [round(p * TWIPS) for p in points]
+    points = column_widths(doc.sections, width, pad=2 * docx_parts.CELL_MARGIN_PT + 3)
+    grid = [round(p * docx_parts.TWIPS) for p in points]
     last = len(doc.sections) - 1
     for n, section in enumerate(doc.sections):
         tail = section_text(word, section.title, section.paragraphs, n == last)
@@ -65,11 +61,13 @@ def _table(table: Table, grid: list[int], points: list[float]) -> str:
     spans = [(label, first, last) for label, first, last in table.columns]
     widths = [sum(points[first : last + 1]) for _, first, last in spans]
     heights = [
-        WORD.height(WORD.count(label, w, TABLE_SIZE, bold=True))
+        WORD.height(WORD.count(label, w, docx_parts.TABLE_SIZE, bold=True))
         for (label, _, _), w in zip(spans, widths, strict=True)
     ]
     tallest = [_tallest(row, widths) for row in table.rows]
-    height = HEADING_PT + max(heights) + sum(WORD.height(lines) for lines in tallest or [1])
+    height = (
+        docx_parts.HEADING_PT + max(heights) + sum(WORD.height(lines) for lines in tallest or [1])
+    )
     if table.numbered:
         height += WORD.height(1)
     small = kept_whole(len(table.rows) or 1, height)
@@ -110,7 +108,7 @@ def _table(table: Table, grid: list[int], points: list[float]) -> str:
             )
             for c, (text, (_, first, last)) in enumerate(zip(row.cells, spans, strict=True))
         ]
-        parts.append(table_row(cells, whole=small or lines <= UNBROKEN_LINES))
+        parts.append(table_row(cells, whole=small or lines <= docx_parts.UNBROKEN_LINES))
     if not table.rows:
         empty = table_cell(
             [para("(chưa có)", italic=True, align="center")], sum(grid), span=len(grid)
@@ -123,7 +121,8 @@ def _table(table: Table, grid: list[int], points: list[float]) -> str:
 def _tallest(row: TableRow, widths: list[float]) -> int:
     """Lines of a row's tallest cell in Word."""
     if row.kind == "group":
-        return WORD.count(row.text, sum(widths), TABLE_SIZE, bold=True)
+        return WORD.count(row.text, sum(widths), docx_parts.TABLE_SIZE, bold=True)
     return max(
-        WORD.count(text, width, TABLE_SIZE) for text, width in zip(row.cells, widths, strict=True)
+        WORD.count(text, width, docx_parts.TABLE_SIZE)
+        for text, width in zip(row.cells, widths, strict=True)
     )
