@@ -17,10 +17,9 @@ from sheetkit.cli import main
 from sheetkit.reading.reader import read_plan
 from sheetkit.writing import bieu2
 from sheetkit.writing.bieu2_sheet import COLUMNS
-from sheetkit.writing.document import render_plan
 from sheetkit.writing.layout import EXCEL
-from sheetkit.writing.plan_docx import render_docx
-from sheetkit.writing.plan_sheet import MAX_ROW_POINTS, PIECE_LINES, render_xlsx, sheet_layout
+from sheetkit.writing.printed import render_docx, render_plan, render_xlsx, sheet_layout
+from sheetkit.writing.sheet_parts import MAX_ROW_POINTS, PIECE_LINES
 from sheetkit.writing.templates import build_template
 
 SPECS = {s["template"]: s for s in example_specs("tt57")}
@@ -324,7 +323,7 @@ def test_a_long_issue_heading_is_cut_between_words():
 
 def test_a_numbered_subheading_never_ends_a_page(doc, tmp_path):
     """ "1. Mục đích" of section III goes with its first line, wherever section II ends."""
-    from sheetkit.writing.document import is_subheading
+    from sheetkit.writing.plan_text import is_subheading
 
     assert is_subheading("1. Mục đích") and is_subheading("a) Về đội ngũ")
     assert not is_subheading("1. Nâng cao chất lượng đội ngũ giáo viên.")

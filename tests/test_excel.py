@@ -22,8 +22,7 @@ from sheetkit.excel.macros import FOLDER_NAME, STATUS_NAME
 from sheetkit.merging.rollup import merge
 from sheetkit.model.contract import OPTIONAL_SUMMARY_SHEETS, SUMMARY_SHEETS
 from sheetkit.reading.reader import read_plan
-from sheetkit.writing.document import render_plan
-from sheetkit.writing.plan_sheet import render_xlsx
+from sheetkit.writing.printed import render_plan, render_xlsx
 from sheetkit.writing.summary import write_summary
 from sheetkit.writing.templates import build_template
 
@@ -143,9 +142,9 @@ def test_render_with_errors_asks_before_a_draft(open_plan, good_plan):
 
 
 def test_render_of_a_plan_too_large_says_why(open_plan, good_plan, monkeypatch):
-    from sheetkit.writing import plan_sheet
+    from sheetkit.writing import page
 
-    monkeypatch.setattr(plan_sheet, "MAX_ITEMS", 1)  # the good plan has more items than that
+    monkeypatch.setattr(page, "MAX_ITEMS", 1)  # the good plan has more items than that
     book = open_plan(good_plan)
     excel.render(book)
     assert "Bản kế hoạch" not in [s.name for s in book.sheets]

@@ -17,7 +17,7 @@ from sheetkit.model.contract import SHEET_INFO, SHEET_PLAN
 from sheetkit.reading.reader import read_plan
 from sheetkit.reading.text import to_legacy
 from sheetkit.validators.rules import BY_ID
-from sheetkit.writing.document import render_plan
+from sheetkit.writing.printed import render_plan
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*extension is not supported:UserWarning")
 

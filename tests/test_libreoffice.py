@@ -189,8 +189,7 @@ def printed(tmp_path_factory):
 
     from conftest import EXAMPLES, GOOD_PLAN, legacy_template, old_workbook
     from sheetkit.jobs import check_source, render_checked
-    from sheetkit.writing.plan_docx import render_docx
-    from sheetkit.writing.plan_sheet import render_xlsx, sheet_layout
+    from sheetkit.writing.printed import render_docx, render_xlsx, sheet_layout
     from sheetkit.writing.templates import build_template
 
     folder = tmp_path_factory.mktemp("in")

@@ -9,7 +9,7 @@ import pytest
 from conftest import EXAMPLES
 from sheetkit.model.places import managing_body, place_name, recipient_case
 from sheetkit.reading.reader import read_plan
-from sheetkit.writing.document import render_plan
+from sheetkit.writing.printed import render_plan
 
 
 @pytest.mark.parametrize(
@@ -81,8 +81,7 @@ def _last_year_plan_for(good_plan: dict, year: int, **info) -> dict:
 def test_a_plan_dated_after_the_reform_names_no_phong_gddt(build, good_plan, tmp_path):
     from docx import Document as Word
 
-    from sheetkit.writing.plan_docx import render_docx
-    from sheetkit.writing.plan_sheet import render_xlsx
+    from sheetkit.writing.printed import render_docx, render_xlsx
 
     source = build(_last_year_plan_for(good_plan, 2025))
     plan = read_plan(source)

@@ -16,8 +16,10 @@ from conftest import example_files, old_workbook, without_sections
 from sheetkit.cli import main
 from sheetkit.model.contract import SHEET_RENDERED
 from sheetkit.reading.reader import read_plan
-from sheetkit.writing import plan_sheet
-from sheetkit.writing.document import COLUMN_KEYS, Document, Row, render_plan
+from sheetkit.writing import page as limits
+from sheetkit.writing import plan_sheet, sheet_parts
+from sheetkit.writing.document import COLUMN_KEYS, Row
+from sheetkit.writing.docx_parts import CELL_MARGIN_PT, UNBROKEN_LINES, WORD
 from sheetkit.writing.layout import (
     EXCEL,
     LIBREOFFICE,
@@ -25,8 +27,10 @@ from sheetkit.writing.layout import (
     text_width,
     wrap_points,
 )
-from sheetkit.writing.plan_docx import CELL_MARGIN_PT, UNBROKEN_LINES, WORD, render_docx
-from sheetkit.writing.plan_sheet import KEPT_LINES, column_widths, render_xlsx, sheet_layout
+from sheetkit.writing.page import KEPT_LINES
+from sheetkit.writing.plan_sheet import column_widths
+from sheetkit.writing.plan_text import Document
+from sheetkit.writing.printed import render_docx, render_plan, render_xlsx, sheet_layout
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 STEP = (
@@ -143,7 +147,7 @@ def test_long_plan_items_continue_on_the_next_page(build, good_plan, sections):
         above = row - 1 - (layout.kinds.get(row - 1) == "header")  # the header written again
         assert above in layout.breaks or layout.cells[(row - 1, 1)][0] == ""
         # At least three lines of the item on each side of a break.
-        assert layout.print_heights[row] >= EXCEL.height(plan_sheet.PIECE_LINES)
+        assert layout.print_heights[row] >= EXCEL.height(sheet_parts.PIECE_LINES)
 
 
 @pytest.mark.parametrize("sections", [True, False], ids=["sections", "table-only"])
@@ -153,7 +157,7 @@ def test_an_item_longer_than_a_row_fills_its_pages(build, good_plan, sections):
     doc = render_plan(read_plan(build(_with(sections, good_plan))))
     layout = sheet_layout(doc)
     rows = [r for r, kind in layout.kinds.items() if kind == "item"]
-    assert max(layout.print_heights[r] for r in rows) <= plan_sheet.MAX_ROW_POINTS
+    assert max(layout.print_heights[r] for r in rows) <= sheet_parts.MAX_ROW_POINTS
     pages = _pages(layout)
     assert len(pages) > 3
     middle = [  # pages after the first the item goes on from: the next starts with its rest
@@ -164,7 +168,7 @@ def test_an_item_longer_than_a_row_fills_its_pages(build, good_plan, sections):
     assert len(middle) >= len(pages) - 4
     for n, page in enumerate(middle):
         used = _repeat(layout) + sum(layout.print_heights[r] for r in page)
-        assert used >= layout.page_height - EXCEL.height(plan_sheet.PIECE_LINES), n
+        assert used >= layout.page_height - EXCEL.height(sheet_parts.PIECE_LINES), n
 
 
 def test_sheet_rows_fit_their_text(build, good_plan):
@@ -365,7 +369,7 @@ def test_docx_of_1200_items_under_one_criterion(tmp_path):
 def test_plan_beyond_the_limit_is_refused_with_a_message(
     build, good_plan, tmp_path, capsys, monkeypatch, suffix
 ):
-    monkeypatch.setattr(plan_sheet, "MAX_ITEMS", 1)
+    monkeypatch.setattr(limits, "MAX_ITEMS", 1)
     source = build(good_plan)
     out = tmp_path / f"ban-in{suffix}"
     assert main(["render", str(source), "-o", str(out)]) == 1
@@ -377,9 +381,9 @@ def test_plan_beyond_the_limit_is_refused_with_a_message(
 
 
 def test_plan_beyond_the_text_limit_is_refused(build, good_plan, monkeypatch):
-    monkeypatch.setattr(plan_sheet, "MAX_TEXT", 100)
+    monkeypatch.setattr(limits, "MAX_TEXT", 100)
     doc = render_plan(read_plan(build(good_plan)))
-    with pytest.raises(plan_sheet.PlanTooLarge) as refused:
+    with pytest.raises(limits.PlanTooLarge) as refused:
         sheet_layout(doc)
     assert "ký tự" in refused.value.findings[0].message
 
@@ -408,9 +412,9 @@ def test_width_follows_the_glyphs():
 
 def test_plan_beyond_the_line_limit_is_refused(build, good_plan, monkeypatch):
     """Word's memory grows with lines (a paragraph each): 124,000 lines took 830 MB."""
-    monkeypatch.setattr(plan_sheet, "MAX_LINES", 5)
+    monkeypatch.setattr(limits, "MAX_LINES", 5)
     doc = render_plan(read_plan(build(good_plan)))
-    with pytest.raises(plan_sheet.PlanTooLarge) as refused:
+    with pytest.raises(limits.PlanTooLarge) as refused:
         sheet_layout(doc)
     message = refused.value.findings[0].message
     assert "dòng), quá giới hạn của bản in" in message and "ký tự, 5 dòng." in message
@@ -431,7 +435,7 @@ def test_a_sheet_beyond_excels_page_breaks_is_refused_the_word_plan_is_not(
 ):
     """Excel keeps at most 1,026 page breaks in a sheet: past MAX_PAGES the sheet is refused
     with the page count and the advice to make the Word plan, which has no such limit."""
-    monkeypatch.setattr(plan_sheet, "MAX_PAGES", 1)
+    monkeypatch.setattr(limits, "MAX_PAGES", 1)
     source = build(good_plan)
     out = tmp_path / "ban-in.xlsx"
     assert main(["render", str(source), "-o", str(out)]) == 1

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from openpyxl import load_workbook
 
 from conftest import legacy_template
+from sheetkit import layouts
 from sheetkit.merging.rollup import merge
 from sheetkit.model import contract
 from sheetkit.model.contract import SHEET_ITEMS, PlanField, SummaryColumn
 from sheetkit.reading.reader import read_plan
-from sheetkit.writing.document import COLUMN_KEYS, render_plan
+from sheetkit.writing.document import COLUMN_KEYS
+from sheetkit.writing.printed import render_plan
 from sheetkit.writing.summary import item_table, write_summary
 from sheetkit.writing.templates import PLAN_HEADER_ROW
 
@@ -25,10 +29,20 @@ EXTRA = PlanField(
 )
 
 
+def _add_column(monkeypatch, field: PlanField) -> None:
+    """A column declared in the registry, as the 2018 layout's Kế hoạch shows it."""
+    columns = (*contract.PLAN_COLUMNS, field)
+    monkeypatch.setattr(contract, "PLAN_COLUMNS", columns)
+    layout = layouts.get(contract.LAYOUT_2018)
+    tables = tuple(replace(t, fields=columns) if t.key == "items" else t for t in layout.tables)
+    monkeypatch.setattr(layout, "tables", tables)
+    monkeypatch.setattr(layout, "plan_columns", columns, raising=False)
+
+
 def test_every_plan_field_is_placed_in_every_output():
     keys = [f.key for f in contract.PLAN_COLUMNS]
     assert len(keys) == len(set(keys))
-    rolled = [key for key, _ in contract.item_rollup_columns()]
+    rolled = [key for key, _ in layouts.get(contract.LAYOUT_2018).item_rollup_columns()]
     assert len(rolled) == len(set(rolled))
     for f in contract.PLAN_COLUMNS:
         # Printed somewhere that exists, or deliberately not printed.
@@ -42,14 +56,14 @@ def test_every_plan_field_is_placed_in_every_output():
 def test_a_field_printed_in_no_known_column_fails_loudly(monkeypatch, build, good_plan):
     plan = read_plan(build(good_plan))
     lost = PlanField("lost", "Cột lạc", parser="lines", printed="khong-co-cot")
-    monkeypatch.setattr(contract, "PLAN_COLUMNS", (*contract.PLAN_COLUMNS, lost))
+    _add_column(monkeypatch, lost)
     with pytest.raises(KeyError):
         render_plan(plan)
 
 
 def test_a_new_column_is_one_entry(monkeypatch, tmp_path, good_plan):
     """Declared once, a column appears in the template, the reader, the roll-up and the print."""
-    monkeypatch.setattr(contract, "PLAN_COLUMNS", (*contract.PLAN_COLUMNS, EXTRA))
+    _add_column(monkeypatch, EXTRA)
     good_plan["items"][0]["evidence"] = "Biên bản kiểm kê thư viện"
     folder = tmp_path / "truong"
     folder.mkdir()

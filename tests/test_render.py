@@ -16,10 +16,11 @@ from sheetkit.model import catalog
 from sheetkit.model.contract import SHEET_PLAN, SHEET_RENDERED
 from sheetkit.reading.parsing import level_label
 from sheetkit.reading.reader import read_plan
-from sheetkit.writing.document import COLUMNS, DRAFT_MARK, MOTTO, NATION, RenderRefused, render_plan
+from sheetkit.writing.document import COLUMNS
 from sheetkit.writing.layout import EXCEL, LIBREOFFICE, wrap
-from sheetkit.writing.plan_docx import render_docx
-from sheetkit.writing.plan_sheet import MAX_ROW_POINTS, render_xlsx, sheet_layout
+from sheetkit.writing.plan_text import DRAFT_MARK, MOTTO, NATION, RenderRefused
+from sheetkit.writing.printed import render_docx, render_plan, render_xlsx, sheet_layout
+from sheetkit.writing.sheet_parts import MAX_ROW_POINTS
 
 LONG = (
     "Tiếp tục phối hợp, tạo điều kiện cho Ban đại diện cha mẹ học sinh trường, lớp thực hiện "

@@ -18,7 +18,7 @@ from conftest import EXAMPLES, example_specs
 from sheetkit.checking.review import review_plan
 from sheetkit.cli import main
 from sheetkit.reading.reader import read_plan
-from sheetkit.writing.plan_sheet import sheet_layout
+from sheetkit.writing.printed import sheet_layout
 from sheetkit.writing.review_report import SHEET_REPORT, review_document
 
 SPECS = {s["template"]: s for s in example_specs("tt57")}

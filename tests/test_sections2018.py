@@ -19,9 +19,8 @@ from sheetkit.checking.validation import check_plan
 from sheetkit.model import catalog
 from sheetkit.model.contract import INFO_FIELDS, SHEET_INFO, SHEET_RENDERED
 from sheetkit.reading.reader import read_plan
-from sheetkit.writing.document import render_plan
-from sheetkit.writing.plan_docx import render_docx
-from sheetkit.writing.plan_sheet import KEPT_LINES, render_xlsx, sheet_layout
+from sheetkit.writing.page import KEPT_LINES
+from sheetkit.writing.printed import render_docx, render_plan, render_xlsx, sheet_layout
 from sheetkit.writing.templates import TEMPLATE_NAMES, section_texts
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

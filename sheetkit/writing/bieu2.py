@@ -3,19 +3,21 @@
 Sections I to VIII in order (plan-form.md): I from Thông tin, II, III, VII and
 VIII from their cells, IV the priority issues, V the ten numbered columns of
 the plan with its rows grouped under their priority issue, VI the reviews.
-The writers (``bieu2_sheet``, ``bieu2_docx``) only place this text.
+``document(plan, common)`` is the Biểu 2 layout's document; the writers
+(``bieu2_sheet``, ``bieu2_docx``) only place its text.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..model import catalog, places
 from ..model.plan import Plan
 from ..reading.parsing import date_label, school_year_label
 from ..reading.text import clean
-from .document import keep_months, time_text
+from .plan_text import Document, Section, keep_months, paragraphs, time_text
 
 ISSUES_NOTE = (
     "Lưu ý: Chỉ lựa chọn các vấn đề trọng tâm, có tác động trực tiếp đến chất lượng giáo dục "
@@ -80,16 +82,16 @@ class Table:
         )
 
 
-@dataclass
-class Section:
-    number: str  # "IV"
-    heading: str  # "TÓM TẮT CÁC VẤN ĐỀ TRỌNG TÂM CẦN CẢI TIẾN"
-    paragraphs: list[str] = field(default_factory=list)
-    table: Table | None = None
-
-    @property
-    def title(self) -> str:
-        return f"{self.number}. {self.heading}"
+def document(plan: Plan, common: dict[str, Any]) -> Document:
+    """Biểu 2 (Phụ lục V of Thông tư 57/2026), from the header parts every layout shares."""
+    return Document(
+        **common,
+        subtitle=subtitle(plan),
+        rows=[],
+        signer_title=signer(plan),
+        recipients=recipients(plan, plan.managing_body()[1]),
+        sections=sections(plan),
+    )
 
 
 def sections(plan: Plan) -> list[Section]:
@@ -104,11 +106,6 @@ def sections(plan: Plan) -> list[Section]:
         Section("VII", "TỔ CHỨC THỰC HIỆN", _lines(plan.value("organisation"))),
         Section("VIII", "CƠ CHẾ ĐÁNH GIÁ VÀ BÁO CÁO", _lines(plan.value("reporting"))),
     ]
-
-
-def paragraphs(text: str | None) -> list[str]:
-    """A Thông tin cell's text as paragraphs: one a line, blank lines left out."""
-    return [line for line in (text or "").split("\n") if line.strip()]
 
 
 def _lines(text: str | None) -> list[str]:

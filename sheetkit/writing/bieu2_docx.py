@@ -5,49 +5,45 @@ headers repeat on every page; a table row of a few lines never breaks, nor a
 table of a few rows (table VI); the last lines of section VIII and the
 signature block share one unbreakable table, so the signature never stands on
 a page without them. A month in Thời gian thực hiện never breaks
-(``document.keep_months``).
+(``plan_text.keep_months``).
 """
 
 from __future__ import annotations
 
+from . import docx_parts
 from .bieu2 import Table, TableRow, column_widths
-from .document import Document
-from .plan_docx import (
-    CELL_MARGIN_PT,
-    HEADING_PT,
-    TABLE_SIZE,
-    TWIPS,
-    UNBROKEN_LINES,
+from .docx_parts import (
     WORD,
-    _cell,
-    _insert,
-    _lines,
-    _para,
-    _row,
-    _table_start,
+    cell_lines,
     closing_table,
     element,
+    insert,
     kept_whole,
+    para,
     section_text,
+    table_cell,
+    table_row,
+    table_start,
 )
-from .plan_sheet import POINTS_PER_MM
+from .page import POINTS_PER_MM
+from .plan_text import Document
 
 
 def write_sections(word, doc: Document, usable_mm: float) -> None:
     """Append Biểu 2's sections and signature to a Word document that has its title."""
     width = usable_mm * POINTS_PER_MM
-    points = column_widths(doc.sections, width, pad=2 * CELL_MARGIN_PT + 3)
-    grid = [round(p * TWIPS) for p in points]
+    points = column_widths(doc.sections, width, pad=2 * docx_parts.CELL_MARGIN_PT + 3)
+    grid = [round(p * docx_parts.TWIPS) for p in points]
     last = len(doc.sections) - 1
     for n, section in enumerate(doc.sections):
         tail = section_text(word, section.title, section.paragraphs, n == last)
         if section.table is not None:
-            _insert(word, element(_table(section.table, grid, points)))
+            insert(word, element(_table(section.table, grid, points)))
             if section.table.note:
-                note = _para(section.table.note, 12, italic=True, before=3, after=3)
-                _insert(word, element(note))
+                note = para(section.table.note, 12, italic=True, before=3, after=3)
+                insert(word, element(note))
         if n == last:
-            _insert(word, element(closing_table(tail, doc, grid)))
+            insert(word, element(closing_table(tail, doc, grid)))
 
 
 def _table(table: Table, grid: list[int], points: list[float]) -> str:
@@ -65,55 +61,59 @@ def _table(table: Table, grid: list[int], points: list[float]) -> str:
     spans = [(label, first, last) for label, first, last in table.columns]
     widths = [sum(points[first : last + 1]) for _, first, last in spans]
     heights = [
-        WORD.height(WORD.count(label, w, TABLE_SIZE, bold=True))
+        WORD.height(WORD.count(label, w, docx_parts.TABLE_SIZE, bold=True))
         for (label, _, _), w in zip(spans, widths, strict=True)
     ]
     tallest = [_tallest(row, widths) for row in table.rows]
-    height = HEADING_PT + max(heights) + sum(WORD.height(lines) for lines in tallest or [1])
+    height = (
+        docx_parts.HEADING_PT + max(heights) + sum(WORD.height(lines) for lines in tallest or [1])
+    )
     if table.numbered:
         height += WORD.height(1)
     small = kept_whole(len(table.rows) or 1, height)
-    parts = [_table_start(grid)]
+    parts = [table_start(grid)]
     header = [
-        _cell(
-            [_para(label, bold=True, align="center", keep=small)],
+        table_cell(
+            [para(label, bold=True, align="center", keep=small)],
             sum(grid[first : last + 1]),
             span=last - first + 1,
             valign=True,
         )
         for label, first, last in spans
     ]
-    parts.append(_row(header, header=True, whole=True))
+    parts.append(table_row(header, header=True, whole=True))
     if table.numbered:  # not kept with the rows under it (see above)
         numbers = [
-            _cell(
-                [_para(f"({n})", align="center", keep=small)],
+            table_cell(
+                [para(f"({n})", align="center", keep=small)],
                 sum(grid[first : last + 1]),
                 span=last - first + 1,
             )
             for n, (_, first, last) in enumerate(spans, start=1)
         ]
-        parts.append(_row(numbers, whole=True))
+        parts.append(table_row(numbers, whole=True))
     centred = table.centred()
     last_row = len(table.rows) - 1
     for n, (row, lines) in enumerate(zip(table.rows, tallest, strict=True)):
         keep = small and n < last_row
         if row.kind == "group":  # always kept with the first item under it
-            cell = _cell(_lines(row.text, bold=True, keep=True), sum(grid), span=len(grid))
-            parts.append(_row([cell], whole=True))
+            cell = table_cell(cell_lines(row.text, bold=True, keep=True), sum(grid), span=len(grid))
+            parts.append(table_row([cell], whole=True))
             continue
         cells = [
-            _cell(
-                _lines(text, align="center" if c in centred else "left", keep=keep),
+            table_cell(
+                cell_lines(text, align="center" if c in centred else "left", keep=keep),
                 sum(grid[first : last + 1]),
                 span=last - first + 1,
             )
             for c, (text, (_, first, last)) in enumerate(zip(row.cells, spans, strict=True))
         ]
-        parts.append(_row(cells, whole=small or lines <= UNBROKEN_LINES))
+        parts.append(table_row(cells, whole=small or lines <= docx_parts.UNBROKEN_LINES))
     if not table.rows:
-        empty = _cell([_para("(chưa có)", italic=True, align="center")], sum(grid), span=len(grid))
-        parts.append(_row([empty], whole=True))
+        empty = table_cell(
+            [para("(chưa có)", italic=True, align="center")], sum(grid), span=len(grid)
+        )
+        parts.append(table_row([empty], whole=True))
     parts.append("</w:tbl>")
     return "".join(parts)
 
@@ -121,7 +121,8 @@ def _table(table: Table, grid: list[int], points: list[float]) -> str:
 def _tallest(row: TableRow, widths: list[float]) -> int:
     """Lines of a row's tallest cell in Word."""
     if row.kind == "group":
-        return WORD.count(row.text, sum(widths), TABLE_SIZE, bold=True)
+        return WORD.count(row.text, sum(widths), docx_parts.TABLE_SIZE, bold=True)
     return max(
-        WORD.count(text, width, TABLE_SIZE) for text, width in zip(row.cells, widths, strict=True)
+        WORD.count(text, width, docx_parts.TABLE_SIZE)
+        for text, width in zip(row.cells, widths, strict=True)
     )

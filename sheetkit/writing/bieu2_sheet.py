@@ -1,6 +1,6 @@
 """Biểu 2 (Thông tư 57) on the Bản kế hoạch sheet: sections I to VIII, page by page.
 
-The same page-keeping as the 2018 sheet (``plan_sheet``): heights from the
+The page-keeping every layout's sheet shares (``sheet_parts``): heights from the
 font's metrics, pages broken by hand. Here a section heading or an issue's
 group row never ends a page, each table's header (and table V's numbered
 row) is written again at the top of every page the table continues on, a
@@ -11,23 +11,17 @@ page with the signature block.
 
 from __future__ import annotations
 
-import math
-
-from .bieu2 import PLAN_COLUMNS, Section, Table, TableRow, column_widths
-from .document import Document
-from .layout import EXCEL, LIBREOFFICE
-from .plan_sheet import (
-    MARGINS_MM,
-    PAGE_MM,
-    PAGE_SAFETY,
-    POINTS_PER_MM,
+from .bieu2 import PLAN_COLUMNS, Table, TableRow, column_widths
+from .layout import EXCEL
+from .plan_text import Document, Section
+from .sheet_parts import (
     STYLES,
     TABLE_SIZE,
     Cells,
     PieceWriter,
+    SheetBuilder,
     SheetLayout,
-    _Builder,
-    _height,
+    text_heights,
 )
 
 COLUMNS = len(PLAN_COLUMNS)
@@ -43,19 +37,16 @@ def bieu2_layout(doc: Document) -> SheetLayout:
     points = column_widths(doc.sections, TOTAL_UNITS * EXCEL.unit, pad=pad)
     widths = [round(p / EXCEL.unit * 2) / 2 for p in points]
     layout = SheetLayout(widths=widths, draft=doc.draft)
-    printable_width = (PAGE_MM[0] - MARGINS_MM["left"] - MARGINS_MM["right"]) * POINTS_PER_MM
-    printable_height = (PAGE_MM[1] - MARGINS_MM["top"] - MARGINS_MM["bottom"]) * POINTS_PER_MM
-    widest_unit = max(EXCEL.unit, LIBREOFFICE.unit)
-    layout.scale = min(100, math.floor(100 * printable_width / (sum(widths) * widest_unit)))
-    layout.page_height = printable_height * 100 / layout.scale * PAGE_SAFETY
+    layout.fit_page(sum(widths))
     _Bieu2Builder(layout, doc).build()
     return layout
 
 
-class _Bieu2Builder(_Builder):
+class _Bieu2Builder(SheetBuilder):
+    left, right = LEFT, RIGHT
+
     def __init__(self, layout: SheetLayout, doc: Document):
         super().__init__(layout, doc)
-        self.left, self.right = LEFT, RIGHT
         self.header: Table | None = None  # the table whose header starts every new page
 
     def build(self) -> None:
@@ -113,7 +104,7 @@ class _Bieu2Builder(_Builder):
         total = 0.0
         for texts, _, bold in self.head_rows(table):
             total += max(
-                _height(text, self.layout.width(*span), TABLE_SIZE, bold)[1]
+                text_heights(text, self.layout.width(*span), TABLE_SIZE, bold)[1]
                 for text, span in zip(texts, spans, strict=True)
             )
         return total
@@ -125,7 +116,7 @@ class _Bieu2Builder(_Builder):
             heights = []
             for text, (first, last) in zip(texts, spans, strict=True):
                 self.layout.span(self.row, first, last, text, style)
-                heights.append(_height(text, self.layout.width(first, last), TABLE_SIZE, bold))
+                heights.append(text_heights(text, self.layout.width(first, last), TABLE_SIZE, bold))
             written, printed = max(h[0] for h in heights), max(h[1] for h in heights)
             self.add(max(written, printed) if merged else written, printed, merged, "header")
 

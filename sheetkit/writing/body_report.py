@@ -20,11 +20,12 @@ import pandas as pd
 from ..merging.rollup import Rollup
 from ..merging.roster_match import MISSING, OTHER_YEAR, WITH_ERRORS
 from ..merging.years import review_point
+from ..model.contract import LAYOUT_TT57
 from ..model.places import place_name, recipient_case
 from ..model.roster import BODY_OTHER, ReportingBody, body_kind
 from ..validators.review import STATE_LABELS
 from . import bieu2
-from .document import BLANK, Document, upper
+from .plan_text import BLANK, Document, Section, upper
 
 REPORT_TITLE = "BÁO CÁO"
 LEVEL_ORDER = ("Mầm non", "Tiểu học", "THCS", "THPT", "Phổ thông nhiều cấp học", "GDTX")
@@ -94,6 +95,7 @@ def body_report(
         signer_name=body.signer or "",
         recipients=_recipients(body),
         sections=sections(rollup, year, point),
+        layout=LAYOUT_TT57,  # printed by the Biểu 2 writers
     )
 
 
@@ -140,30 +142,30 @@ def _recipients(body: ReportingBody) -> list[str]:
 # ----------------------------------------------------------------- sections
 
 
-def sections(rollup: Rollup, year: str, point: str) -> list[bieu2.Section]:
+def sections(rollup: Rollup, year: str, point: str) -> list[Section]:
     tt57 = rollup.tt57
-    result = [bieu2.Section("1", "TÌNH HÌNH CHUNG", general(rollup, year))]
+    result = [Section("1", "TÌNH HÌNH CHUNG", general(rollup, year))]
     if tt57 is not None and len(tt57):
         result += [
-            bieu2.Section(
+            Section(
                 "2",
                 "MỨC ĐẠT CỦA CÁC TRƯỜNG",
                 [_levels_sentence(tt57.schools)],
                 table=level_table(tt57.schools),
             ),
-            bieu2.Section(
+            Section(
                 "3",
                 "TIÊU CHÍ BẮT BUỘC CHƯA ĐẠT MỨC 1",
                 compulsory_sentence(tt57.schools),
                 table=compulsory_table(tt57.schools) if compulsory_rows(tt57.schools) else None,
             ),
-            bieu2.Section(
+            Section(
                 "4",
                 "VẤN ĐỀ TRỌNG TÂM THEO TIÊU CHUẨN",
                 [f"Các trường nêu {len(tt57.issues)} vấn đề trọng tâm."],
                 table=issue_table(tt57.issues),
             ),
-            bieu2.Section(
+            Section(
                 "5",
                 f"TIẾN ĐỘ THỰC HIỆN ĐẾN KỲ RÀ SOÁT (THÁNG {tt57.at_label})",
                 [progress_sentence(tt57.schools, point, tt57.at_label)],
@@ -171,7 +173,7 @@ def sections(rollup: Rollup, year: str, point: str) -> list[bieu2.Section]:
             ),
         ]
     result.append(
-        bieu2.Section(
+        Section(
             str(len(result) + 1),
             "TRƯỜNG CẦN QUAN TÂM",
             [
@@ -183,14 +185,14 @@ def sections(rollup: Rollup, year: str, point: str) -> list[bieu2.Section]:
     older = rollup.schools[~rollup.schools["circular"].str.startswith("tt57")]
     if len(older):
         result.append(
-            bieu2.Section(
+            Section(
                 str(len(result) + 1),
                 "KẾ HOẠCH LẬP THEO THÔNG TƯ 17, 18, 19/2018/TT-BGDĐT",
                 plans_2018(older, rollup),
             )
         )
     result.append(
-        bieu2.Section(
+        Section(
             str(len(result) + 1),
             "ĐỀ XUẤT, KIẾN NGHỊ",
             [BLANK * 8, BLANK * 8],

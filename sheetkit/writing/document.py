@@ -1,32 +1,39 @@
-"""The official plan as a document model: what a school prints, signs, stamps and files.
+"""The 2018 plan as printed: the table of Thông tư 17, 18, 19/2018, grouped by standard.
 
-``render_plan(plan)`` turns a checked Plan into a ``Document``: the header
-blocks, number and date line, title, the plan table grouped by standard, the
-signature block and Nơi nhận, laid out as an administrative document of
-Nghị định 30/2020/NĐ-CP. The writers (``sheetkit.render_xlsx`` for the
-Bản kế hoạch sheet, ``sheetkit.render_docx`` for Word, the Excel button)
-only place that text; no wording is decided there.
+``table_document(plan, common)`` is the 2018 layout's document: the header
+parts every layout shares (``common``, from ``printed.render_plan``), the
+plan table grouped by standard with its total, the sections of Thông tin
+around it (Căn cứ, Mục đích, yêu cầu, Tổ chức thực hiện), HIỆU TRƯỞNG and
+Nơi nhận. The writers (``plan_docx``, ``plan_sheet``) only place that text.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..model import catalog, contract, places
-from ..model.findings import Finding, Report
+from ..model import catalog, contract
 from ..model.plan import Plan
-from ..reading.parsing import format_amount, level_label, month_label, school_year_label
+from ..reading.parsing import format_amount, level_label, school_year_label
 from ..reading.text import clean, fold
+from .plan_text import (
+    BLANK,
+    NBSP,
+    Document,
+    Section,
+    keep_months,
+    paragraphs,
+    roman,
+    time_text,
+)
 
-TITLE = "KẾ HOẠCH"
-NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-MOTTO = "Độc lập - Tự do - Hạnh phúc"
+# isort: split
+# Kept for callers outside the writing wing (jobs.py, cli.py, excel/buttons.py) until they
+# import these from writing.printed and writing.plan_text (issue 22).
+from .plan_text import RenderRefused as RenderRefused
+from .printed import render_plan as render_plan
+
 SIGNER = "HIỆU TRƯỞNG"
-DRAFT_MARK = "BẢN NHÁP"
-BLANK = "……"
 
 # The official column order of the plan table, with widths in spreadsheet
 # character units (the Word table uses the same proportions).
@@ -62,100 +69,8 @@ class Row:
     group: int = 0
 
 
-@dataclass
-class Document:
-    """Every piece of text of the official plan, in reading order."""
-
-    governing_body: str  # "UBND PHƯỜNG BẾN THÀNH" ("" or "……" when unknown: governing_body())
-    school: str  # "TRƯỜNG THCS HOÀNG VĂN THỤ"
-    number: str  # "Số: 122/KH-HVT"
-    place_date: str  # "Quận 10, ngày 05 tháng 9 năm 2024"
-    title: str
-    subtitle: str
-    rows: list[Row]
-    signer_title: str
-    signer_name: str
-    recipients: list[str]
-    draft: str = ""  # the draft notice; "" for a final document
-    # Biểu 2 of Thông tư 57: sections I-VIII (bieu2.Section) instead of the one table of ``rows``.
-    sections: list[Any] = field(default_factory=list)
-    # A 2018 plan's sections from Thông tin (bieu2.Section, text only): those printed before
-    # the table, the table's own heading, those printed after it. All empty for a workbook
-    # without these lines: the table alone, as before.
-    opening: list[Any] = field(default_factory=list)
-    table_heading: str = ""
-    closing: list[Any] = field(default_factory=list)
-
-    @property
-    def items(self) -> list[Any]:
-        """The plan's items: rows of the 2018 table, or of table V of Biểu 2."""
-        if self.sections:
-            return [
-                row
-                for section in self.sections
-                if section.table is not None and section.table.key == "plan"
-                for row in section.table.rows
-                if row.kind == "item"
-            ]
-        return [r for r in self.rows if r.kind == "item"]
-
-
-class RenderRefused(Exception):
-    """The plan still has errors: it is not rendered as an official document."""
-
-    def __init__(self, findings: list[Finding]):
-        self.findings = findings
-        self.report = Report(findings)
-        super().__init__(
-            f"Kế hoạch còn {self.report.errors} lỗi nên chưa tạo bản kế hoạch chính thức. Sửa "
-            "các lỗi (sheetkit check chỉ rõ từng ô) rồi tạo lại, hoặc tạo bản nháp (--draft)."
-        )
-
-
-def render_plan(
-    plan: Plan, findings: list[Finding] | None = None, *, draft: bool = False
-) -> Document:
-    """The official document of ``plan``.
-
-    ``findings`` are those of ``check_plan(plan)`` (computed when not given).
-    A plan with errors raises ``RenderRefused`` unless ``draft``: a draft is
-    rendered with a visible BẢN NHÁP mark so it cannot pass for the real one.
-    """
-    if findings is None:
-        from ..checking.validation import check_plan
-
-        findings = check_plan(plan)
-    errors = Report(findings).errors
-    if errors and not draft:
-        raise RenderRefused(findings)
-    notice = ""
-    if draft:
-        notice = f"{DRAFT_MARK} - " + (
-            f"kế hoạch còn {errors} lỗi, chưa dùng để ban hành"
-            if errors
-            else "chưa dùng để ban hành"
-        )
-    principal = plan.value("principal") or ""
-    common = {
-        "governing_body": governing_body(plan),
-        "school": school_heading(plan.school_name),
-        "number": f"Số: {plan.value('document_number') or BLANK + '/KH-' + BLANK}",
-        "place_date": place_date(plan),
-        "title": TITLE,
-        "signer_name": principal,
-        "draft": notice,
-    }
-    if plan.layout == "tt57":  # Biểu 2, Phụ lục V of Thông tư 57/2026
-        from . import bieu2
-
-        return Document(
-            **common,
-            subtitle=bieu2.subtitle(plan),
-            rows=[],
-            signer_title=bieu2.signer(plan),
-            recipients=bieu2.recipients(plan, plan.managing_body()[1]),
-            sections=bieu2.sections(plan),
-        )
+def table_document(plan: Plan, common: dict[str, Any]) -> Document:
+    """The 2018 plan's document, from the header parts every layout shares (``common``)."""
     opening, table_heading, closing = text_sections(plan)
     return Document(
         **common,
@@ -179,18 +94,16 @@ SECTIONS_2018 = (
 )
 
 
-def text_sections(plan: Plan) -> tuple[list[Any], str, list[Any]]:
+def text_sections(plan: Plan) -> tuple[list[Section], str, list[Section]]:
     """(sections before the table, the table's heading, sections after it) of a 2018 plan.
 
     A section is printed when its Thông tin cell has text, one paragraph a
     line; with none of them the table has no heading either.
     """
-    from .bieu2 import Section, paragraphs
-
     texts = {key: paragraphs(plan.value(key)) for key, _ in SECTIONS_2018 if key}
     if not any(texts.values()):
         return [], "", []
-    parts: tuple[list[Any], list[Any]] = ([], [])
+    parts: tuple[list[Section], list[Section]] = ([], [])
     heading, number = "", 0
     for key, title in SECTIONS_2018:
         if key is not None and not texts[key]:
@@ -204,70 +117,6 @@ def text_sections(plan: Plan) -> tuple[list[Any], str, list[Any]]:
 
 
 # ----------------------------------------------------------------- header pieces
-
-
-def upper(text: str) -> str:
-    """Vietnamese capitals ("Trường Tiểu học" -> "TRƯỜNG TIỂU HỌC"), diacritics kept."""
-    return text.upper()
-
-
-def school_heading(name: str) -> str:
-    if not name:
-        return "TRƯỜNG " + BLANK
-    return upper(name if fold(name).startswith("truong") else f"Trường {name}")
-
-
-def governing_body(plan: Plan) -> str:
-    """The body above the school in the header, in capitals.
-
-    Unknown: "" on a plan dated before 01/7/2025; on a later one "……" for the
-    school to write by hand (check warns, naming the cell that would fill it),
-    never the Phòng GDĐT of a district that no longer exists.
-    """
-    body = upper(plan.managing_body()[0])
-    return body or (BLANK if plan.after_reform else "")
-
-
-def place_date(plan: Plan) -> str:
-    """ "Bình Thạnh, ngày 05 tháng 9 năm 2024"; blanks to fill by hand when the date is not given.
-
-    The place is the unit's own name (Nghị định 30: "Quận 10" and "Phường Nguyễn Trãi"
-    stay whole); days below 10 and months below 3 take a leading zero.
-    """
-    place = _place(plan)
-    day: dt.date | None = plan.value("issue_date")
-    if day is None:
-        return f"{place}, ngày {BLANK} tháng {BLANK} năm {BLANK}"
-    return f"{place}, ngày {day.day:02d} tháng {_month_text(day.month)} năm {day.year}"
-
-
-_SUBHEADING = re.compile(r"^(?:\d+(?:\.\d+)*\.|[a-zđ]\))\s+\S")
-
-
-def is_subheading(line: str) -> bool:
-    """A numbered line heading what follows ("1. Mục đích", "a) Về đội ngũ"): printed, it
-    stays with the next line instead of ending a page alone."""
-    line = line.strip()
-    return len(line) <= 80 and not line.endswith((".", ";", ",")) and bool(_SUBHEADING.match(line))
-
-
-def place_month(plan: Plan, year: int, month: int) -> str:
-    """The place line of a document written in a known month (a review report): the day
-    is left for the school to write, not taken from the plan's own date."""
-    return f"{_place(plan)}, ngày {BLANK} tháng {_month_text(month)} năm {year}"
-
-
-def _place(plan: Plan) -> str:
-    unit = plan.value("commune") or plan.value("district")
-    if unit:
-        return places.place_name(unit)
-    province = plan.value("province")
-    return places.place_name(province) if province else BLANK
-
-
-def _month_text(month: int) -> str:
-    """Months below 3 take a leading zero in a date line (Nghị định 30)."""
-    return f"{month:02d}" if month < 3 else str(month)
 
 
 def subtitle(plan: Plan) -> str:
@@ -294,12 +143,6 @@ def recipients(plan: Plan) -> list[str]:
 
 
 # ----------------------------------------------------------------- the table
-
-_ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
-
-
-def roman(n: int) -> str:
-    return _ROMAN[n - 1] if 1 <= n <= len(_ROMAN) else str(n)
 
 
 def table_rows(plan: Plan) -> list[Row]:
@@ -407,39 +250,6 @@ def people_text(record: dict) -> str:
     if support:
         return f"Phối hợp: {support}"
     return lead or ""
-
-
-def _month(record: dict, key: str) -> str:
-    value = record.get(key)
-    if value is not None:
-        return f"Tháng {month_label(value)}"
-    return clean(record.get(f"{key}_raw"))
-
-
-def time_text(record: dict) -> str:
-    """ "Tháng 9/2024 – Tháng 5/2025", or one month when both are the same."""
-    start, end = _month(record, "start"), _month(record, "end")
-    if start and end and start != end:
-        return f"{start} – {end}"
-    return start or end
-
-
-# Between an amount and its unit: a no-break space, so "10.000.000 đồng" never breaks.
-NBSP = "\u00a0"
-
-
-_MONTH = re.compile(r"\b([Tt]háng)[ \t]+(\d{1,2}(?:/\d{2,4})?)\b")
-_DASH = re.compile(r"[ \t]+([–-])[ \t]+")
-
-
-def keep_months(text: str) -> str:
-    """A printed time: "Tháng 9/2026 – Tháng 12/2026" never breaks inside a month.
-
-    No-break spaces inside each month and before the dash, so a narrow cell
-    breaks the text only after the dash ("Tháng 9/2026 –" over "Tháng 12/2026").
-    """
-    text = _MONTH.sub(lambda m: f"{m.group(1)}{NBSP}{m.group(2)}", text)
-    return _DASH.sub(lambda m: f"{NBSP}{m.group(1)} ", text)
 
 
 def money(amount: float) -> str:

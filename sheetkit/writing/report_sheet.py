@@ -5,15 +5,15 @@ block, each section's heading and paragraphs across the page, its table on
 a grid of ten columns (the Biểu 2 tables' spans), then Nơi nhận and the
 signature; A4 portrait, one page wide, rows tall enough for their text in
 Excel and LibreOffice. The Word report is the same document
-(``plan_docx.render_docx``).
+(``printed.render_docx``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .document import Document
 from .layout import EXCEL, LIBREOFFICE
+from .plan_text import Document
 
 FONT = "Times New Roman"
 # Ten columns over A4 portrait (their spans come from the tables, bieu2.Table.columns).

@@ -12,11 +12,20 @@ from __future__ import annotations
 
 from ..checking.review import STATES, Progress, Review
 from ..checking.tt57 import school_level_lines
+from ..model.contract import LAYOUT_TT57
 from ..model.plan import Plan
 from ..reading.parsing import month_label
 from ..validators.review import NOT_CARRIED_OUT, OVERDUE, STATE_LABELS, UNRECORDED
 from . import bieu2
-from .document import BLANK, Document, governing_body, place_month, school_heading
+from .plan_text import (
+    BLANK,
+    Document,
+    Section,
+    governing_body,
+    place_month,
+    school_heading,
+    time_text,
+)
 
 SHEET_REPORT = "Báo cáo rà soát"
 REPORT_TITLE = "BÁO CÁO"
@@ -54,6 +63,7 @@ def review_document(plan: Plan, review: Review) -> Document:
         signer_name=plan.value("principal") or "",
         recipients=_recipients(plan),
         sections=sections(plan, review),
+        layout=LAYOUT_TT57,
     )
 
 
@@ -68,7 +78,7 @@ def _recipients(plan: Plan) -> list[str]:
     ]
 
 
-def sections(plan: Plan, review: Review) -> list[bieu2.Section]:
+def sections(plan: Plan, review: Review) -> list[Section]:
     at = month_label(review.at)
     overall = review.overall
     summary = [
@@ -78,21 +88,19 @@ def sections(plan: Plan, review: Review) -> list[bieu2.Section]:
         *school_level_lines(plan),  # the level now and after the plan, each with why
     ]
     return [
-        bieu2.Section("I", "TÌNH HÌNH CHUNG", summary),
-        bieu2.Section(
+        Section("I", "TÌNH HÌNH CHUNG", summary),
+        Section(
             "II",
             "THEO DÕI VÀ ĐÁNH GIÁ THỰC HIỆN (MỤC VI CỦA KẾ HOẠCH)",
             table=bieu2.Table("reviews", bieu2.REVIEW_COLUMNS, bieu2.review_rows(plan)),
         ),
-        bieu2.Section(
+        Section(
             "III",
             "TIẾN ĐỘ THEO VẤN ĐỀ TRỌNG TÂM",
             table=_progress_table(plan, review, "issues"),
         ),
-        bieu2.Section(
-            "IV", "TIẾN ĐỘ THEO TIÊU CHUẨN", table=_progress_table(plan, review, "standards")
-        ),
-        bieu2.Section(
+        Section("IV", "TIẾN ĐỘ THEO TIÊU CHUẨN", table=_progress_table(plan, review, "standards")),
+        Section(
             "V",
             "CÁC VIỆC CẦN QUAN TÂM",
             [
@@ -102,7 +110,7 @@ def sections(plan: Plan, review: Review) -> list[bieu2.Section]:
             ],
             table=_attention_table(plan, review),
         ),
-        bieu2.Section(
+        Section(
             "VI",
             "ĐIỀU CHỈNH, ĐỀ XUẤT",
             _adjustments(plan),
@@ -159,7 +167,7 @@ def _attention_table(plan: Plan, review: Review) -> bieu2.Table:
                 [
                     str(record["item"]),
                     " ".join(str(record.get("content") or record.get("activities") or "").split()),
-                    bieu2.time_text(record),
+                    time_text(record),
                     record.get("owner") or "",
                     status or "(chưa ghi)",
                     STATE_LABELS[now] if now else "",

@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 import xlsxwriter
 
+from .. import layouts
 from ..merging import tt57
 from ..merging.rollup import STATUS_ERRORS, STATUS_UNREADABLE, STATUS_VALID, Rollup
 from ..merging.roster_match import HANDED_IN as ROSTER_HANDED_IN
@@ -52,7 +53,6 @@ from ..reading.parsing import is_blank, level_label
 from ..reading.text import fold
 from ..validators.review import STATE_LABELS
 from ..workdirs import work_folder
-from .document import Document
 from .files import atomic_path
 from .layout import (
     EXCEL,
@@ -62,6 +62,7 @@ from .layout import (
     row_height,
     text_width,
 )
+from .plan_text import Document
 from .report_sheet import write_report_sheet
 
 EXCEL_MAX_ROWS = 1_048_576
@@ -130,7 +131,11 @@ ITEM_SOURCE_TABLE = (
 
 def item_table() -> tuple[tuple[str, Column], ...]:
     """The columns of Chi tiết kế hoạch (and items.csv), derived from the column registry."""
-    return (*ITEM_SCHOOL_TABLE, *contract.item_rollup_columns(), *ITEM_SOURCE_TABLE)
+    return (
+        *ITEM_SCHOOL_TABLE,
+        *layouts.get(contract.LAYOUT_2018).item_rollup_columns(),
+        *ITEM_SOURCE_TABLE,
+    )
 
 
 PROBLEM_TABLE = (
@@ -206,7 +211,7 @@ TT57_ISSUE_TABLE = (
 TT57_ITEM_TABLE = (  # the plan's columns as the column registry declares them
     *TT57_PLACE_TABLE,
     ("item", Column("Việc số", 7, "int")),
-    *contract.item_rollup_columns(contract.LAYOUT_TT57),
+    *layouts.get(contract.LAYOUT_TT57).item_rollup_columns(),
     ("file", Column("Tệp nguồn", 36, wrap=True)),
     ("row", Column("Dòng trong tệp", 8, "int")),
 )

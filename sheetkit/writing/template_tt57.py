@@ -20,7 +20,6 @@ from pathlib import Path
 from ..excel.macros import PLAN_BUTTONS_TT57, add_macros
 from ..model import catalog, contract
 from ..model.contract import (
-    LAYOUT_TT57,
     PROGRESS_CHOICES,
     REVIEW_POINTS,
     SHEET_ASSESSMENT,
@@ -358,9 +357,9 @@ def _write_info(ws, circular: catalog.Circular, level: str, fmt, values: dict) -
     ws.set_footer("&CTrang &P/&N")
 
 
-def _columns(table_key: str) -> dict[str, int]:
-    table = next(t for t in contract.tables(LAYOUT_TT57) if t.key == table_key)
-    return {f.key: i for i, f in enumerate(table.fields)}
+def _columns(fields: tuple[contract.Field, ...]) -> dict[str, int]:
+    """Field key -> the column (0-based) of a sheet whose columns are ``fields``."""
+    return {f.key: i for i, f in enumerate(fields)}
 
 
 def _table_header(ws, fields, header_row: int, fmt, height: float = 36) -> None:
@@ -372,7 +371,7 @@ def _table_header(ws, fields, header_row: int, fmt, height: float = 36) -> None:
 
 def _write_assessment(wb, ws, circular: catalog.Circular, fmt, data: dict) -> None:
     fields = contract.ASSESSMENT_COLUMNS_TT57
-    col = _columns("assessment")
+    col = _columns(fields)
     letter = {key: column_letter(c) for key, c in col.items()}
     h = ASSESSMENT_HEADER_ROW
     first, last = h + 1, h + len(circular.criteria)  # 0-based
@@ -529,7 +528,7 @@ def _write_assessment(wb, ws, circular: catalog.Circular, fmt, data: dict) -> No
 
 def _write_issues(wb, ws, circular: catalog.Circular, fmt, issues: list[dict]) -> None:
     fields = contract.ISSUE_COLUMNS
-    col = _columns("issues")
+    col = _columns(fields)
     h = ISSUE_HEADER_ROW
     first, last = h + 1, h + max(ISSUE_ROWS, len(issues) + 5)
     ws.write_string(0, 0, "IV. TÓM TẮT CÁC VẤN ĐỀ TRỌNG TÂM CẦN CẢI TIẾN", fmt["title"])
@@ -608,7 +607,7 @@ def _month_index(ref: str) -> str:
 
 def _write_plan(wb, ws, circular: catalog.Circular, fmt, items: list[dict]) -> None:
     fields = contract.PLAN_COLUMNS_TT57
-    col = _columns("items")
+    col = _columns(fields)
     letter = {key: column_letter(c) for key, c in col.items()}
     h = PLAN_HEADER_ROW
     first, last = h + 1, h + max(PLAN_ROWS, len(items) + 20)
@@ -695,7 +694,7 @@ def _write_plan(wb, ws, circular: catalog.Circular, fmt, items: list[dict]) -> N
 
 def _write_reviews(ws, fmt, reviews: list[dict] | None) -> None:
     fields = contract.REVIEW_COLUMNS
-    col = _columns("reviews")
+    col = _columns(fields)
     h = REVIEW_HEADER_ROW
     if reviews is None:
         reviews = [{"when": point} for point in REVIEW_POINTS]

@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import layouts
 from ..excel.macros import (
     DISTRICT_BUTTONS,
     FOLDER_NAME,
@@ -234,21 +235,17 @@ def build_template(
         return write_roster_template(path)
     chosen, level = resolve_template(name, circular)
     with atomic_path(path) as tmp:
-        if chosen.family_id == catalog.FAMILY_TT57:
-            from .template_tt57 import write_tt57
-
-            write_tt57(chosen, level or chosen.school_levels[0], tmp, data or {}, macros)
-        else:
-            _write(chosen, tmp, data or {}, macros, level)
+        layouts.get(chosen.family.layout).write_template(chosen, level, tmp, data or {}, macros)
     return path
 
 
 PlanData = dict
 
 
-def _write(
+def write_2018(
     circular: catalog.Circular, path: Path, data: PlanData, macros: bool = False, level=None
 ) -> None:
+    """The template of a 2018 circular (``level`` pre-filled as Cấp học): the 2018 layout's."""
     wb = _new_workbook(path, "Kế hoạch cải tiến chất lượng giáo dục", circular.short_name)
     fmt = _formats(wb)
 
