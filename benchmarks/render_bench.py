@@ -51,13 +51,13 @@ from sheetkit.jobs import check_source, render_checked
 doc = render_checked(check_source(source), draft=True)
 started = time.perf_counter()
 if kind == "docx":
-    from sheetkit.writing.plan_docx import render_docx
+    from sheetkit.writing.printed import render_docx
     render_docx(doc, output)
 elif kind == "naive":
     from render_bench import naive_docx
     naive_docx(doc, output)
 else:
-    from sheetkit.writing.plan_sheet import render_xlsx
+    from sheetkit.writing.printed import render_xlsx
     render_xlsx(source, doc, output)
 seconds = time.perf_counter() - started
 print(json.dumps({"seconds": seconds, "mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))

@@ -462,8 +462,8 @@ def cmd_next(args) -> int:
 def cmd_render(args) -> int:
     from .jobs import render_file
     from .model.findings import to_text
-    from .writing.document import RenderRefused
     from .writing.files import UsageError
+    from .writing.plan_text import RenderRefused
 
     if args.review:
         return _review_report(args)

@@ -25,7 +25,7 @@ from .writing.files import UsageError, guard_output, same_file
 if TYPE_CHECKING:
     from .merging.rollup import Rollup
     from .model.roster import Roster
-    from .writing.document import Document
+    from .writing.plan_text import Document
 
 PathLike = str | os.PathLike[str]
 
@@ -172,7 +172,7 @@ def review_report_file(path: PathLike, output: PathLike, *, at: int | None = Non
     if Path(output).suffix.lower() == ".docx":
         _render_word(path, document, output)
     else:
-        from .writing.plan_sheet import render_xlsx
+        from .writing.printed import render_xlsx
 
         render_xlsx(path, document, output, sheet=SHEET_REPORT)
     return Reported(checked, review, document, Path(output))
@@ -201,13 +201,13 @@ def next_file(path: PathLike, output: PathLike) -> object:
 
 
 def _render_sheet(source: PathLike, document: Document, output: PathLike) -> None:
-    from .writing.plan_sheet import render_xlsx
+    from .writing.printed import render_xlsx
 
     render_xlsx(source, document, output)
 
 
 def _render_word(source: PathLike, document: Document, output: PathLike) -> None:
-    from .writing.plan_docx import render_docx
+    from .writing.printed import render_docx
 
     render_docx(document, output)
 
@@ -229,7 +229,7 @@ class Rendered:
 
 def render_checked(checked: Checked, *, draft: bool = False) -> Document:
     """The official document of a checked plan; ``RenderRefused`` if it has errors and no draft."""
-    from .writing.document import render_plan
+    from .writing.printed import render_plan
 
     return render_plan(checked.plan, checked.report.findings, draft=draft)
 
@@ -342,7 +342,7 @@ def merge_paths(
     rollup.timings["write"] = time.perf_counter() - started
     write_table_sets(rollup, tables)
     if document is not None:
-        from .writing.plan_docx import render_docx
+        from .writing.printed import render_docx
 
         render_docx(document, report)
     return rollup

@@ -43,12 +43,12 @@ def plan(tmp_path) -> Path:
         (["check", "--annotate", "{out}.xlsx"], "sheetkit.writing.annotate.mark_cells", "kiểm tra"),
         (
             ["render", "-o", "{out}.xlsx"],
-            "sheetkit.writing.plan_sheet.render_xlsx",
+            "sheetkit.writing.printed.render_xlsx",
             "tạo bản kế hoạch",
         ),
         (
             ["render", "-o", "{out}.docx"],
-            "sheetkit.writing.plan_docx.render_docx",
+            "sheetkit.writing.printed.render_docx",
             "tạo bản kế hoạch",
         ),
         (

@@ -311,8 +311,10 @@ def review(book, at: int | None = None):
 @entry_point
 def render(book) -> Path | None:
     """Tạo bản kế hoạch: the Bản kế hoạch sheet after Kế hoạch; a draft only if asked."""
-    from ..writing.document import RenderRefused
-    from ..writing.plan_sheet import PlanTooLarge, sheet_layout, write_plan_sheet
+    from ..writing.page import PlanTooLarge
+    from ..writing.plan_text import RenderRefused
+    from ..writing.printed import sheet_layout
+    from ..writing.sheet_parts import write_plan_sheet
 
     with busy(book, "sheetkit: đang đọc kế hoạch..."):
         checked = check_live(book)

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from ..model.catalog import Circular
     from ..model.findings import Finding
     from ..model.plan import Plan
-    from ..writing.document import Document
+    from ..writing.plan_text import Document
 
 
 class Layout:

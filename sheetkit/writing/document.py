@@ -27,12 +27,6 @@ from .plan_text import (
     time_text,
 )
 
-# isort: split
-# Kept for callers outside the writing wing (jobs.py, cli.py, excel/buttons.py) until they
-# import these from writing.printed and writing.plan_text (issue 22).
-from .plan_text import RenderRefused as RenderRefused
-from .printed import render_plan as render_plan
-
 SIGNER = "HIỆU TRƯỞNG"
 
 # The official column order of the plan table, with widths in spreadsheet

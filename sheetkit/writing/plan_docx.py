@@ -41,11 +41,6 @@ from .page import POINTS_PER_MM
 from .plan_sheet import column_widths
 from .plan_text import Document
 
-# isort: split
-# Kept for callers outside the writing wing (jobs.py) until they import it from
-# writing.printed (issue 22).
-from .printed import render_docx as render_docx
-
 
 def write_plan(word, doc: Document, usable_mm: float) -> None:
     """Append a 2018 plan's sections, its table and the signature to a document with its title.

@@ -32,14 +32,6 @@ from .sheet_parts import (
     text_heights,
 )
 
-# isort: split
-# Kept for callers outside the writing wing (jobs.py, excel/buttons.py) until they import
-# these from writing.printed, writing.page and writing.sheet_parts (issue 22).
-from .page import PlanTooLarge as PlanTooLarge
-from .printed import render_xlsx as render_xlsx
-from .printed import sheet_layout as sheet_layout
-from .sheet_parts import write_plan_sheet as write_plan_sheet
-
 LEFT = (1, 3)  # columns of the left header block (governing body, school, Số, Nơi nhận)
 RIGHT = (5, 9)  # columns of the right one (nation, motto, date, the signature)
 LAST_COLUMN = len(COLUMNS)
