@@ -13,7 +13,8 @@ from sheetkit.model.contract import SHEET_ITEMS, PlanField, SummaryColumn
 from sheetkit.reading.reader import read_plan
 from sheetkit.writing.document import COLUMN_KEYS
 from sheetkit.writing.printed import render_plan
-from sheetkit.writing.summary import item_table, write_summary
+from sheetkit.writing.summary import write_summary
+from sheetkit.writing.summary_2018 import item_table
 from sheetkit.writing.templates import PLAN_HEADER_ROW
 
 EXTRA = PlanField(

@@ -136,6 +136,30 @@ class Layout:
         a heading; none when the roll-up has none of them."""
         return []
 
+    def summary_sheets(self, rollup: Any, criteria: Any) -> dict[str, Any]:
+        """The roll-up workbook's sheets of this layout's plans: name -> writer(book, styles);
+        written in the order of contract.SUMMARY_SHEETS (others before Lỗi)."""
+        return {}
+
+    def overview_charts(
+        self,
+        book: Any,
+        ws: Any,
+        styles: Any,
+        rollup: Any,
+        criteria: Any,
+        row: int,
+        breaks: list,
+        first: bool,
+    ) -> int:
+        """Tổng quan's charts of this layout's plans from ``row`` (under a heading unless
+        ``first``), adding the rows where a printed page starts to ``breaks``; the row after."""
+        return row
+
+    def table_set(self, rollup: Any) -> dict[str, Any]:
+        """The tables of this layout's own part written beside the roll-up (--csv, --parquet)."""
+        return {}
+
     def assemble(
         self, plans: dict[int, dict[str, Any]], kept_ids: list[int], schools: pd.DataFrame, at: int
     ) -> Any:

@@ -118,6 +118,21 @@ class Bieu2(Layout):
 
         return tt57.overview_section(rollup.parts.get(self.id))
 
+    def summary_sheets(self, rollup, criteria):
+        from ..writing import summary_tt57
+
+        return summary_tt57.sheets(rollup)
+
+    def overview_charts(self, book, ws, styles, rollup, criteria, row, breaks, first):
+        from ..writing import summary_tt57
+
+        return summary_tt57.overview_charts(book, ws, styles, rollup, row, breaks)
+
+    def table_set(self, rollup):
+        from ..writing import summary_tt57
+
+        return summary_tt57.table_set(rollup)
+
     def assemble(self, plans, kept_ids, schools, at):
         from ..merging import tt57
 

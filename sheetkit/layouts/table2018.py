@@ -61,6 +61,16 @@ class Table2018(Layout):
 
         return overview_section(rollup)
 
+    def summary_sheets(self, rollup, criteria):
+        from ..writing import summary_2018
+
+        return summary_2018.sheets(rollup, criteria)
+
+    def overview_charts(self, book, ws, styles, rollup, criteria, row, breaks, first):
+        from ..writing import summary_2018
+
+        return summary_2018.overview_charts(book, ws, styles, rollup, criteria, row, breaks, first)
+
     def reduce(self, plan, findings) -> dict[str, Any] | None:
         return None
 
