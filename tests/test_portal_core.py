@@ -1,0 +1,140 @@
+"""The portal's core without Django: one read per upload, and roll-ups of stored results.
+
+``merge_stored`` must write exactly what ``merge --roster --report`` writes for
+the same files: the portal promises the officer the same numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from conftest import EXAMPLES
+from sheetkit import jobs
+from sheetkit.cli import main
+from sheetkit.merging.rollup import reduced_format
+from sheetkit.reading.parsing import month_index
+from sheetkit.reading.roster import read_roster
+
+AT = month_index(2027, 1)
+ROSTER = EXAMPLES / "danh-sach-quan-mau.xlsx"
+
+
+def sheet_values(path: Path) -> dict[str, list[tuple]]:
+    book = load_workbook(path, read_only=True)
+    return {ws.title: [tuple(row) for row in ws.iter_rows(values_only=True)] for ws in book}
+
+
+def docx_text(path: Path) -> list[str]:
+    from docx import Document
+
+    doc = Document(str(path))
+    lines = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        lines += [cell.text for row in table.rows for cell in row.cells]
+    return lines
+
+
+def csv_tables(folder: Path) -> dict[str, list[list[str]]]:
+    tables = {}
+    for path in sorted(folder.rglob("*.csv")):
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            tables[path.relative_to(folder).as_posix()] = list(csv.reader(f))
+    return tables
+
+
+@pytest.fixture(scope="module")
+def merged(tmp_path_factory, area_with_list):
+    rollup, out = area_with_list
+    return rollup, out
+
+
+def stored_plans(rollup) -> list[jobs.StoredPlan]:
+    plans = []
+    for name in rollup.files["file"]:
+        path = EXAMPLES / name
+        answer = jobs.intake_file(path, name)
+        plans.append(
+            jobs.StoredPlan(name, path.stat().st_mtime, answer["reduced"], answer["version"], path)
+        )
+    return plans
+
+
+def test_merge_stored_writes_what_merge_writes(merged, tmp_path):
+    rollup, out = merged
+    plans = stored_plans(rollup)
+    stored = jobs.merge_stored(
+        plans,
+        tmp_path / "tong-hop.xlsx",
+        roster=read_roster(ROSTER),
+        report=tmp_path / "bao-cao.docx",
+        tables={"csv": tmp_path / "csv"},
+        at=AT,
+    )
+    assert stored.headline() == rollup.headline()
+    assert stored.roster.headline() == rollup.roster.headline()
+    expected, got = sheet_values(out / "tong-hop.xlsx"), sheet_values(tmp_path / "tong-hop.xlsx")
+    assert list(got) == list(expected)
+    for sheet in expected:
+        assert got[sheet] == expected[sheet], sheet
+    assert csv_tables(tmp_path / "csv") == csv_tables(out / "csv")
+    assert docx_text(tmp_path / "bao-cao.docx") == docx_text(out / "bao-cao.docx")
+
+
+def test_outdated_results_are_read_again(merged, tmp_path):
+    rollup, out = merged
+    plans = stored_plans(rollup)[:3]
+    plans[0].version, plans[1].result = "0.0.0/0", None
+    seen = []
+
+    def reread(path, name):
+        seen.append(name)
+        return jobs.intake_file(path, name)
+
+    jobs.merge_stored(plans, tmp_path / "a.xlsx", at=AT, reread=reread)
+    assert seen == [plans[0].name, plans[1].name]
+    assert all(p.version == reduced_format() and p.result for p in plans)
+
+
+def test_intake_gives_check_json(tmp_path, capsys):
+    plan = EXAMPLES / "ke-hoach-thcs-hoa-thanh-2026-2027.xlsx"
+    answer = jobs.intake_file(plan, plan.name)
+    main(["check", str(plan), "--format", "json"])
+    printed = json.loads(capsys.readouterr().out)
+    printed["file"] = plan.name
+    assert answer["check"] == printed
+    assert "school_level" in answer["check"]
+    assert answer["identity"]["school_name"]
+    assert answer["identity"]["tt57"] is True
+    assert answer["error"] is None and answer["reduced"]["school"]["school_name"]
+
+
+def test_intake_refuses_what_is_not_a_plan(tmp_path):
+    answer = jobs.intake_file(ROSTER, ROSTER.name)
+    assert answer["refused"] == jobs.REFUSED_ROSTER and answer["reduced"] is None
+    junk = tmp_path / "x.xlsx"
+    junk.write_bytes(b"PK\x03\x04 not really")
+    answer = jobs.intake_file(junk, "x.xlsx")
+    assert answer["error"] and answer["check"]["findings"] == []
+
+
+def test_pool_runs_jobs_and_survives_a_stuck_one(tmp_path):
+    plan = EXAMPLES / "ke-hoach-thcs-hoa-thanh-2026-2027.xlsx"
+    pool = jobs.IsolatedPool(2)
+    try:
+        answer = pool.run("intake", str(plan), plan.name)
+        assert answer["reduced"]["school"]["school_name"]
+        out = tmp_path / "annotated.xlsx"
+        pool.run("annotate", str(plan), str(out))
+        assert out.stat().st_size > 0
+        shutil.copy(plan, tmp_path / "p.xlsx")
+        with pytest.raises(jobs.JobFailed, match="giây"):
+            pool.run("intake", str(plan), plan.name, seconds=0.001)
+        assert pool.run("intake", str(plan), plan.name)["error"] is None
+    finally:
+        pool.close()
