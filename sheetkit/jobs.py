@@ -591,6 +591,7 @@ POOL_JOBS: dict[str, Callable] = {
     "intake": intake_file,
     "annotate": annotate_copy,
     "draft": draft_document,
+    "roster": check_roster_file,
 }
 POOL_MEMORY_MB = 1536  # address space of a worker (RLIMIT_AS): a plan needs far less
 POOL_SECONDS = 60.0  # a job still running after this is stuck: its worker is killed
