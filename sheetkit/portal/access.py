@@ -111,8 +111,10 @@ def school_for_token(token: str, address: str) -> School:
     return link.school
 
 
-def has_link(school: School) -> bool:
-    return SchoolLink.objects.filter(school=school, revoked_at__isnull=True).exists()
+def linked_ids(schools: QuerySet[School]) -> set[int]:
+    """The schools (of ``schools``) that have a live link."""
+    live = SchoolLink.objects.filter(school__in=schools, revoked_at__isnull=True)
+    return set(live.values_list("school_id", flat=True))
 
 
 # ----------------------------------------------------------------- counting attempts

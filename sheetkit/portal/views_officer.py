@@ -70,7 +70,7 @@ def dashboard(request, officer):
         {
             "rounds": rounds,
             "school_count": schools.count(),
-            "linked": schools.filter(links__revoked_at__isnull=True).distinct().count(),
+            "linked": len(access.linked_ids(schools)),
             "last_import": last_import,
             "kinds": Round.KINDS,
             "default_year": default_school_year(),
@@ -361,11 +361,7 @@ def _remove_tree_later(folder, target) -> None:
 @officer_required
 def links_view(request, officer):
     schools = access.visible_schools(officer.body).filter(listed=True).order_by("row", "id")
-    active = set(
-        School.objects.filter(pk__in=schools, links__revoked_at__isnull=True).values_list(
-            "pk", flat=True
-        )
-    )
+    active = access.linked_ids(schools)
     rows = [{"school": s, "has_link": s.pk in active} for s in schools]
     open_round = Round.objects.filter(body=officer.body, is_open=True).first()
     return render(
@@ -388,7 +384,8 @@ def links_create(request, officer):
         if not chosen:
             raise Http404
     else:
-        chosen = list(schools.exclude(links__revoked_at__isnull=True))
+        linked = access.linked_ids(schools)
+        chosen = [s for s in schools if s.pk not in linked]
     rows = []
     with transaction.atomic():
         for school in chosen:
