@@ -32,7 +32,6 @@ from .models import (
     Officer,
     RosterImport,
     Round,
-    School,
     Submission,
 )
 
