@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import layouts
 from .model.findings import Report
 from .model.plan import Plan
 from .reading.sources import Workbook
@@ -41,17 +42,13 @@ class Checked:
     at: int | None = None  # the review month, when the plan was reviewed too
 
     def facts(self) -> dict:
-        """Plan facts the JSON output adds: ``school_level`` for a Thông tư 57 plan."""
-        from .checking.tt57 import school_level_summary
-
-        level = school_level_summary(self.plan)
+        """Plan facts the JSON output adds: ``school_level`` where the layout has one (TT57)."""
+        level = layouts.of(self.plan).school_level(self.plan)
         return {"school_level": level} if level is not None else {}
 
     def headline(self) -> str | None:
-        """One line about the plan for people: the school's level under Thông tư 57."""
-        from .checking.tt57 import school_level_line
-
-        return school_level_line(self.plan)
+        """Lines about the plan for people: the school's level now and after, where it has one."""
+        return "\n".join(layouts.of(self.plan).school_level_lines(self.plan)) or None
 
 
 def _annotate(path: PathLike, checked: Checked, output: PathLike) -> None:
@@ -142,10 +139,11 @@ def review_file(
         at = today.year * 12 + today.month - 1
     _guard_annotate(path, annotate)
     checked = check_source(path, at=at)
-    if not checked.plan.is_tt57:
+    layout = layouts.of(checked.plan)
+    if not layout.reviewable:
         raise UsageError(
             "rà soát tiến độ dùng cho kế hoạch theo Thông tư 57/2026 (cột Mức độ thực hiện, "
-            "trang Theo dõi); kế hoạch này theo mẫu 2018"
+            f"trang Theo dõi); kế hoạch này theo {layout.short_name}"
         )
     if annotate is not None:
         _annotate(path, checked, annotate)

@@ -58,11 +58,14 @@ def _content_short(record: dict) -> str:
     return text if len(text) <= 60 else text[:57].rstrip() + "…"
 
 
-def row_table(plans: list[Plan], at: int) -> pd.DataFrame:
-    """One row per plan row of every TT57 plan: its state at month ``at`` and the due point."""
+def row_table(chosen: list[tuple[int, Plan]], at: int) -> pd.DataFrame:
+    """One row per plan row of each plan: its state at month ``at`` and the due point.
+
+    ``chosen``: (index in the batch, plan) of the batch's plans whose progress is reviewed.
+    """
     records = []
-    for i, plan in enumerate(plans):
-        if not plan.is_tt57 or plan.value("school_year") is None:
+    for i, plan in chosen:
+        if plan.value("school_year") is None:
             continue
         due = [
             (name, month) for name, month in review_points(plan.value("school_year")) if month <= at
@@ -92,11 +95,12 @@ def row_table(plans: list[Plan], at: int) -> pd.DataFrame:
     return pd.DataFrame.from_records(records)
 
 
-def point_table(plans: list[Plan], at: int) -> pd.DataFrame:
-    """One row per due review point of every TT57 plan: is it recorded in Theo dõi?"""
+def point_table(chosen: list[tuple[int, Plan]], at: int) -> pd.DataFrame:
+    """One row per due review point of each plan (``chosen``, as ``row_table``'s): is it
+    recorded in Theo dõi?"""
     records = []
-    for i, plan in enumerate(plans):
-        if not plan.is_tt57 or plan.value("school_year") is None:
+    for i, plan in chosen:
+        if plan.value("school_year") is None:
             continue
         header = plan.header_rows.get(SHEET_REVIEWS, 0)
         for name, month in review_points(plan.value("school_year")):

@@ -35,7 +35,7 @@ from ..validators.school_level import (
     SchoolLevel,
     school_level,
 )
-from .validation import _assessment_summary, managing_facts
+from .facts import assessment_summary, managing_facts
 
 UNFINISHED = "……"  # the blanks the template's section texts leave for the school
 # The Ghi chú of Tự đánh giá that ``sheetkit next`` writes: the criterion's level in the plan
@@ -65,9 +65,8 @@ def last_year_levels(plan: Plan) -> str | None:
     return ", ".join(sorted(years)) if years and unchanged else None
 
 
-def tables(plans: list[Plan]) -> dict[str, pd.DataFrame]:
-    """The TT57 tables of a batch of plans (other plans are left out)."""
-    chosen = [(i, p) for i, p in enumerate(plans) if p.is_tt57]
+def tables(chosen: list[tuple[int, Plan]]) -> dict[str, pd.DataFrame]:
+    """The TT57 tables of a batch's TT57 plans: (index in the batch, plan)."""
     return {
         "tt57.info": _info(chosen),
         "tt57.assessment": _assessment(chosen),
@@ -109,7 +108,7 @@ def _info(chosen: list[tuple[int, Plan]]) -> pd.DataFrame:
         record["multi_level"] = plan.value("school_level") == "Phổ thông nhiều cấp học"
         record["appendix_found"] = _appendix_found(plan)
         record["circular"] = plan.circular.short_name if plan.circular else ""
-        record.update(_assessment_summary(plan))
+        record.update(assessment_summary(plan))
         record["levels_last_year"] = last_year_levels(plan)
         record["levels_last_year_raw"] = ""  # nothing typed to show: the message says it all
         if record["levels_last_year"]:
@@ -376,7 +375,7 @@ def school_level_of(plan: Plan) -> tuple[SchoolLevel, SchoolLevel] | None:
     "After the plan" takes each criterion at its Mức cần đạt where one is given.
     """
     circular = plan.circular
-    if not plan.is_tt57 or circular is None:
+    if circular is None or circular.family.school_level_rule is None:
         return None
     now, after = _criterion_levels(plan)
     codes, compulsory = circular.codes, circular.compulsory_codes
@@ -411,7 +410,7 @@ def school_level_reasons(plan: Plan) -> dict[str, Any] | None:
     which the text output, the review report and the annotated copy print.
     """
     circular = plan.circular
-    if not plan.is_tt57 or circular is None:
+    if circular is None or circular.family.school_level_rule is None:
         return None
     now, after = _criterion_levels(plan)
     unit = _unit(circular)

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 import pandera.pandas as pa
 
-from ..model import contract
+from .. import layouts
 from ..model.contract import (
     SHEET_ASSESSMENT,
     SHEET_INFO,
@@ -25,10 +25,9 @@ from ..model.contract import (
 )
 from ..model.findings import SEVERITY_ORDER, Finding, display_value
 from ..model.plan import Plan
-from ..reading.parsing import is_blank, level_label, month_label, school_year_label
+from ..reading.parsing import is_blank
 from ..validators import rules as rules_module
 from ..validators.schemas import SCHEMAS
-from ..validators.titles import title_issue
 
 # Tables with one row per plan: a finding takes its cell from the fact (``<column>_cell``).
 PLAN_WIDE_TABLES = ("info", "tt57.info")
@@ -66,208 +65,18 @@ def check_plans(plans: list[Plan], at: int | None = None) -> list[list[Finding]]
 
 
 def prepare_tables(plans: list[Plan], at: int | None = None) -> dict[str, pd.DataFrame]:
-    """Every table the rules run over: the 2018 plans', the TT57 plans' and legacy cells.
+    """Every table the rules run over: each layout's tables of its plans, and legacy cells.
 
-    With a review month ``at``, also the review tables of TT57 plans.
+    With a review month ``at``, also the review tables of layouts whose progress is reviewed.
     """
-    from . import review, tt57
-
-    tables = {
-        "info": _info_table(plans),
-        "assessment": _assessment_table(plans),
-        "items": _items_table(plans),
-        **tt57.tables(plans),
-        "legacy": _legacy_table(plans),
-    }
-    if at is not None:
-        tables["tt57.review"] = review.row_table(plans, at)
-        tables["tt57.review.points"] = review.point_table(plans, at)
-    return tables
-
-
-def _info_table(plans: list[Plan]) -> pd.DataFrame:
-    records = []
+    by_layout: dict[str, list[tuple[int, Plan]]] = {}
     for i, plan in enumerate(plans):
-        if SHEET_INFO not in plan.sheet_names or plan.is_tt57:
-            continue  # the missing sheet is one structure finding, not a dozen
-        record: dict[str, Any] = {"plan": i}
-        for key, item in plan.info.items():
-            record[key] = item.value
-            record[f"{key}_raw"] = item.raw
-            record[f"{key}_error"] = item.error
-            record[f"{key}_cell"] = item.cell
-        record["is_cycle"] = plan.is_cycle
-        record["school_year_label"] = school_year_label(plan.value("school_year"))
-        record.update(_assessment_summary(plan))
-        record.update(managing_facts(plan))
-        records.append(record)
-    frame = pd.DataFrame.from_records(records)
-    if frame.empty:
-        return frame
-    for key in ("school_year", "end_year", "goal_level"):
-        frame[key] = frame[key].astype("Int64")
-    return frame
-
-
-def _assessment_summary(plan: Plan) -> dict[str, Any]:
-    records = plan.assessment_records
-    summary: dict[str, Any] = {"assessment_mostly_missing": False, "assessment_current_raw": None}
-    if not records:
-        return summary
-    missing = [r for r in records if r.get("current_raw") is None]
-    share = len(missing) / len(records)
-    summary["assessment_mostly_missing"] = share > rules_module.MOSTLY_MISSING_SHARE
-    if summary["assessment_mostly_missing"]:
-        letter = plan.columns[SHEET_ASSESSMENT]["current"]
-        rows = [r["row"] for r in missing]
-        codes = [str(r["criterion"]) for r in missing if r.get("criterion") is not None]
-        summary["assessment_current_cell"] = f"{letter}{min(rows)}:{letter}{max(rows)}"
-        summary["assessment_missing_count"] = len(missing)
-        summary["assessment_count"] = len(records)
-        summary["assessment_missing_codes"] = (
-            "tất cả" if len(missing) == len(records) else ", ".join(codes)
-        )
-    return summary
-
-
-def managing_facts(plan: Plan) -> dict[str, Any]:
-    """What the managing-body rules need: is the plan dated after 01/7/2025 with no body, or
-    with a typed Phòng GDĐT/quận/huyện; what it says, which cells to fill, what is printed."""
-    outdated = plan.outdated_body
-    full = plan.managing_body()[0]
-    facts: dict[str, Any] = {
-        "body_outdated": outdated,
-        "body_unknown": plan.after_reform and not full,
-    }
-    if not (facts["body_outdated"] or facts["body_unknown"]):
-        return facts
-    day = plan.value("issue_date")
-    dated = (
-        f"ban hành ngày {day:%d/%m/%Y}"
-        if day is not None
-        else f"năm học {school_year_label(plan.value('school_year'))}"
-    )
-    if outdated:
-        facts["body_problem"] = (
-            f"Cơ quan chủ quản '{plan.value('governing_body')}' là cơ quan cấp huyện, nhưng kế "
-            f"hoạch {dated}, sau ngày 01/7/2025."
-        )
-    else:
-        facts["body_problem"] = (
-            f"Kế hoạch {dated} (sau ngày 01/7/2025) chưa cho biết cơ quan chủ quản để in ở "
-            "đầu văn bản."
-        )
-    cells = [
-        f"ô {SHEET_INFO}!{plan.info[key].cell} ({plan.info[key].label})"
-        for key in ("commune", "governing_body")
-        if key in plan.info and plan.info[key].cell
-    ]
-    facts["body_cells"] = (
-        " hoặc ".join(cells) or f"dòng 'Cơ quan chủ quản' (thêm dòng này vào trang {SHEET_INFO})"
-    )
-    facts["body_printed"] = (
-        f"in '{full.upper()}' ở dòng này" if full else "để trống dòng này (……) cho trường ghi tay"
-    )
-    return facts
-
-
-def _circular_columns(frame: pd.DataFrame, plans: list[Plan]) -> pd.DataFrame:
-    """Add what the plan's circular says about each row's criterion."""
-    circulars = [p.circular for p in plans]
-    known, inside, max_level = [], [], []
-    for plan_index, code in zip(frame["plan"], frame["criterion"], strict=True):
-        circular = circulars[plan_index]
-        criterion = circular.get(code) if circular is not None and isinstance(code, str) else None
-        known.append(circular is not None)
-        inside.append(criterion is not None)
-        max_level.append(criterion.max_level if criterion else None)
-    frame["known_circular"] = known
-    frame["in_circular"] = inside
-    frame["max_level"] = pd.array(max_level, dtype="Int64")
-    frame["max_label"] = [level_label(v) if v is not None else "" for v in max_level]
-    frame["circular"] = [circulars[i].short_name if circulars[i] else "" for i in frame["plan"]]
-    frame["school_level"] = [plans[i].value("school_level") or "" for i in frame["plan"]]
-    return frame
-
-
-def _stack(plans: list[Plan], attribute: str) -> pd.DataFrame:
-    """One table of every plan's rows, the ``plan`` column saying whose row it is."""
-    records = [
-        {**record, "plan": i}
-        for i, plan in enumerate(plans)
-        if not plan.is_tt57
-        for record in getattr(plan, attribute)
-    ]
-    return pd.DataFrame.from_records(records) if records else pd.DataFrame()
-
-
-def _assessment_table(plans: list[Plan]) -> pd.DataFrame:
-    frame = _stack(plans, "assessment_records")
-    if frame.empty:
-        return frame
-    frame["current"] = frame["current"].astype("Int64")
-    frame = _circular_columns(frame, plans)
-    # The goal the school gave, capped at what the circular defines for the criterion;
-    # no goal, no comparison (the missing goal is one finding of its own).
-    goal = pd.Series(
-        pd.array([plans[i].value("goal_level") for i in frame["plan"]], dtype="Int64"),
-        index=frame.index,
-    )
-    within = (goal <= frame["max_level"]).fillna(True).astype(bool)
-    frame["goal_needed"] = goal.where(within, frame["max_level"])
-    frame["goal_label"] = [level_label(plans[i].value("goal_level")) for i in frame["plan"]]
-    planned = {
-        (i, record["criterion"])
-        for i, plan in enumerate(plans)
-        for record in plan.item_records
-        if record.get("criterion") is not None
-    }
-    frame["planned"] = [
-        (p, c) in planned for p, c in zip(frame["plan"], frame["criterion"], strict=True)
-    ]
-    has_code = frame["criterion"].notna()
-    frame["duplicate"] = has_code & frame.duplicated(["plan", "criterion"], keep="first")
-    # More than half of a plan's levels missing: one finding for the plan, not one per row.
-    share_missing = frame["current_raw"].isna().groupby(frame["plan"]).transform("mean")
-    frame["mostly_missing"] = (share_missing > rules_module.MOSTLY_MISSING_SHARE).astype(bool)
-    frame["current_label"] = [level_label(v) if pd.notna(v) else "" for v in frame["current"]]
-    return frame
-
-
-def _items_table(plans: list[Plan]) -> pd.DataFrame:
-    frame = _stack(plans, "item_records")
-    if frame.empty:
-        return frame
-    for key in ("target", "start", "end", "current_typed"):
-        frame[key] = frame[key].astype("Int64")
-    frame["budget_amount"] = frame["budget_amount"].astype("float64")
-    frame["criterion_ambiguous"] = frame["criterion_ambiguous"].astype(bool)
-    frame = _circular_columns(frame, plans)
-
-    # Mức hiện tại comes from Tự đánh giá (first row of the criterion), not from formulas.
-    levels = [plan.current_levels() for plan in plans]
-    current = [levels[p].get(c) for p, c in zip(frame["plan"], frame["criterion"], strict=True)]
-    frame["current"] = pd.array(current, dtype="Int64")
-
-    periods = [plans[i].period for i in frame["plan"]]
-    frame["period_start"] = pd.array([p[0] if p else None for p in periods], dtype="Int64")
-    frame["period_end"] = pd.array([p[1] if p else None for p in periods], dtype="Int64")
-    frame["period_label"] = [
-        f"{month_label(p[0])} – {month_label(p[1])}" if p else "" for p in periods
-    ]
-    for key in ("current", "target", "current_typed"):
-        frame[f"{key}_label"] = [level_label(v) if pd.notna(v) else "" for v in frame[key]]
-    for key in ("start", "end"):
-        frame[f"{key}_label"] = [month_label(v) if pd.notna(v) else "" for v in frame[key]]
-
-    issues = [
-        title_issue(plans[p].circular.id if plans[p].circular else None, code, title)
-        for p, code, title in zip(frame["plan"], frame["criterion"], frame["title"], strict=True)
-    ]
-    frame["title_issue"] = [i[0] for i in issues]
-    frame["title_match"] = [i[1] for i in issues]
-    frame["catalog_title"] = [i[2] for i in issues]
-    return frame
+        by_layout.setdefault(plan.layout, []).append((i, plan))
+    tables: dict[str, pd.DataFrame] = {}
+    for layout in layouts.all_layouts():
+        tables.update(layout.check_tables(by_layout.get(layout.id, []), at))
+    tables["legacy"] = _legacy_table(plans)
+    return tables
 
 
 def _legacy_table(plans: list[Plan]) -> pd.DataFrame:
@@ -351,7 +160,7 @@ def _finding(rule, row: dict[str, Any], plan: Plan) -> Finding:
         sheet=sheet,
         cell=cell,
         row=excel_row,
-        column=contract.headers(sheet, plan.layout).get(column_key, column_key),
+        column=layouts.of(plan).headers(sheet).get(column_key, column_key),
         item=int(item) if item != "" and item is not None else None,
         criterion=criterion,
         value=None if raw == "" else display_value(raw),

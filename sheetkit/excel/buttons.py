@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .. import jobs
+from .. import jobs, layouts
 from ..model.contract import (
     SHEET_FINDINGS,
     SHEET_PLAN,
@@ -289,11 +289,12 @@ def review(book, at: int | None = None):
         at = today.year * 12 + today.month - 1
     with busy(book, "sheetkit: đang rà soát tiến độ..."):
         checked = jobs.check_source(live_workbook(book), name=book.name, at=at)
-        if not checked.plan.is_tt57:
+        layout = layouts.of(checked.plan)
+        if not layout.reviewable:
             alert(
                 book,
                 "Rà soát tiến độ dùng cho kế hoạch theo Thông tư 57/2026 (cột Mức độ thực hiện, "
-                "trang Theo dõi). Sổ này theo mẫu 2018: hãy bấm Kiểm tra kế hoạch.",
+                f"trang Theo dõi). Sổ này theo {layout.short_name}: hãy bấm Kiểm tra kế hoạch.",
             )
             return None
         result = review_plan(checked.plan, at)

@@ -17,16 +17,18 @@ import os
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from .. import layouts
 from ..checking.validation import check_plans
 from ..model import catalog, contract
-from ..model.contract import SHEET_ROSTER_STATUS
+from ..model.contract import LAYOUT_TT57, SHEET_ROSTER_STATUS, SummaryColumn
 from ..model.findings import COLUMNS as FINDING_COLUMNS
 from ..model.findings import Finding, Report
 from ..model.plan import Plan
@@ -39,10 +41,12 @@ from ..reading.text import clean, folded_key
 from ..validators import files as file_reasons
 from ..validators.rules import BY_ID
 from ..workdirs import work_folder
-from . import tt57
 from .roster_match import STATES as ROSTER_STATES
 from .roster_match import RosterMatch
 from .years import other_years
+
+if TYPE_CHECKING:
+    from . import tt57
 
 STATUS_VALID = "Hợp lệ"
 STATUS_ERRORS = "Có lỗi"
@@ -76,12 +80,20 @@ SCHOOL_COLUMNS = (
 )
 
 
-def item_fields() -> tuple[str, ...]:
-    """What a worker sends back per plan item (school columns are joined in the parent).
+def item_rollup_columns() -> tuple[tuple[str, SummaryColumn], ...]:
+    """The columns of the roll-up's table of plan rows, from the column registry: those of
+    every layout whose rows it holds (``Layout.rows_in_rollup``), each once, in their order."""
+    columns: dict[str, SummaryColumn] = {}
+    for layout in layouts.all_layouts():
+        if layout.rows_in_rollup:
+            for key, column in layout.item_rollup_columns():
+                columns.setdefault(key, column)
+    return tuple(columns.items())
 
-    The plan-item columns of the roll-up come from the column registry.
-    """
-    return ("item", "row", *(key for key, _ in contract.item_rollup_columns()))
+
+def item_fields() -> tuple[str, ...]:
+    """What a worker sends back per plan item (school columns are joined in the parent)."""
+    return ("item", "row", *(key for key, _ in item_rollup_columns()))
 
 
 ITEM_SCHOOL_COLUMNS = ("school_id", "school_name", "school_code", "school_level", "circular")
@@ -113,10 +125,17 @@ class Rollup:
     items: pd.DataFrame
     levels: pd.DataFrame
     findings: pd.DataFrame
-    tt57: tt57.Tables | None = None  # the Thông tư 57 plans' tables (None: no such plan)
+    # Each layout's own part (``Layout.assemble``), by layout id, for the layouts it has.
+    parts: dict[str, Any] = field(default_factory=dict)
+    layouts: dict[str, int] = field(default_factory=dict)  # schools kept, by plan layout
     timings: dict[str, float] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)  # what the run says to the officer
     roster: RosterMatch | None = None  # the list of schools matched (merge --roster)
+
+    @property
+    def tt57(self) -> tt57.Tables | None:
+        """The Thông tư 57 plans' tables (None: no such plan)."""
+        return self.parts.get(LAYOUT_TT57)
 
     @property
     def unreadable(self) -> pd.DataFrame:
@@ -560,11 +579,11 @@ def reduce_plan(index: int, plan: Plan, findings: list[Finding]) -> dict[str, An
     levels = plan.current_levels()
     fields = item_fields()
     items = []
-    targets: dict[str, int] = {}  # highest planned target per criterion
-    # A TT57 plan's rows have their own columns (merging/tt57.py), its targets are in Tự đánh giá.
-    records = [] if plan.is_tt57 else plan.item_records
-    if plan.is_tt57:
-        targets = plan.target_levels()
+    layout = layouts.of(plan)
+    # Targets are per plan row, or (TT57) in Tự đánh giá; rows of their own columns are the
+    # layout's part (``Layout.reduce``).
+    targets: dict[str, int] = plan.target_levels() if layout.targets_in_assessment else {}
+    records = plan.item_records if layout.rows_in_rollup else []
     for record in records:
         code = record.get("criterion")
         known = circular.get(code) if circular and isinstance(code, str) else None
@@ -588,7 +607,7 @@ def reduce_plan(index: int, plan: Plan, findings: list[Finding]) -> dict[str, An
         "district": plan.value("district") or "",
         "province": plan.value("province") or "",
         "commune": plan.value("commune") or "",
-        "managing_body": tt57.managing_body(plan),
+        "managing_body": plan.managing_body_label(),
         "school_year_start": plan.value("school_year"),
         "school_year": school_year_label(plan.value("school_year")),
         "end_year": school_year_label(plan.value("end_year")) if plan.is_cycle else "",
@@ -612,8 +631,10 @@ def reduce_plan(index: int, plan: Plan, findings: list[Finding]) -> dict[str, An
         "levels": list(levels.items()),
         "findings": [f.to_row() for f in findings],
     }
-    if plan.is_tt57:
-        result["tt57"] = tt57.reduce(plan)
+    result["layout"] = layout.id
+    part = layout.reduce(plan, findings)
+    if part is not None:
+        result[layout.id] = part
     return result
 
 
@@ -687,10 +708,20 @@ def _assemble(
         items=_items_frame(item_chunks, kept_ids, schools),
         levels=_levels_frame(plans, kept_ids),
         findings=_findings_frame(files, plans, kept_ids),
-        tt57=tt57.assemble(plans, kept_ids, schools, at)
-        if any("tt57" in plans[i] for i in kept_ids)
-        else None,
+        parts=_layout_parts(plans, kept_ids, schools, at),
+        layouts=dict(Counter(plans[i]["layout"] for i in kept_ids)),
     )
+
+
+def _layout_parts(plans, kept_ids: list[int], schools: pd.DataFrame, at: int) -> dict[str, Any]:
+    """Each layout's own part of the roll-up, for the layouts whose plans kept one."""
+    parts = {}
+    for layout in layouts.all_layouts():
+        if any(layout.id in plans[i] for i in kept_ids):
+            part = layout.assemble(plans, kept_ids, schools, at)
+            if part is not None:
+                parts[layout.id] = part
+    return parts
 
 
 def _timestamp(posix: float | None) -> dt.datetime | None:
@@ -840,7 +871,7 @@ def _items_frame(chunks: list[pd.DataFrame], kept_ids: list[int], schools) -> pd
         items = pd.DataFrame(columns=["school_id", *item_fields()])
     for key in ("item", "row"):
         items[key] = items[key].astype("Int64")
-    for key, column in contract.item_rollup_columns():
+    for key, column in item_rollup_columns():
         if column.kind in ("level", "int"):
             items[key] = items[key].astype("Int64")
         elif column.kind == "money":
@@ -923,8 +954,8 @@ def criteria_summary(rollup: Rollup) -> pd.DataFrame:
     item_count, budget = by_criterion.size(), by_criterion.sum()
     rows = []
     for circular in catalog.circulars():
-        if circular.family.id == catalog.FAMILY_TT57:
-            continue  # (tt57.criteria_table)
+        if not layouts.get(circular.family.layout).rows_in_rollup:
+            continue  # the layout's own part has its criteria (TT57: tt57.criteria_table)
         own = levels[levels["circular"] == circular.id]
         if own.empty:
             continue
@@ -961,7 +992,7 @@ LEVEL_GROUPS = ("Mầm non", "Tiểu học", "THCS", "THPT", "Phổ thông nhi�
 
 def overview(rollup: Rollup) -> list[tuple[str, Any]]:
     """The headline figures, as (Vietnamese label, value) lines; value None: a section heading."""
-    files, schools, items = rollup.files, rollup.schools, rollup.items
+    files, schools = rollup.files, rollup.schools
     status = files["status"].value_counts()
     lines: list[tuple[str, Any]] = roster_lines(rollup.roster) if rollup.roster else []
     lines += [
@@ -987,24 +1018,9 @@ def overview(rollup: Rollup) -> list[tuple[str, Any]]:
     majority, other = other_years(schools)
     if other.any():
         lines.append((other_years_line(schools, majority, other), int(other.sum())))
-    tt57_count = len(rollup.tt57) if rollup.tt57 is not None else 0
-    if tt57_count:
-        lines.append((f"THÔNG TƯ 57/2026/TT-BGDĐT (xem {TT57_SHEETS_NOTE})", None))
-        lines += tt57.overview_lines(rollup.tt57)
-    if len(schools) > tt57_count:
-        lines += [
-            (f"THÔNG TƯ 17, 18, 19/2018/TT-BGDĐT (xem {TT2018_SHEETS_NOTE})", None),
-            ("Số trường lập kế hoạch theo Thông tư 2018", len(schools) - tt57_count),
-            ("Số việc cải tiến trong các kế hoạch", len(items)),
-            (
-                "Tổng kinh phí dự kiến (đồng, các khoản ghi số tiền)",
-                float(schools["budget_total"].sum()),
-            ),
-            (
-                "Khoản kinh phí ghi bằng lời (không cộng vào tổng)",
-                int(schools["budget_phrases"].sum()),
-            ),
-        ]
+    # A section per layout, the form in force first.
+    for layout in sorted(layouts.all_layouts(), key=lambda layout: not layout.in_force):
+        lines += layout.overview_lines(rollup)
     return lines
 
 
@@ -1036,8 +1052,3 @@ def other_years_line(schools: pd.DataFrame, majority: str, other: pd.Series) -> 
         f"Có {len(names)} kế hoạch khác năm học {majority} (năm học chiếm đa số): {shown} "
         "(tô vàng ở cột Năm học, trang Theo trường)"
     )
-
-
-# How Tổng quan names the sheets of each regulation (writing/summary.py writes them).
-TT57_SHEETS_NOTE = "các trang tính có tên bắt đầu bằng TT57"
-TT2018_SHEETS_NOTE = "các trang tính có tên bắt đầu bằng TT2018"

@@ -19,6 +19,7 @@ import pandas as pd
 
 from ..checking.tt57 import gap_text, school_level_of
 from ..model import catalog
+from ..model.contract import ISSUE_COLUMNS, PLAN_COLUMNS_TT57
 from ..model.plan import Plan
 from ..reading.parsing import month_label
 from ..reading.text import clean, fold
@@ -36,23 +37,21 @@ SCHOOL_FACTS = (
     "missing_levels",
     "gap_after",
 )
-ISSUE_FIELDS = ("tt", "standard", "criteria", "situation", "shortcoming", "cause")
+# What the roll-up keeps of each priority issue and each plan row, field by field from the
+# column registry: every column of Vấn đề trọng tâm; of Kế hoạch, the columns the roll-up
+# shows (contract.PLAN_COLUMNS_TT57's ``rollup``) but the row's state, which is judged at
+# the roll-up's month (``assemble``), plus where the row is (item, row).
+ISSUE_FIELDS = tuple(f.key for f in ISSUE_COLUMNS)
+JUDGED = ("state",)
 ITEM_FIELDS = (
     "item",
     "row",
-    "issue",
-    "criterion",
-    "content",
-    "objective",
-    "activities",
-    "indicator",
-    "start",
-    "end",
-    "owner",
-    "resources",
-    "evidence",
-    "status",
-    "note",
+    *(key for f in PLAN_COLUMNS_TT57 for key, _ in f.rollup if key not in JUDGED),
+)
+# Fields of text: an empty cell is kept as "" (numbers and months stay None).
+TEXT_PARSERS = ("lines", "evidence")
+TEXT_FIELDS = frozenset(
+    f.key for f in (*ISSUE_COLUMNS, *PLAN_COLUMNS_TT57) if f.parser in TEXT_PARSERS
 )
 # Columns every TT57 table repeats from the school, to group and filter by.
 PLACE_COLUMNS = ("province", "commune", "managing_body", "school_name", "school_code")
@@ -68,7 +67,7 @@ def reduce(plan: Plan) -> dict[str, Any]:
     now, after = levels if levels else (None, None)
     school = {
         "commune": plan.value("commune") or "",
-        "managing_body": managing_body(plan),
+        "managing_body": plan.managing_body_label(),
         "level_now": now.level if now else None,
         "level_after": after.level if after else None,
         "compulsory_below": ", ".join(below),
@@ -77,40 +76,8 @@ def reduce(plan: Plan) -> dict[str, Any]:
         else len(circular.codes if circular else []),
         "gap_after": gap_text(after) if after else "",
     }
-    issues = [
-        (
-            r.get("tt"),
-            r.get("standard"),
-            ", ".join(r.get("criteria") or ()) or clean(r.get("criteria_raw")),
-            r.get("situation") or "",
-            r.get("shortcoming") or "",
-            r.get("cause") or "",
-        )
-        for r in plan.issue_records
-    ]
-    items = []
-    for r in plan.item_records:
-        status = r.get("progress") if r.get("progress_raw") is not None else None
-        code = r.get("criterion")
-        items.append(
-            (
-                r.get("item"),
-                r.get("row"),
-                r.get("issue"),
-                code if isinstance(code, str) else clean(r.get("criterion_raw")),
-                r.get("content") or "",
-                r.get("objective") or "",
-                r.get("activities") or "",
-                r.get("indicator") or "",
-                r.get("start"),
-                r.get("end"),
-                r.get("owner") or "",
-                r.get("resources") or "",
-                r.get("evidence") or "",
-                status,
-                r.get("note") or "",
-            )
-        )
+    issues = [tuple(_issue_value(r, key) for key in ISSUE_FIELDS) for r in plan.issue_records]
+    items = [tuple(_item_value(r, key) for key in ITEM_FIELDS) for r in plan.item_records]
     recorded = [
         (r.get("when") or "", bool(r.get("result") or r.get("content")))
         for r in plan.review_records
@@ -118,18 +85,24 @@ def reduce(plan: Plan) -> dict[str, Any]:
     return {"school": school, "issues": issues, "items": items, "reviews": recorded}
 
 
-def managing_body(plan: Plan) -> str:
-    """The body a school reports to, written one way for all ("UBND phường An Bình"), to group by."""
-    full, short = plan.managing_body()
-    if not full:
-        return ""
-    for long, brief in (
-        ("Sở Giáo dục và Đào tạo ", "Sở GDĐT "),
-        ("Phòng Giáo dục và Đào tạo ", "Phòng GDĐT "),
-    ):
-        if short.casefold().startswith(long.casefold()):
-            return brief + short[len(long) :]
-    return short
+def _issue_value(record: dict[str, Any], key: str) -> Any:
+    if key == "criteria":  # the codes understood, else the cell as typed
+        return ", ".join(record.get("criteria") or ()) or clean(record.get("criteria_raw"))
+    return _value(record, key)
+
+
+def _item_value(record: dict[str, Any], key: str) -> Any:
+    if key == "criterion":  # the code understood, else the cell as typed
+        code = record.get("criterion")
+        return code if isinstance(code, str) else clean(record.get("criterion_raw"))
+    if key == "status":  # Mức độ thực hiện, when the cell holds anything
+        return record.get("progress") if record.get("progress_raw") is not None else None
+    return _value(record, key)
+
+
+def _value(record: dict[str, Any], key: str) -> Any:
+    value = record.get(key)
+    return (value or "") if key in TEXT_FIELDS else value
 
 
 # ----------------------------------------------------------------- the tables (parent side)
@@ -446,6 +419,17 @@ OVERVIEW_STATE_LABELS = {
     STATE_LABELS[UNRECORDED]: "Chưa ghi: đã đến tháng bắt đầu mà chưa ghi mức độ thực hiện",
     STATE_LABELS[NOT_STARTED]: "Chưa bắt đầu: chưa đến tháng bắt đầu, hoặc ghi Chưa thực hiện",
 }
+
+
+# How Tổng quan names the sheets of these plans (writing/summary.py writes them).
+SHEETS_NOTE = "các trang tính có tên bắt đầu bằng TT57"
+
+
+def overview_section(tables: Tables | None) -> list[tuple[str, Any]]:
+    """Tổng quan's lines about the Thông tư 57 plans (none when there are none)."""
+    if tables is None or not len(tables):
+        return []
+    return [(f"THÔNG TƯ 57/2026/TT-BGDĐT (xem {SHEETS_NOTE})", None), *overview_lines(tables)]
 
 
 def overview_lines(tables: Tables) -> list[tuple[str, Any]]:

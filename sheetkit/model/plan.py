@@ -54,8 +54,9 @@ class Plan:
     sheet_names: dict[str, str] = field(default_factory=dict)
     legacy_cells: list[dict[str, Any]] = field(default_factory=list)
     structure: list[Finding] = field(default_factory=list)  # findings from reading
-    # The workbook's layout, which is its circular family: "2018" or "tt57" (contract.LAYOUT_*).
+    # The workbook's layout (sheetkit.layouts: "2018", "tt57") and its circulars' family.
     layout: str = catalog.FAMILY_2018
+    family_id: str = catalog.FAMILY_2018
 
     @property
     def assessment_records(self) -> list[dict[str, Any]]:
@@ -99,6 +100,20 @@ class Plan:
             return "", "Cơ quan quản lý"
         return body.name, body.short
 
+    def managing_body_label(self) -> str:
+        """The body the school reports to, written one way for all ("UBND phường An Bình",
+        "Sở GDĐT Hà Nội"), to group a roll-up by; "" when the plan does not tell."""
+        full, short = self.managing_body()
+        if not full:
+            return ""
+        for long, brief in (
+            ("Sở Giáo dục và Đào tạo ", "Sở GDĐT "),
+            ("Phòng Giáo dục và Đào tạo ", "Phòng GDĐT "),
+        ):
+            if short.casefold().startswith(long.casefold()):
+                return brief + short[len(long) :]
+        return short
+
     @property
     def document_date(self) -> dt.date | None:
         """The day the plan is dated: its Ngày ban hành, or else the first day of its school
@@ -123,11 +138,7 @@ class Plan:
 
     @property
     def family(self) -> catalog.Family:
-        return catalog.FAMILIES[self.layout]
-
-    @property
-    def is_tt57(self) -> bool:
-        return self.layout == catalog.FAMILY_TT57
+        return catalog.FAMILIES[self.family_id]
 
     @cached_property
     def assessment(self) -> pd.DataFrame:
@@ -183,7 +194,7 @@ class Plan:
         if not level:
             return None
         try:
-            return catalog.for_school_level(level, self.layout)
+            return catalog.for_school_level(level, self.family_id)
         except KeyError:
             return None
 

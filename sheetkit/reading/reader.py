@@ -11,14 +11,12 @@ import os
 from functools import lru_cache
 from typing import Any
 
+from .. import layouts
+from ..layouts.base import Layout
 from ..model import catalog, contract
 from ..model.contract import (
-    LAYOUT_2018,
-    LAYOUT_TT57,
     SHEET_INFO,
-    SHEET_ISSUES,
     SHEET_PLAN,
-    SHEET_REVIEWS,
     Field,
     Table,
 )
@@ -67,9 +65,7 @@ PARSE_LEVEL = _memo(parsing.parse_level)
 PARSE_MONTH = _memo(parsing.parse_month)
 PARSE_BUDGET = _memo(parsing.parse_budget)
 PARSE_CRITERION = _memo(lambda v: parsing.parse_criterion(v, ALL_CODES))
-# TT57 has no criterion 1.10, so a number 1.1 there is criterion 1.1.
 TT57_CODES = {code for c in catalog.of_family(catalog.FAMILY_TT57) for code in c.codes}
-PARSE_CRITERION_TT57 = _memo(lambda v: parsing.parse_criterion(v, TT57_CODES))
 
 # Parsers of single values, by the name a field's ``parser`` gives.
 VALUE_PARSERS = {
@@ -90,17 +86,11 @@ VALUE_PARSERS = {
     "province": lambda v: parsing.parse_province(v, catalog.provinces()),
     "circular": parsing.parse_circular,
 }
-# What differs when the layout is TT57's.
-LAYOUT_PARSERS = {
-    LAYOUT_TT57: {
-        "criterion": PARSE_CRITERION_TT57,
-        "school_level": lambda v: parsing.parse_choice(v, parsing.SCHOOL_LEVEL_CHOICES_TT57),
-    }
-}
 
 
 def parsers(layout: str) -> dict:
-    return {**VALUE_PARSERS, **LAYOUT_PARSERS.get(layout, {})}
+    """The value parsers of a layout: the defaults, and those its layout object changes."""
+    return {**VALUE_PARSERS, **layouts.get(layout).value_parsers()}
 
 
 def read_plan(path: str | os.PathLike[str]) -> Plan:
@@ -129,12 +119,13 @@ def plan_from_workbook(book: Workbook, source: str = "") -> Plan:
 
 def _plan_from_workbook(book: Workbook, source: str) -> Plan:
     layout, notes = detect_layout(book)
-    plan = Plan(source=source, info={}, layout=layout)
+    spec = layouts.get(layout)
+    plan = Plan(source=source, info={}, layout=layout, family_id=spec.family)
     plan.structure.extend(notes)
     mixed = any(f.rule == "structure.mixed_layouts" for f in notes)
     legacy: list[dict[str, Any]] = []
     value_parsers = parsers(layout)
-    fields = contract.info_fields(layout)
+    fields = spec.info_fields
 
     name = book.find_sheet(SHEET_INFO)
     if name is None:
@@ -145,7 +136,7 @@ def _plan_from_workbook(book: Workbook, source: str) -> Plan:
         plan.info = _read_info(book.grid(name), fields, value_parsers, legacy)
         plan.columns[SHEET_INFO] = {f.key: "B" for f in fields}  # legacy cells
 
-    for table in contract.tables(layout):
+    for table in spec.tables:
         name = book.find_sheet(table.sheet)
         if name is None:
             if not mixed:
@@ -177,25 +168,27 @@ def _plan_from_workbook(book: Workbook, source: str) -> Plan:
 
 
 # Labels and headers only one layout has: they tell a TT57 workbook from a 2018 one.
-def _distinct_keys(layout: str) -> tuple[frozenset[str], frozenset[str]]:
-    other = LAYOUT_2018 if layout == LAYOUT_TT57 else LAYOUT_TT57
-    mine_plan = {f.key for f in contract.plan_columns(layout)}
-    their_plan = {f.key for f in contract.plan_columns(other)}
-    mine_info = {f.key for f in contract.info_fields(layout) if f.in_template}
-    their_info = {f.key for f in contract.info_fields(other)}
-    return frozenset(mine_plan - their_plan), frozenset(mine_info - their_info)
+def _distinct_keys(layout: Layout) -> tuple[frozenset[str], frozenset[str]]:
+    others = [other for other in layouts.all_layouts() if other.id != layout.id]
+    their_plan = {f.key for other in others for f in other.plan_columns}
+    their_info = {f.key for other in others for f in other.info_fields}
+    mine_plan = {f.key for f in layout.plan_columns} - their_plan
+    mine_info = {f.key for f in layout.info_fields if f.in_template} - their_info
+    return frozenset(mine_plan), frozenset(mine_info)
 
 
 def detect_layout(book: Workbook) -> tuple[str, list[Finding]]:
-    """The layout (circular family) a workbook follows, from its content, never its file name.
+    """The layout (sheetkit.layouts) a workbook follows, from its content, never its file name.
 
     A "Thông tư" line in Thông tin decides; otherwise the sheets and labels
     only one layout has (Vấn đề trọng tâm, Theo dõi, "Nội dung cải tiến" ...
-    against "Mức cần đạt", "Dự kiến kinh phí" ...). A workbook holding
-    substantial parts of both is reported once (structure.mixed_layouts).
+    against "Mức cần đạt", "Dự kiến kinh phí" ...); the first layout (the
+    2018 table) when nothing tells. A workbook holding substantial parts of
+    two is reported once (structure.mixed_layouts).
     """
     notes: list[Finding] = []
-    scores = {LAYOUT_2018: 0, LAYOUT_TT57: 0}
+    candidates = layouts.all_layouts()
+    scores = {layout.id: 0 for layout in candidates}
     plan_scores = dict(scores)
     declared = None
     info_name = book.find_sheet(SHEET_INFO)
@@ -205,19 +198,18 @@ def detect_layout(book: Workbook) -> tuple[str, list[Finding]]:
         grid = book.grid(info_name)
         labels = {r: row[0] for r, row in enumerate(grid) if row and _label_candidate(row[0])}
     label_rows = _label_rows(labels)
-    for layout in scores:
+    for layout in candidates:
         plan_keys, info_keys = _distinct_keys(layout)
-        for f in contract.info_fields(layout):
+        for f in layout.info_fields:
             if f.key in info_keys and _first_row(label_rows, f) is not None:
-                scores[layout] += 1
+                scores[layout.id] += 1
         if plan_name is not None:
-            columns = contract.plan_columns(layout)
-            _, mapping = find_header(book.grid(plan_name), columns)
-            plan_scores[layout] = len(set(mapping) & plan_keys)
-            scores[layout] += plan_scores[layout]
-    scores[LAYOUT_TT57] += 3 * sum(
-        book.find_sheet(sheet) is not None for sheet in (SHEET_ISSUES, SHEET_REVIEWS)
-    )
+            _, mapping = find_header(book.grid(plan_name), layout.plan_columns)
+            plan_scores[layout.id] = len(set(mapping) & plan_keys)
+            scores[layout.id] += plan_scores[layout.id]
+        scores[layout.id] += 3 * sum(
+            book.find_sheet(sheet) is not None for sheet in layout.distinct_sheets
+        )
     circular_field = next(f for f in contract.INFO_FIELDS_TT57 if f.key == "circular")
     for r, text in labels.items():
         if _matches(text, circular_field):
@@ -227,25 +219,22 @@ def detect_layout(book: Workbook) -> tuple[str, list[Finding]]:
             except ParseError:
                 notes.append(_circular_unknown(r + 1, raw))
             break
-    layout = declared or (LAYOUT_TT57 if scores[LAYOUT_TT57] > scores[LAYOUT_2018] else LAYOUT_2018)
-    if min(plan_scores.values()) >= MIXED_PLAN_HEADERS or (
-        plan_scores[layout] < MIXED_PLAN_HEADERS
-        and plan_scores[LAYOUT_2018 if layout == LAYOUT_TT57 else LAYOUT_TT57] >= MIXED_PLAN_HEADERS
-    ):
+    # The highest score; on a tie the earlier layout (the 2018 table first).
+    layout = declared or max(scores, key=lambda key: (scores[key], -list(scores).index(key)))
+    others = [score for key, score in plan_scores.items() if key != layout]
+    if others and max(others) >= MIXED_PLAN_HEADERS:
         notes.append(_mixed(layout))
     return layout, notes
 
 
-# This many headers of the other layout in Kế hoạch make a workbook "mixed".
+# This many headers of another layout in Kế hoạch make a workbook "mixed".
 MIXED_PLAN_HEADERS = 3
-LAYOUT_NAMES = {
-    LAYOUT_2018: "mẫu theo Thông tư 17, 18, 19/2018",
-    LAYOUT_TT57: "mẫu Thông tư 57/2026",
-}
 
 
 def _mixed(layout: str) -> Finding:
-    finding = structure_finding("structure.mixed_layouts", SHEET_PLAN, value=LAYOUT_NAMES[layout])
+    finding = structure_finding(
+        "structure.mixed_layouts", SHEET_PLAN, value=layouts.get(layout).name
+    )
     return finding
 
 

@@ -145,7 +145,7 @@ def render_plan(
         "signer_name": principal,
         "draft": notice,
     }
-    if plan.is_tt57:  # Biểu 2, Phụ lục V of Thông tư 57/2026
+    if plan.layout == "tt57":  # Biểu 2, Phụ lục V of Thông tư 57/2026
         from . import bieu2
 
         return Document(
