@@ -196,6 +196,11 @@ class Submission(models.Model):
         return dict(self.STATES)[self.state]
 
     @property
+    def state_class(self) -> str:
+        """The CSS class that colours the state (one per shown state)."""
+        return STATE_CLASSES.get(self.shown_state, "")
+
+    @property
     def latest(self) -> Version | None:
         return self.versions.order_by("-number").first()
 
@@ -203,6 +208,13 @@ class Submission(models.Model):
 NOP_MUON, CO_CANH_BAO = "Nộp muộn", "Có cảnh báo"
 # Every state the round's table counts, in the order it shows them.
 SHOWN_STATES = ("Chưa nộp", "Đang sửa", "Đã nộp", CO_CANH_BAO, "Trả lại", "Đã duyệt", NOP_MUON)
+STATE_CLASSES = dict(
+    zip(
+        SHOWN_STATES,
+        ("s-missing", "s-drafting", "s-in", "s-warn", "s-returned", "s-ok", "s-late"),
+        strict=True,
+    )
+)
 
 
 class Version(models.Model):
