@@ -659,6 +659,12 @@ class IsolatedPool:
             raise JobFailed(value)
         return value
 
+    def warm(self) -> None:
+        """Start every worker now (the fork server imports sheetkit once), not at the first job."""
+        started = [self._take() for _ in range(self.workers)]
+        for worker in started:
+            self._idle.put(worker)
+
     def _take(self):
         import queue
 

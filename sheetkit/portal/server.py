@@ -72,7 +72,7 @@ def serve(
 
     from . import intake
 
-    intake.pool()  # the fork server imports sheetkit now, not at the first upload
+    intake.pool().warm()  # the readers start now (sheetkit imported once), not at the first upload
     application = get_wsgi_application()
     proxy = {}
     if settings.SECURE_PROXY_SSL_HEADER:  # behind the HTTPS reverse proxy (SHEETKIT_HTTPS=1)
