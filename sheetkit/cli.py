@@ -589,10 +589,7 @@ def cmd_merge(args) -> int:
 def cmd_serve(args) -> int:
     from .portal import INSTALL_HINT
 
-    try:
-        import django  # noqa: F401
-        import waitress  # noqa: F401
-    except ImportError:
+    if not all(_installed(name) for name in ("django", "waitress")):
         print(INSTALL_HINT, file=sys.stderr)
         return EXIT_USAGE
     from .portal.server import serve
@@ -603,6 +600,16 @@ def cmd_serve(args) -> int:
     except DatabaseUrlError as err:
         print(f"Lỗi: {err}", file=sys.stderr)
         return EXIT_USAGE
+
+
+def _installed(module: str) -> bool:
+    """A package is installed (found without importing it)."""
+    from importlib.util import find_spec
+
+    try:
+        return find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def _print_usage(rollup) -> None:

@@ -614,7 +614,9 @@ class IsolatedPool:
     reader aborting), overruns or runs out of memory is killed and replaced,
     and only that job fails, with a Vietnamese reason. Workers start from a
     fork server that imported sheetkit once (Linux), never from a fresh
-    interpreter per upload, and die with their parent.
+    interpreter per upload, and die with their parent. As with any multiprocessing
+    outside fork, a script that makes a pool runs its work under
+    ``if __name__ == "__main__":`` (workers import the main module).
     """
 
     def __init__(

@@ -138,3 +138,107 @@ def test_pool_runs_jobs_and_survives_a_stuck_one(tmp_path):
         assert pool.run("intake", str(plan), plan.name)["error"] is None
     finally:
         pool.close()
+
+
+# ----------------------------------------------------------------- serve, without Django
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_only_the_portal_imports_django():
+    import re
+
+    pattern = re.compile(r"^\s*(import django|from django)", re.M)
+    outside = [
+        path
+        for folder in (ROOT / "sheetkit", ROOT / "validators")
+        for path in folder.rglob("*.py")
+        if "portal" not in path.relative_to(ROOT).parts and pattern.search(path.read_text("utf-8"))
+    ]
+    assert outside == []
+
+
+def test_serve_says_how_to_install_the_portal(monkeypatch, capsys):
+    import sys
+
+    from sheetkit.portal import INSTALL_HINT
+
+    monkeypatch.setitem(sys.modules, "django", None)  # as if the extra were not installed
+    assert main(["serve", "--data", "x"]) == 3
+    assert INSTALL_HINT in capsys.readouterr().err
+    assert "pip install" in INSTALL_HINT
+
+
+def test_database_urls(tmp_path):
+    pytest.importorskip("django")
+    from sheetkit.portal.settings import DatabaseUrlError, database_from_url
+
+    assert database_from_url(None, tmp_path)["NAME"] == str(tmp_path / "sheetkit.sqlite3")
+    assert database_from_url("sqlite:////srv/a.sqlite3", tmp_path)["NAME"] == "/srv/a.sqlite3"
+    pg = database_from_url(
+        "postgresql://sk:p%40ss@db.local:5433/sheetkit?sslmode=require", tmp_path
+    )
+    assert pg["ENGINE"] == "django.db.backends.postgresql"
+    assert (pg["NAME"], pg["USER"], pg["PASSWORD"], pg["HOST"], pg["PORT"]) == (
+        "sheetkit",
+        "sk",
+        "p@ss",
+        "db.local",
+        "5433",
+    )
+    assert pg["OPTIONS"] == {"sslmode": "require"}
+    for wrong in ("mysql://x/y", "postgresql://host/"):
+        with pytest.raises(DatabaseUrlError):
+            database_from_url(wrong, tmp_path)
+
+
+def test_serve_starts_on_a_free_port_and_sweeps_temporaries(tmp_path):
+    """The real server: first start prints the address and the one-time password; a second
+    start removes what a killed run left in DATA/tmp and prints no password."""
+    import re
+    import signal
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    pytest.importorskip("django")
+    pytest.importorskip("waitress")
+    data = tmp_path / "data"
+
+    def start():
+        process = subprocess.Popen(
+            [sys.executable, "-m", "sheetkit", "serve", "--data", str(data), "--port", "0"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        lines = []
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            line = process.stdout.readline()
+            lines.append(line)
+            if "đang chạy tại" in line or not line:
+                break
+        found = re.search(r"(http://[\d.]+:\d+/)", "".join(lines))
+        assert found, "".join(lines)
+        return process, found[1], lines
+
+    process, url, lines = start()
+    try:
+        page = urllib.request.urlopen(url + "dang-nhap/", timeout=30).read().decode()
+        assert "Đăng nhập cán bộ" in page
+        more = process.stdout.readline() + process.stdout.readline()
+        assert "mật khẩu dùng một lần" in more
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
+    (data / "tmp" / "tmpleft.upload.xlsx").write_bytes(b"half")
+    process, url, lines = start()
+    try:
+        assert not (data / "tmp" / "tmpleft.upload.xlsx").exists()
+        assert urllib.request.urlopen(url, timeout=30).status == 200
+    finally:
+        process.kill()
+        process.wait(timeout=30)
