@@ -76,6 +76,8 @@ def client_for(user) -> Client:
 @pytest.fixture
 def so():
     """The Sở's officer, signed in, with the list of quan-mau imported."""
+    for old in (DATA / "derived").glob("rollup-*"):  # ids come again after a test's rollback
+        shutil.rmtree(old)
     body = ManagingBody.objects.create(kind=ManagingBody.SO, name="Cơ quan quản lý")
     user = make_officer("so", body, superuser=True)
     client = client_for(user)
@@ -688,3 +690,30 @@ def test_results_of_an_older_sheetkit_are_read_again(so):
 
     assert version.reduced_version == reduced_format()
     assert version.reduced_result()["school"]["school_name"] == "Trường Tiểu học Bình An"
+
+
+def test_rollup_is_made_once_per_state_of_the_round(so):
+    client, _, _ = so
+    round_ = open_round(client)
+
+    def hand_in(name: str, file: str) -> None:
+        token = link(client, school(name))
+        school_client = Client()
+        upload(school_client, token, round_, PLANS / file)
+        version = Submission.objects.get(round=round_, school__name=name).latest
+        school_client.post(f"/s/{token}/dot/{round_.pk}/nop/", {"version": version.pk})
+
+    def folders() -> list[Path]:
+        return sorted((DATA / "derived").glob(f"rollup-{round_.pk}-*"))
+
+    hand_in("Trường Tiểu học Bình An", "th-binh-an-2026-2027.xlsx")
+    assert client.get(f"/dot/{round_.pk}/tai/tong-hop.xlsx").status_code == 200
+    (first,) = folders()
+    assert client.get(f"/dot/{round_.pk}/tai/bao-cao.docx").status_code == 200
+    assert folders() == [first]  # the report came from the same roll-up
+    hand_in("Trường Tiểu học Hoa Sen", "th-hoa-sen-2026-2027.xlsx")
+    response = client.get(f"/dot/{round_.pk}/tai/tong-hop.xlsx")
+    (second,) = folders()
+    assert second != first
+    sheets = load_workbook(_saved(response), read_only=True).sheetnames
+    assert sheets and not list((DATA / "tmp").glob("dl-*"))

@@ -82,11 +82,69 @@ def build_rollup(round_: Round, folder: Path, tables: Iterable[str] = ()) -> Pat
     return folder
 
 
-def zip_folder(folder: Path, target: Path) -> Path:
+def rollup_key(round_: Round, tables: Iterable[str]) -> str:
+    """What a round's roll-up depends on: the same key, the same files (so they are kept)."""
+    import hashlib
+
+    from django.utils import timezone
+
+    from ..merging.rollup import reduced_format
+
+    submissions = round_.submissions.filter(state__in=IN_ROLLUP).values_list(
+        "pk", "state", "handed_in_id", "handed_in__digest", "handed_in__original_name"
+    )
+    schools = School.objects.filter(submissions__round=round_, listed=True).values_list(
+        "pk", "row", "code", "name", "level", "ownership", "commune", "province", "managing_body"
+    )
+    parts = (
+        round_.pk,
+        sorted(submissions),
+        sorted(schools),
+        round_.body.name,
+        sorted((round_.body.report_header or {}).items()),
+        round_.review_month(),
+        timezone.localdate().isoformat(),  # this month's progress, the report's date
+        reduced_format(),
+        sorted(tables),
+    )
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def cached_rollup(round_: Round, tables: Iterable[str] = ()) -> Path:
+    """The folder of the round's roll-up as it stands, made once per state of the round.
+
+    The officer downloads the workbook, then the report, then the tables: only
+    the first waits. A state made anew replaces the round's older folders.
+    """
+    import shutil
+
+    tables = tuple(sorted(tables))
+    root = storage.data_folder() / "derived"
+    folder = root / f"rollup-{round_.pk}-{rollup_key(round_, tables)[:32]}"
+    if (folder / "done").exists():
+        return folder
+    partial = Path(tempfile.mkdtemp(prefix=".part-rollup-", dir=root))
+    try:
+        build_rollup(round_, partial, tables)
+        (partial / "done").write_text("")
+        for old in root.glob(f"rollup-{round_.pk}-*"):
+            if old.name != folder.name:
+                shutil.rmtree(old, ignore_errors=True)
+        # OSError: another request made the same state at the same time.
+        with contextlib.suppress(OSError):
+            os.replace(partial, folder)
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
+    return folder
+
+
+def zip_tables(folder: Path, target: Path) -> Path:
+    """The CSV and Parquet tables of a roll-up folder, as one .zip."""
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                archive.write(path, path.relative_to(folder).as_posix())
+        for kind in ("csv", "parquet"):
+            for path in sorted((folder / kind).rglob("*")):
+                if path.is_file():
+                    archive.write(path, path.relative_to(folder).as_posix())
     return target
 
 

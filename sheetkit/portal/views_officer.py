@@ -310,29 +310,27 @@ def version_file(request, officer, round_id: int, school_id: int, version_id: in
 @officer_required
 def round_download(request, officer, round_id: int, what: str):
     round_ = access.round_for(officer.body, round_id)
-    folder = exports.work_folder()
     stamp = f"{round_.school_year}-{timezone.localtime():%Y%m%d-%H%M}"
+    made = {
+        "tong-hop.xlsx": ("tong-hop.xlsx", f"tong-hop-{stamp}.xlsx", present.XLSX),
+        "bao-cao.docx": ("bao-cao.docx", f"bao-cao-{stamp}.docx", present.DOCX),
+    }
+    if what not in (*made, "bang.zip", "tep-da-nop.zip"):
+        raise Http404
+    folder = exports.work_folder()
     try:
         if what == "tep-da-nop.zip":
             target = exports.handed_in_zip(round_, folder / "files.zip")
             name, kind = f"tep-da-nop-{stamp}.zip", present.ZIP
+        elif what == "bang.zip":
+            rollup = exports.cached_rollup(round_, ("csv", "parquet"))
+            target = exports.zip_tables(rollup, folder / "bang.zip")
+            name, kind = f"bang-csv-parquet-{stamp}.zip", present.ZIP
         else:
-            tables = ("csv", "parquet") if what == "bang.zip" else ()
-            exports.build_rollup(round_, folder, tables)
-            if what == "tong-hop.xlsx":
-                target, name, kind = (
-                    folder / "tong-hop.xlsx",
-                    f"tong-hop-{stamp}.xlsx",
-                    present.XLSX,
-                )
-            elif what == "bao-cao.docx":
-                target, name, kind = folder / "bao-cao.docx", f"bao-cao-{stamp}.docx", present.DOCX
-            elif what == "bang.zip":
-                target = exports.zip_folder(folder, folder.parent / f"{folder.name}-bang.zip")
-                name, kind = f"bang-csv-parquet-{stamp}.zip", present.ZIP
-            else:
-                raise Http404
+            file, name, kind = made[what]
+            target = exports.cached_rollup(round_) / file
     except jobs.NothingToMerge:
+        _remove_tree_later(folder, None)
         messages.error(
             request, "Chưa có trường nào nộp (hoặc được duyệt) trong đợt này để tổng hợp."
         )
@@ -341,7 +339,7 @@ def round_download(request, officer, round_id: int, what: str):
     workflow.log(
         workflow.officer_actor(request.user), "Tải về", user=request.user, round=round_, detail=what
     )
-    _remove_tree_later(folder, target)
+    _remove_tree_later(folder, target if target.parent == folder else None)
     return response
 
 
@@ -349,7 +347,8 @@ def _remove_tree_later(folder, target) -> None:
     """The files are open for the answer: remove the names now (POSIX), or at the next start."""
     import shutil
 
-    exports.remove_later(target)
+    if target is not None:
+        exports.remove_later(target)
     shutil.rmtree(folder, ignore_errors=True)
 
 
