@@ -717,3 +717,17 @@ def test_rollup_is_made_once_per_state_of_the_round(so):
     assert second != first
     sheets = load_workbook(_saved(response), read_only=True).sheetnames
     assert sheets and not list((DATA / "tmp").glob("dl-*"))
+
+
+def test_static_files_and_escaped_names(so, tmp_path):
+    client, _, _ = so
+    css = Client().get("/static/portal/site.css")
+    assert css.status_code == 200 and css["Content-Type"].startswith("text/css")
+    js = Client().get("/static/portal/upload.js")
+    assert js.status_code == 200 and "javascript" in js["Content-Type"]
+    assert Client().get("/static/portal/..").status_code == 404
+    round_ = open_round(client)
+    token = link(client, school("Trường Tiểu học Bình An"))
+    plan = PLANS / "th-binh-an-2026-2027.xlsx"
+    page = text(upload(Client(), token, round_, plan, name='<img src=x onerror="alert(1)">.xlsx'))
+    assert "&lt;img src=x" in page and "<img src=x" not in page

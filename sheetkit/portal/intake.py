@@ -80,7 +80,7 @@ def accept_upload(submission: Submission, uploaded, actor: str) -> Version:
             errors=summary.get("errors", 0),
             warnings=summary.get("warnings", 0),
             notes=summary.get("notes", 0),
-            unreadable=answer["error"] or "",
+            unreadable=workflow.storable(answer["error"] or ""),
             identity=answer["identity"],
             reduced=Version.pack(answer["reduced"]),
             reduced_version=answer["version"],

@@ -67,7 +67,7 @@ patterns = [
         name="school_version_file",
     ),
     re_path(
-        r"^static/portal/(?P<path>[\w.-]+)$",
+        r"^static/portal/(?P<path>[\w-][\w.-]*)$",
         serve,
         {"document_root": settings.SHEETKIT_STATIC},
         name="static",

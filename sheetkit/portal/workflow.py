@@ -28,14 +28,19 @@ def log(
     detail: str = "",
 ) -> None:
     AuditLog.objects.create(
-        actor=actor[:300],
+        actor=storable(actor)[:300],
         action=action[:100],
         user=user if getattr(user, "is_authenticated", False) else None,
         body=body if body is not None else (round.body if round is not None else None),
         round=round,
         school=school,
-        detail=detail,
+        detail=storable(detail),
     )
+
+
+def storable(text: str) -> str:
+    """Text a database accepts: a lone surrogate (from a hostile file's name) becomes "?"."""
+    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def school_actor(school: School) -> str:
