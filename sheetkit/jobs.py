@@ -481,7 +481,7 @@ REFUSED_ROSTER, REFUSED_ROLLUP, REFUSED_ANNOTATED = (
 )
 
 
-def intake_file(path: PathLike, name: str) -> dict:
+def intake_file(path: PathLike, name: str, at: int | None = None) -> dict:
     """Read and check one uploaded plan once; a small picklable dict of everything kept.
 
     Keys: ``version`` (``reduced_format()`` of this code); ``check``: the
@@ -491,7 +491,9 @@ def intake_file(path: PathLike, name: str) -> dict:
     against the list), None when unreadable; ``reduced``: what ``read_batch``
     gives for the file (without its ``index``), which ``merge_stored`` rolls
     up; ``refused``: ``REFUSED_*`` when the file is not a school's plan;
-    ``error``: why it was not read (Vietnamese), else None.
+    ``error``: why it was not read (Vietnamese), else None. With ``at`` (a
+    review round's month) ``check`` is what `check --at` prints: the plan's
+    progress reviewed too (the reduced result stays the roll-up's, as merge reads it).
     """
     import json
 
@@ -541,7 +543,17 @@ def intake_file(path: PathLike, name: str) -> dict:
         return unreadable(OUT_OF_MEMORY)
     except Exception:  # a damaged file can break a reader in unexpected ways
         return unreadable(UNEXPECTED)
-    checked = Checked(name, plan, Report(findings))
+    shown = findings
+    if at is not None:
+        from .checking.validation import check_plan
+
+        try:
+            shown = check_plan(plan, at)
+        except MemoryError:
+            return unreadable(OUT_OF_MEMORY)
+        except Exception:
+            return unreadable(UNEXPECTED)
+    checked = Checked(name, plan, Report(shown), at)
     answer["check"] = json.loads(to_json(name, checked.report, checked.facts()))
     reduced = {**reduce_plan(0, plan, findings), "saved": book.saved}
     del reduced["index"]
@@ -760,6 +772,9 @@ def _die_with_parent() -> None:
     """Ask Linux to kill this worker when the process that started it dies."""
     import ctypes
     import signal
+
+    if sys.platform != "linux":
+        return  # elsewhere the worker ends when its pipe closes
 
     pr_set_pdeathsig = 1
     with contextlib.suppress(OSError, AttributeError):

@@ -114,6 +114,17 @@ def test_intake_gives_check_json(tmp_path, capsys):
     assert answer["error"] is None and answer["reduced"]["school"]["school_name"]
 
 
+def test_intake_at_a_review_month_gives_check_at(capsys):
+    plan = EXAMPLES / "ke-hoach-thcs-hoa-thanh-2026-2027.xlsx"
+    answer = jobs.intake_file(plan, plan.name, AT)
+    main(["check", str(plan), "--at", "2027-01", "--format", "json"])
+    printed = json.loads(capsys.readouterr().out)
+    printed["file"] = plan.name
+    assert answer["check"] == printed
+    plain = jobs.intake_file(plan, plan.name)
+    assert answer["reduced"] == plain["reduced"]  # the roll-up's reading, whatever the round
+
+
 def test_intake_refuses_what_is_not_a_plan(tmp_path):
     answer = jobs.intake_file(ROSTER, ROSTER.name)
     assert answer["refused"] == jobs.REFUSED_ROSTER and answer["reduced"] is None

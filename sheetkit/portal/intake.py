@@ -39,10 +39,13 @@ def close_pool() -> None:
             _pool = None
 
 
-def read_upload(path: Path, name: str) -> dict:
-    """``jobs.intake_file`` in the pool; a worker that fails gives the reason as the file's error."""
+def read_upload(path: Path, name: str, at: int | None = None) -> dict:
+    """``jobs.intake_file`` in the pool; a worker that fails gives the reason as the file's error.
+
+    ``at``: a review round's month, so the school sees its progress reviewed as `check --at`.
+    """
     try:
-        return pool().run("intake", str(path), name)
+        return pool().run("intake", str(path), name, at)
     except jobs.JobFailed as err:
         reason = str(err)
         return {
@@ -64,7 +67,7 @@ def accept_upload(submission: Submission, uploaded, actor: str) -> Version:
     suffix = storage.workbook_suffix(source)
     stored = storage.store(source, suffix)
     name = _clean_name(uploaded.name, suffix)
-    answer = read_upload(stored.path, name)
+    answer = read_upload(stored.path, name, submission.round.review_month())
     summary = answer["check"].get("summary") or {}
     with transaction.atomic():
         locked = Submission.objects.select_for_update().get(pk=submission.pk)
