@@ -731,3 +731,11 @@ def test_static_files_and_escaped_names(so, tmp_path):
     plan = PLANS / "th-binh-an-2026-2027.xlsx"
     page = text(upload(Client(), token, round_, plan, name='<img src=x onerror="alert(1)">.xlsx'))
     assert "&lt;img src=x" in page and "<img src=x" not in page
+
+
+def test_unknown_pages_answer_in_vietnamese(so):
+    client, _, _ = so
+    page = assert_page(client.get("/khong-co/"), 404)
+    assert "Không tìm thấy trang" in page
+    assert "Không tìm thấy trang" in text(client.get("/dot/999/truong/1/"))
+    assert "Không tìm thấy trang" in text(Client().get("/khong-co/"))
