@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -25,9 +26,20 @@ AT = month_index(2027, 1)
 ROSTER = EXAMPLES / "danh-sach-quan-mau.xlsx"
 
 
+# When the summary was written: the one cell that differs between two runs minutes apart.
+WRITTEN_AT = re.compile(r"Tổng hợp lúc \d\d/\d\d/\d{4} \d\d:\d\d")
+
+
 def sheet_values(path: Path) -> dict[str, list[tuple]]:
     book = load_workbook(path, read_only=True)
-    return {ws.title: [tuple(row) for row in ws.iter_rows(values_only=True)] for ws in book}
+
+    def value(v):
+        return WRITTEN_AT.sub("Tổng hợp lúc …", v) if isinstance(v, str) else v
+
+    return {
+        ws.title: [tuple(value(v) for v in row) for row in ws.iter_rows(values_only=True)]
+        for ws in book
+    }
 
 
 def docx_text(path: Path) -> list[str]:
