@@ -20,6 +20,7 @@ from .models import Attempt, ManagingBody, Officer, Round, School, SchoolLink, S
 
 TOKEN_BYTES = 32  # secrets.token_urlsafe(32): 256 bits, at least the 128 the issue asks
 LOGIN_LIMIT, LOGIN_WINDOW = 5, dt.timedelta(minutes=15)  # failed logins per account and address
+ADDRESS_LOGIN_LIMIT = 30  # failed logins from one address, whatever the account
 TOKEN_LIMIT, TOKEN_WINDOW = 20, dt.timedelta(minutes=10)  # unknown links per address
 
 
@@ -128,6 +129,20 @@ def recent_failures(key: str, window: dt.timedelta) -> int:
 
 def login_key(username: str, address: str) -> str:
     return f"login:{username.strip().casefold()[:80]}:{address}"
+
+
+def login_blocked(username: str, address: str) -> bool:
+    """Too many failed logins for this account from this address, or from this address at all."""
+    return (
+        recent_failures(login_key(username, address), LOGIN_WINDOW) >= LOGIN_LIMIT
+        or recent_failures(f"login-from:{address}", LOGIN_WINDOW) >= ADDRESS_LOGIN_LIMIT
+    )
+
+
+def login_failed(username: str, address: str) -> None:
+    Attempt.objects.bulk_create(
+        [Attempt(key=login_key(username, address)), Attempt(key=f"login-from:{address}")]
+    )
 
 
 def client_address(request) -> str:

@@ -27,6 +27,7 @@ def prepare(data: str | os.PathLike[str], database_url: str | None = None) -> st
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
+    call_command("clearsessions", verbosity=0)  # sessions of officers long gone
     from . import storage
 
     storage.sweep_temporaries()

@@ -8,7 +8,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import access, workflow
-from .models import Attempt
 
 
 @require_http_methods(["GET", "POST"])
@@ -21,8 +20,8 @@ def login_view(request):
     if request.method == "POST":
         username = request.POST.get("username", "")[:150]
         password = request.POST.get("password", "")
-        key = access.login_key(username, access.client_address(request))
-        if access.recent_failures(key, access.LOGIN_WINDOW) >= access.LOGIN_LIMIT:
+        address = access.client_address(request)
+        if access.login_blocked(username, address):
             error = (
                 "Đã đăng nhập sai nhiều lần. Hãy đợi 15 phút rồi thử lại, hoặc nhờ cán bộ quản "
                 "trị đặt lại mật khẩu."
@@ -36,7 +35,7 @@ def login_view(request):
                     workflow.officer_actor(user), "Đăng nhập", user=user, body=user.officer.body
                 )
                 return redirect("portal:dashboard")
-            Attempt.objects.create(key=key)
+            access.login_failed(username, address)
             error = "Tên đăng nhập hoặc mật khẩu chưa đúng. Hãy gõ lại (chú ý chữ hoa, chữ thường)."
             status = 401
     return render(
