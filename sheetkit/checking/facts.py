@@ -10,6 +10,19 @@ from ..reading.parsing import school_year_label
 from ..validators import rules as rules_module
 
 
+def info_record(index: int, plan: Plan) -> dict[str, Any]:
+    """The plan's row of an info table: each Thông tin value, as typed, why it was not
+    understood and its cell (``<key>``, ``<key>_raw``, ``<key>_error``, ``<key>_cell``)."""
+    record: dict[str, Any] = {"plan": index}
+    for key, item in plan.info.items():
+        record[key] = item.value
+        record[f"{key}_raw"] = item.raw
+        record[f"{key}_error"] = item.error
+        record[f"{key}_cell"] = item.cell
+    record["school_year_label"] = school_year_label(plan.value("school_year"))
+    return record
+
+
 def assessment_summary(plan: Plan) -> dict[str, Any]:
     records = plan.assessment_records
     summary: dict[str, Any] = {"assessment_mostly_missing": False, "assessment_current_raw": None}

@@ -7,16 +7,14 @@ column holds the plan's index in the batch being checked.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
 
 from ..model.contract import SHEET_INFO
 from ..model.plan import Plan
-from ..reading.parsing import level_label, month_label, school_year_label
+from ..reading.parsing import level_label, month_label
 from ..validators import rules as rules_module
 from ..validators.titles import title_issue
-from .facts import assessment_summary, managing_facts
+from .facts import assessment_summary, info_record, managing_facts
 
 Plans = dict[int, Plan]  # by index in the batch
 
@@ -36,14 +34,8 @@ def _info_table(plans: Plans) -> pd.DataFrame:
     for i, plan in plans.items():
         if SHEET_INFO not in plan.sheet_names:
             continue  # the missing sheet is one structure finding, not a dozen
-        record: dict[str, Any] = {"plan": i}
-        for key, item in plan.info.items():
-            record[key] = item.value
-            record[f"{key}_raw"] = item.raw
-            record[f"{key}_error"] = item.error
-            record[f"{key}_cell"] = item.cell
+        record = info_record(i, plan)
         record["is_cycle"] = plan.is_cycle
-        record["school_year_label"] = school_year_label(plan.value("school_year"))
         record.update(assessment_summary(plan))
         record.update(managing_facts(plan))
         records.append(record)

@@ -35,7 +35,7 @@ from ..validators.school_level import (
     SchoolLevel,
     school_level,
 )
-from .facts import assessment_summary, managing_facts
+from .facts import assessment_summary, info_record, managing_facts
 
 UNFINISHED = "……"  # the blanks the template's section texts leave for the school
 # The Ghi chú of Tự đánh giá that ``sheetkit next`` writes: the criterion's level in the plan
@@ -97,13 +97,7 @@ def _info(chosen: list[tuple[int, Plan]]) -> pd.DataFrame:
     for i, plan in chosen:
         if SHEET_INFO not in plan.sheet_names:
             continue  # the missing sheet is one structure finding
-        record: dict[str, Any] = {"plan": i}
-        for key, item in plan.info.items():
-            record[key] = item.value
-            record[f"{key}_raw"] = item.raw
-            record[f"{key}_error"] = item.error
-            record[f"{key}_cell"] = item.cell
-        record["school_year_label"] = school_year_label(plan.value("school_year"))
+        record = info_record(i, plan)
         record["legal_bases_unfinished"] = UNFINISHED in (plan.value("legal_bases") or "")
         record["multi_level"] = plan.value("school_level") == "Phổ thông nhiều cấp học"
         record["appendix_found"] = _appendix_found(plan)
