@@ -33,6 +33,7 @@ from .models import (
     RosterImport,
     Round,
     Submission,
+    Version,
 )
 
 
@@ -214,11 +215,13 @@ def round_view(request, officer, round_id: int):
     for s in shown:
         counts[s.shown_state] = counts.get(s.shown_state, 0) + 1
     missing = [s.school for s in shown if s.state in (Submission.MISSING, Submission.DRAFTING)]
-    latest = {}
-    for s in shown:
-        version = s.versions.order_by("-number").first()
-        latest[s.pk] = version
-    rows = [{"submission": s, "latest": latest[s.pk]} for s in shown]
+    newest = Version.objects.filter(submission__round=round_).order_by("submission_id", "-number")
+    latest: dict[int, Version] = {}
+    for version in newest.only(
+        "submission_id", "number", "uploaded_at", "errors", "warnings", "unreadable"
+    ):
+        latest.setdefault(version.submission_id, version)  # one query for the whole round
+    rows = [{"submission": s, "latest": latest.get(s.pk)} for s in shown]
     return render(
         request,
         "portal/round.html",
