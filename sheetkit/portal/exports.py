@@ -209,6 +209,16 @@ def prefilled_template(school: School, round_: Round | None, target: Path) -> Pa
     return target
 
 
+def discard(folder: Path, served: Path | None = None) -> None:
+    """Remove a download's work folder; ``served`` (open for the answer) is unlinked now
+    where the system allows (POSIX keeps an open file readable), else swept at the next start."""
+    import shutil
+
+    if served is not None:
+        remove_later(served)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 def remove_later(path: Path) -> None:
     """Unlink a served temporary file now (POSIX keeps it readable while open); else at next start."""
     with contextlib.suppress(OSError):

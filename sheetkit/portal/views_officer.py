@@ -333,7 +333,7 @@ def round_download(request, officer, round_id: int, what: str):
             file, name, kind = made[what]
             target = exports.cached_rollup(round_) / file
     except jobs.NothingToMerge:
-        _remove_tree_later(folder, None)
+        exports.discard(folder)
         messages.error(
             request, "Chưa có trường nào nộp (hoặc được duyệt) trong đợt này để tổng hợp."
         )
@@ -342,17 +342,8 @@ def round_download(request, officer, round_id: int, what: str):
     workflow.log(
         workflow.officer_actor(request.user), "Tải về", user=request.user, round=round_, detail=what
     )
-    _remove_tree_later(folder, target if target.parent == folder else None)
+    exports.discard(folder, target if target.parent == folder else None)
     return response
-
-
-def _remove_tree_later(folder, target) -> None:
-    """The files are open for the answer: remove the names now (POSIX), or at the next start."""
-    import shutil
-
-    if target is not None:
-        exports.remove_later(target)
-    shutil.rmtree(folder, ignore_errors=True)
 
 
 # ----------------------------------------------------------------- links
@@ -433,7 +424,7 @@ def links_excel(request, officer):
     folder = exports.work_folder()
     target = exports.links_workbook(rows, folder / "lien-ket.xlsx")
     response = present.attachment(target, "lien-ket-nop-ke-hoach.xlsx", present.XLSX)
-    _remove_tree_later(folder, target)
+    exports.discard(folder, target)
     return response
 
 
@@ -456,7 +447,7 @@ def _template_response(request, school, round_, back: str, *args):
         return redirect(back, *args)
     slug = "".join(c for c in (school.code or str(school.pk)) if c.isalnum())
     response = present.attachment(target, f"ke-hoach-{slug or school.pk}.xlsx", present.XLSX)
-    _remove_tree_later(folder, target)
+    exports.discard(folder, target)
     return response
 
 

@@ -233,8 +233,5 @@ def school_template(request, school, token: str, round_id: int):
         messages.error(request, str(err))
         return redirect("portal:school_round", token, round_id)
     response = present.attachment(target, "ke-hoach-mau.xlsx", present.XLSX)
-    exports.remove_later(target)
-    import shutil
-
-    shutil.rmtree(folder, ignore_errors=True)
+    exports.discard(folder, target)
     return response
