@@ -739,3 +739,12 @@ def test_unknown_pages_answer_in_vietnamese(so):
     assert "Không tìm thấy trang" in page
     assert "Không tìm thấy trang" in text(client.get("/dot/999/truong/1/"))
     assert "Không tìm thấy trang" in text(Client().get("/khong-co/"))
+
+
+def test_a_school_of_no_known_level_gets_no_template(so):
+    client, _, _ = so
+    target = school("Trường Tiểu học Bình An")
+    School.objects.filter(pk=target.pk).update(level="Trường chuyên biệt")
+    response = client.get(f"/truong/{target.pk}/mau.xlsx", follow=True)
+    assert "không khớp mẫu nào" in text(response)
+    assert not list((DATA / "tmp").glob("dl-*"))

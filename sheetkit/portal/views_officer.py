@@ -443,6 +443,7 @@ def _template_response(request, school, round_, back: str, *args):
     try:
         target = exports.prefilled_template(school, round_, folder / "mau.xlsx")
     except exports.NoTemplate as err:
+        exports.discard(folder)
         messages.error(request, str(err))
         return redirect(back, *args)
     slug = "".join(c for c in (school.code or str(school.pk)) if c.isalnum())

@@ -230,6 +230,7 @@ def school_template(request, school, token: str, round_id: int):
     try:
         target = exports.prefilled_template(school, submission.round, folder / "mau.xlsx")
     except exports.NoTemplate as err:
+        exports.discard(folder)
         messages.error(request, str(err))
         return redirect("portal:school_round", token, round_id)
     response = present.attachment(target, "ke-hoach-mau.xlsx", present.XLSX)
