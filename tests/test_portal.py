@@ -748,3 +748,16 @@ def test_a_school_of_no_known_level_gets_no_template(so):
     response = client.get(f"/truong/{target.pk}/mau.xlsx", follow=True)
     assert "không khớp mẫu nào" in text(response)
     assert not list((DATA / "tmp").glob("dl-*"))
+
+
+def test_an_officer_password_is_reset(ward):
+    so_client, ward_client, _, _ = ward
+    officer = Officer.objects.get(user__username="anbinh")
+    page = assert_page(so_client.post("/can-bo/", {"reset": officer.pk}))
+    password = re.search(r"<code>(\w+)</code>", page)[1]
+    officer.refresh_from_db()
+    assert officer.must_change_password
+    fresh = Client()
+    fresh.post("/dang-nhap/", {"username": "anbinh", "password": password})
+    assert fresh.get("/co-quan/")["Location"] == "/doi-mat-khau/"
+    assert so_client.post("/can-bo/", {"reset": 99999}).status_code == 404

@@ -475,17 +475,44 @@ def officers_view(request, officer):
     manager = officer.body.kind == ManagingBody.SO or request.user.is_superuser
     if not manager:
         raise Http404
-    created = None
-    if request.method == "POST":
-        created = _create_officer(request, officer)
     province = officer.body.province_key
-    bodies = ManagingBody.objects.filter(Q(pk=officer.body.pk) | Q(province_key=province))
+    same = Q(pk=officer.body.pk) | (Q(province_key=province) if province else Q(pk__in=[]))
+    bodies = ManagingBody.objects.filter(same)
     officers = Officer.objects.filter(body__in=bodies).select_related("user", "body")
+    created = None
+    if request.method == "POST" and request.POST.get("reset"):
+        created = _reset_password(request, officers, request.POST["reset"])
+    elif request.method == "POST":
+        created = _create_officer(request, officer)
     return render(
         request,
         "portal/officers.html",
         {"officers": officers, "created": created, "kinds": ManagingBody.KINDS},
     )
+
+
+def _reset_password(request, officers, officer_id: str) -> dict | None:
+    """A new one-time password for an officer who forgot theirs (never one's own: change it)."""
+    target = officers.filter(pk=officer_id if officer_id.isdigit() else 0).first()
+    if target is None:
+        raise Http404
+    if target.user_id == request.user.pk:
+        messages.error(request, "Mật khẩu của chính mình thì đổi ở trang Đổi mật khẩu.")
+        return None
+    password = one_time_password()
+    with transaction.atomic():
+        target.user.set_password(password)
+        target.user.save()
+        target.must_change_password = True
+        target.save()
+        workflow.log(
+            workflow.officer_actor(request.user),
+            "Đặt lại mật khẩu",
+            user=request.user,
+            body=target.body,
+            detail=target.user.username,
+        )
+    return {"username": target.user.username, "password": password, "body": target.body}
 
 
 def _create_officer(request, officer) -> dict | None:
