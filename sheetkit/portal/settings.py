@@ -139,6 +139,8 @@ def django_settings(data: Path, database_url: str | None = None) -> dict:
         "CSRF_FAILURE_VIEW": "sheetkit.portal.views_auth.csrf_failure",
         "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https") if https else None,
         "SECURE_CONTENT_TYPE_NOSNIFF": True,
+        # Served only over HTTPS behind the proxy: browsers remember it (the proxy redirects http).
+        "SECURE_HSTS_SECONDS": 365 * 24 * 3600 if https else 0,
         "SECURE_REFERRER_POLICY": "same-origin",
         "X_FRAME_OPTIONS": "DENY",
         "FILE_UPLOAD_HANDLERS": ["sheetkit.portal.storage.LimitedUploadHandler"],
