@@ -791,3 +791,17 @@ def test_hostile_files_through_the_upload_form(so, tmp_path):
     for version in Version.objects.filter(submission__round=round_):
         assert storage.stored_path(version.stored).is_file()
         assert not version.unreadable or any(c in version.unreadable for c in "ăâđêôơư")
+
+
+def test_a_plan_named_otherwise_is_told(so, tmp_path):
+    client, _, _ = so
+    round_ = open_round(client)
+    target = school("Trường Tiểu học Kim Đồng")  # listed without a code
+    token = link(client, target)
+    book = load_workbook(PLANS / "th-kim-dong-2026-2027.xlsx")
+    book["Thông tin"]["B4"] = "Trường Tiểu học Lê Lợi"
+    book.save(tmp_path / "kim-dong.xlsx")
+    page = text(upload(Client(), token, round_, tmp_path / "kim-dong.xlsx"))
+    assert "khác tên trong danh sách" in page
+    page = text(upload(Client(), token, round_, PLANS / "th-kim-dong-2026-2027.xlsx"))
+    assert "khác tên trong danh sách" not in page

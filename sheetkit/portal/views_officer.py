@@ -262,6 +262,7 @@ def submission_view(request, officer, round_id: int, school_id: int):
             "groups": present.findings_by_sheet(shown.findings if shown else None),
             "level": present.school_level(shown.findings if shown else None),
             "history": history,
+            "notes": workflow.identity_notes(submission.school, shown) if shown else [],
         },
     )
 

@@ -102,6 +102,7 @@ def school_round(request, school, token: str, round_id: int):
             "groups": present.findings_by_sheet(latest.findings if latest else None),
             "level": present.school_level(latest.findings if latest else None),
             "refusal": refusal,
+            "notes": workflow.identity_notes(school, latest) if latest else [],
             "can_hand_in": latest is not None and refusal is None,
             "replaces": submission.state == Submission.HANDED_IN
             and latest is not None

@@ -104,6 +104,25 @@ def identity_mismatch(school: School, round_: Round, version: Version) -> str | 
     return None
 
 
+def identity_notes(school: School, version: Version) -> list[str]:
+    """What the plan says that differs from the list without stopping the hand-in: the name."""
+    import difflib
+
+    from ..merging.roster_match import LOOSE_RATIO, loose_key
+
+    identity = version.identity or {}
+    name = identity.get("school_name") or ""
+    if not name or not school.name:
+        return []
+    ours, theirs = loose_key(school.name), loose_key(name)
+    if ours == theirs or difflib.SequenceMatcher(None, ours, theirs).ratio() >= LOOSE_RATIO:
+        return []
+    return [
+        f"Tên trường trong tệp ({name}) khác tên trong danh sách ({school.name}). Nếu đúng là "
+        "kế hoạch của trường mình, hãy sửa tên ở trang Thông tin cho khớp danh sách."
+    ]
+
+
 def covers(plan_year: str, round_year: str) -> bool:
     """A plan's year label covers the round's school year (a 5-year plan "2024-2029" too)."""
     try:
