@@ -773,7 +773,7 @@ def test_hostile_files_through_the_upload_form(so, tmp_path):
     token = link(client, school("Trường Tiểu học Bình An"))
     school_client = Client()
     sent = 0
-    for n, case in enumerate(cases(24, 40)):
+    for n, case in enumerate(cases(24, 24)):
         if case.target != "file":
             continue
         try:
@@ -787,7 +787,7 @@ def test_hostile_files_through_the_upload_form(so, tmp_path):
         page = text(response)
         assert "msg error" in page or "Kết quả kiểm tra" in page, case.name
         sent += 1
-    assert sent >= 15
+    assert sent >= 10
     for version in Version.objects.filter(submission__round=round_):
         assert storage.stored_path(version.stored).is_file()
         assert not version.unreadable or any(c in version.unreadable for c in "ăâđêôơư")
