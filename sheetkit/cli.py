@@ -259,6 +259,34 @@ def _parser() -> argparse.ArgumentParser:
         type=_month,
         help="tính tiến độ kế hoạch Thông tư 57 đến tháng này, ví dụ 2027-01 (mặc định: tháng hiện tại)",
     )
+    p = sub.add_parser(
+        "serve",
+        help="chạy trang web để trường nộp kế hoạch, cơ quan quản lý theo dõi (cần phần portal)",
+        description="Chạy trang web nộp kế hoạch: trường tải kế hoạch lên qua liên kết riêng, "
+        "cơ quan quản lý (UBND xã/phường, Sở GDĐT) theo dõi, duyệt và tổng hợp.",
+    )
+    p.add_argument(
+        "--data",
+        required=True,
+        metavar="THƯ_MỤC",
+        help="thư mục giữ dữ liệu của trang web (cơ sở dữ liệu, các tệp đã nộp); sao lưu thư mục này",
+    )
+    p.add_argument(
+        "--host", default="127.0.0.1", metavar="ĐỊA_CHỈ", help="địa chỉ nghe (mặc định 127.0.0.1)"
+    )
+    p.add_argument(
+        "--port",
+        type=int,
+        default=8000,
+        metavar="CỔNG",
+        help="cổng (mặc định 8000; 0: cổng trống bất kỳ)",
+    )
+    p.add_argument(
+        "--database-url",
+        metavar="URL",
+        help="dùng PostgreSQL thay SQLite, ví dụ postgresql://sheetkit:MẬT_KHẨU@localhost/sheetkit "
+        "(hoặc biến môi trường SHEETKIT_DATABASE_URL)",
+    )
     for command in sub.choices.values():
         # --debug after the command too (`sheetkit check FILE --debug`, as the README shows);
         # SUPPRESS keeps a --debug given before the command when this one is absent.
@@ -555,6 +583,33 @@ def cmd_merge(args) -> int:
     if args.debug:  # where the time and memory went, for benchmarks/merge_bench.py
         _print_usage(rollup)
     return EXIT_OK if rollup.all_read else EXIT_FINDINGS
+
+
+@command
+def cmd_serve(args) -> int:
+    from .portal import INSTALL_HINT
+
+    if not all(_installed(name) for name in ("django", "waitress")):
+        print(INSTALL_HINT, file=sys.stderr)
+        return EXIT_USAGE
+    from .portal.server import serve
+    from .portal.settings import DatabaseUrlError
+
+    try:
+        return serve(args.data, host=args.host, port=args.port, database_url=args.database_url)
+    except DatabaseUrlError as err:
+        print(f"Lỗi: {err}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _installed(module: str) -> bool:
+    """A package is installed (found without importing it)."""
+    from importlib.util import find_spec
+
+    try:
+        return find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def _print_usage(rollup) -> None:

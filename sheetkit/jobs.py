@@ -10,7 +10,9 @@ Outputs are chosen by suffix from the tables below, never by if-chains.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -288,18 +290,38 @@ def merge_paths(
     an output it cannot write and ``NothingToMerge`` when a path does not
     exist or no file was found (nothing is written then).
     """
-    import time
-
     from .merging.rollup import merge
     from .validators.files import merge_missing
-    from .writing.summary import TABLE_FORMATS, write_summary, write_table_sets
 
     paths = list(paths)
+    sources = [*paths, *([roster] if roster is not None else [])]
+    tables = _check_merge_outputs(output, report, tables, sources, paths)
+    missing = [p for p in paths if not Path(p).exists()]
+    if missing:  # like an empty folder: nothing is written
+        raise NothingToMerge(merge_missing(missing[0]))
+    listed = read_roster_for_merge(roster) if roster is not None else None
+    skip = [output, *exclude, *([roster] if roster is not None else [])]
+    rollup = merge(paths, workers=workers, progress=progress, exclude=skip, at=at)
+    if rollup.files.empty:
+        raise NothingToMerge("Không tìm thấy tệp nào trong các đường dẫn đã cho.")
+    _write_rollup(rollup, output, listed=listed, report=report, tables=tables, at=at)
+    return rollup
+
+
+def _check_merge_outputs(
+    output: PathLike,
+    report: PathLike | None,
+    tables: dict[str, PathLike] | None,
+    sources: list[PathLike],
+    plans: list[PathLike],
+) -> dict[str, PathLike]:
+    """Refuse, before any work, outputs a roll-up cannot write; the table folders asked for."""
+    from .writing.summary import TABLE_FORMATS
+
     if Path(output).suffix.lower() != ".xlsx":
         raise UsageError("tệp tổng hợp phải có đuôi .xlsx")
     if report is not None and Path(report).suffix.lower() != ".docx":
         raise UsageError("báo cáo (--report) phải có đuôi .docx")
-    sources = [*paths, *([roster] if roster is not None else [])]
     guard_output(output, sources, what="tệp tổng hợp (-o)")
     if report is not None:
         if same_file(report, output):
@@ -311,20 +333,33 @@ def merge_paths(
             raise UsageError(
                 f"không có định dạng bảng '{kind}' (chỉ có: {', '.join(TABLE_FORMATS)})"
             )
-        guard_output(folder, paths, what=f"các bảng (--{kind})", option=f"--{kind}")
+        guard_output(folder, plans, what=f"các bảng (--{kind})", option=f"--{kind}")
     if "parquet" in tables:
         try:
             import pyarrow  # noqa: F401
         except ImportError as err:
             raise UsageError("ghi Parquet cần thư viện pyarrow: pip install pyarrow") from err
-    missing = [p for p in paths if not Path(p).exists()]
-    if missing:  # like an empty folder: nothing is written
-        raise NothingToMerge(merge_missing(missing[0]))
-    listed = read_roster_for_merge(roster) if roster is not None else None
-    skip = [output, *exclude, *([roster] if roster is not None else [])]
-    rollup = merge(paths, workers=workers, progress=progress, exclude=skip, at=at)
-    if rollup.files.empty:
-        raise NothingToMerge("Không tìm thấy tệp nào trong các đường dẫn đã cho.")
+    return tables
+
+
+def _write_rollup(
+    rollup: Rollup,
+    output: PathLike,
+    *,
+    listed: Roster | None,
+    report: PathLike | None,
+    tables: dict[str, PathLike],
+    at: int | None,
+) -> None:
+    """Match the list, then write the summary workbook, the tables and the report.
+
+    One path for ``merge_paths`` (files on disk) and ``merge_stored`` (the
+    portal's stored results), so both write the same roll-up of the same plans.
+    """
+    import time
+
+    from .writing.summary import write_summary, write_table_sets
+
     if listed is not None:
         from .merging.roster_match import match_roster
 
@@ -345,7 +380,6 @@ def merge_paths(
         from .writing.printed import render_docx
 
         render_docx(document, report)
-    return rollup
 
 
 def read_roster_for_merge(path: PathLike) -> Roster:
@@ -430,3 +464,381 @@ def fix_file(path: PathLike, output: PathLike) -> Fixed:
     with atomic_path(output) as tmp:
         book.save(tmp)
     return Fixed(Path(output), converted, normalised)
+
+
+# ----------------------------------------------------------------- intake (the portal)
+#
+# A school's upload is read once, in a worker process (``IsolatedPool``): what
+# `check --format json` says, who the plan says the school is, and what the
+# roll-up keeps of it (``read_batch``'s reduced result). The portal stores the
+# result, so a roll-up of a round only assembles stored results (``merge_stored``).
+
+# What read_batch skips is refused at intake: the kind, for the portal to say what to do.
+REFUSED_ROSTER, REFUSED_ROLLUP, REFUSED_ANNOTATED = (
+    "roster",
+    "sheetkit_output",
+    "sheetkit_annotated",
+)
+
+
+def intake_file(path: PathLike, name: str, at: int | None = None) -> dict:
+    """Read and check one uploaded plan once; a small picklable dict of everything kept.
+
+    Keys: ``version`` (``reduced_format()`` of this code); ``check``: the
+    document `sheetkit check --format json` prints for the file (named
+    ``name``), with ``school_level`` for a Thông tư 57 plan, or its ``error``
+    when unreadable; ``identity``: who the plan says the school is (to match
+    against the list), None when unreadable; ``reduced``: what ``read_batch``
+    gives for the file (without its ``index``), which ``merge_stored`` rolls
+    up; ``refused``: ``REFUSED_*`` when the file is not a school's plan;
+    ``error``: why it was not read (Vietnamese), else None. With ``at`` (a
+    review round's month) ``check`` is what `check --at` prints: the plan's
+    progress reviewed too (the reduced result stays the roll-up's, as merge reads it).
+    """
+    import json
+
+    from .merging.rollup import (
+        OUT_OF_MEMORY,
+        UNEXPECTED,
+        _validate,
+        is_rollup_workbook,
+        reduce_plan,
+        reduced_format,
+    )
+    from .model.catalog import FAMILY_TT57
+    from .model.findings import to_json
+    from .reading.reader import plan_from_workbook
+    from .reading.roster import is_roster_workbook
+    from .reading.sources import ReadError, open_workbook
+    from .validators import files as file_reasons
+
+    answer: dict = {"version": reduced_format(), "identity": None, "reduced": None}
+    answer.update(refused=None, error=None)
+
+    def unreadable(reason: str) -> dict:
+        answer["error"] = reason
+        answer["check"] = {"file": name, "error": reason, "findings": [], "summary": None}
+        return answer
+
+    try:
+        book = open_workbook(path)
+        if is_rollup_workbook(book):
+            answer["refused"] = REFUSED_ROLLUP
+            return unreadable(file_reasons.skipped(REFUSED_ROLLUP))
+        if is_roster_workbook(book):
+            answer["refused"] = REFUSED_ROSTER
+            return unreadable(file_reasons.skipped(REFUSED_ROSTER))
+        if book.copy == "annotate":
+            from .merging.rollup import shown_time
+
+            answer["refused"] = REFUSED_ANNOTATED
+            return unreadable(file_reasons.skipped(REFUSED_ANNOTATED, saved=shown_time(book.saved)))
+        plan = plan_from_workbook(book, source=name)
+        (findings,) = _validate([plan])
+        if isinstance(findings, Exception):
+            raise findings
+    except ReadError as err:
+        return unreadable(str(err))
+    except MemoryError:
+        return unreadable(OUT_OF_MEMORY)
+    except Exception:  # a damaged file can break a reader in unexpected ways
+        return unreadable(UNEXPECTED)
+    shown = findings
+    if at is not None:
+        from .checking.validation import check_plan
+
+        try:
+            shown = check_plan(plan, at)
+        except MemoryError:
+            return unreadable(OUT_OF_MEMORY)
+        except Exception:
+            return unreadable(UNEXPECTED)
+    checked = Checked(name, plan, Report(shown), at)
+    answer["check"] = json.loads(to_json(name, checked.report, checked.facts()))
+    reduced = {**reduce_plan(0, plan, findings), "saved": book.saved}
+    del reduced["index"]
+    answer["reduced"] = reduced
+    circular = plan.circular
+    answer["identity"] = {
+        **{key: reduced["school"][key] for key in IDENTITY_KEYS},
+        "circular_name": circular.short_name if circular else "",
+        "tt57": circular is not None and circular.family_id == FAMILY_TT57,
+    }
+    return answer
+
+
+# Who a plan says the school is (keys of the roll-up's school row).
+IDENTITY_KEYS = (
+    "school_name",
+    "school_code",
+    "school_level",
+    "commune",
+    "district",
+    "province",
+    "school_year",
+    "circular",
+)
+
+
+def annotate_copy(path: PathLike, output: PathLike) -> None:
+    """Write the annotated copy of a plan (what `check --annotate` writes)."""
+    check_file(path, annotate=output)
+
+
+def draft_document(path: PathLike, output: PathLike) -> None:
+    """Write a plan's printed document as a draft, errors or not (`render --draft`)."""
+    render_file(path, output, draft=True)
+
+
+# ----------------------------------------------------------------- isolated pool
+
+
+class JobFailed(Exception):
+    """A pooled job could not be carried out; ``str(err)`` is for the user (Vietnamese)."""
+
+
+# Jobs a pool worker runs, by name: only these, never code the caller sends.
+POOL_JOBS: dict[str, Callable] = {
+    "intake": intake_file,
+    "annotate": annotate_copy,
+    "draft": draft_document,
+    "roster": check_roster_file,
+}
+POOL_MEMORY_MB = 1536  # address space of a worker (RLIMIT_AS): a plan needs far less
+POOL_SECONDS = 60.0  # a job still running after this is stuck: its worker is killed
+# Imported once by the process the workers fork from, so a worker starts in milliseconds.
+POOL_PRELOAD = [
+    "sheetkit.jobs",
+    "sheetkit.merging.rollup",
+    "sheetkit.checking.validation",
+    "sheetkit.reading.reader",
+    "sheetkit.writing.annotate",
+    "sheetkit.writing.document",
+]
+
+
+class IsolatedPool:
+    """Worker processes that read what strangers upload, one job each at a time.
+
+    Many threads (a web server's) call ``run`` at once; each job gets an idle
+    worker or a new one, up to ``workers``. A worker has a memory limit
+    (RLIMIT_AS) and the job a time limit: a worker that crashes (a native
+    reader aborting), overruns or runs out of memory is killed and replaced,
+    and only that job fails, with a Vietnamese reason. Workers start from a
+    fork server that imported sheetkit once (Linux), never from a fresh
+    interpreter per upload, and die with their parent. As with any multiprocessing
+    outside fork, a script that makes a pool runs its work under
+    ``if __name__ == "__main__":`` (workers import the main module).
+    """
+
+    def __init__(
+        self,
+        workers: int | None = None,
+        *,
+        memory_mb: int = POOL_MEMORY_MB,
+        seconds: float = POOL_SECONDS,
+    ) -> None:
+        import queue
+        import threading
+
+        self.workers = workers or max(2, os.cpu_count() or 1)
+        self.memory_mb, self.seconds = memory_mb, seconds
+        self._context = _pool_context()
+        self._idle: queue.LifoQueue = queue.LifoQueue()
+        self._slots = threading.BoundedSemaphore(self.workers)
+        self._lock = threading.Lock()
+        self._live: set = set()
+        self._closed = False
+
+    def run(self, job: str, *args: object, seconds: float | None = None) -> object:
+        """Run ``POOL_JOBS[job](*args)`` in a worker; its result, or ``JobFailed``."""
+        from .validators import files as file_reasons
+
+        if job not in POOL_JOBS:
+            raise ValueError(f"unknown pool job: {job}")
+        limit = seconds or self.seconds
+        with self._slots:
+            worker = self._take()
+            try:
+                worker[1].send((job, args))
+                if not worker[1].poll(limit):
+                    self._discard(worker)
+                    raise JobFailed(file_reasons.unreadable("reader_timeout", seconds=int(limit)))
+                status, value = worker[1].recv()
+            except (EOFError, OSError, BrokenPipeError) as err:
+                self._discard(worker)
+                raise JobFailed(file_reasons.unreadable("reader_crashed")) from err
+            self._idle.put(worker)
+        if status != "ok":
+            raise JobFailed(value)
+        return value
+
+    def warm(self) -> None:
+        """Start every worker now (the fork server imports sheetkit once), not at the first job."""
+        started = [self._take() for _ in range(self.workers)]
+        for worker in started:
+            self._idle.put(worker)
+
+    def _take(self):
+        import queue
+
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:
+            pass
+        conn, child = self._context.Pipe()
+        process = self._context.Process(
+            target=_pool_worker_main, args=(child, self.memory_mb), daemon=True
+        )
+        process.start()
+        child.close()
+        worker = (process, conn)
+        with self._lock:
+            self._live.add(worker)
+        return worker
+
+    def _discard(self, worker) -> None:
+        process, conn = worker
+        if process.is_alive():
+            process.kill()
+        process.join(timeout=5)
+        conn.close()
+        with self._lock:
+            self._live.discard(worker)
+
+    def close(self) -> None:
+        """End every worker (an idle one exits when its pipe closes)."""
+        with self._lock:
+            live = list(self._live)
+        for worker in live:
+            self._discard(worker)
+
+
+def _pool_context():
+    """A fork server with sheetkit imported (Linux); elsewhere fresh interpreters, once each."""
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    if sys.platform == "linux" and "forkserver" in methods:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(POOL_PRELOAD)
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def _pool_worker_main(conn, memory_mb: int) -> None:
+    """A pool worker: limits itself, then runs jobs until its pipe closes."""
+    import signal
+
+    from .merging.rollup import OUT_OF_MEMORY, UNEXPECTED, _silence_native_errors
+    from .reading.sources import ReadError
+    from .writing.document import RenderRefused
+
+    _limit_memory(memory_mb)
+    _die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the server's to handle
+    _silence_native_errors()
+    while True:
+        try:
+            job, args = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            answer = ("ok", POOL_JOBS[job](*args))
+        except (ReadError, UsageError, RenderRefused) as err:
+            answer = ("error", str(err))
+        except MemoryError:
+            answer = ("error", OUT_OF_MEMORY)
+        except Exception:
+            answer = ("error", UNEXPECTED)
+        try:
+            conn.send(answer)
+        except (OSError, ValueError):
+            return
+
+
+def _limit_memory(memory_mb: int) -> None:
+    """RLIMIT_AS: a file that makes the reader allocate without end gets a MemoryError."""
+    try:
+        import resource
+    except ImportError:  # Windows: the time limit still holds
+        return
+    limit = memory_mb * 1024 * 1024
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this worker when the process that started it dies."""
+    import ctypes
+    import signal
+
+    if sys.platform != "linux":
+        return  # elsewhere the worker ends when its pipe closes
+
+    pr_set_pdeathsig = 1
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+
+
+# ----------------------------------------------------------------- stored roll-ups
+
+
+@dataclass
+class StoredPlan:
+    """A plan the portal keeps: its reduced result and the file it was read from."""
+
+    name: str  # the name the roll-up shows for the file
+    modified: float  # POSIX time, the roll-up's "modified" (the portal: when handed in)
+    result: dict | None  # intake_file's ``reduced`` (None: read it again from ``path``)
+    version: str = ""  # reduced_format() of the code that made ``result``
+    path: Path | None = None  # the stored file, read again when the version differs
+
+
+def merge_stored(
+    plans: Iterable[StoredPlan],
+    output: PathLike,
+    *,
+    roster: Roster | PathLike | None = None,
+    report: PathLike | None = None,
+    tables: dict[str, PathLike] | None = None,
+    at: int | None = None,
+    reread: Callable[[Path, str], dict] | None = None,
+) -> Rollup:
+    """The roll-up of stored results: what ``merge_paths`` writes for the same files.
+
+    Each plan is assembled from its stored reduced result (nothing is read),
+    except one reduced by another version of this code, which is read again
+    from its file by ``reread(path, name)`` (default: ``intake_file`` here;
+    the portal passes its isolated pool) and updated in place, so the caller
+    can store the new result. ``roster``: the list of schools (a ``Roster`` or
+    a file); ``report``, ``tables``, ``at``: as for ``merge_paths``.
+    """
+    from .merging.rollup import assemble, reduced_format
+    from .reading.collect import Candidate
+
+    plans = list(plans)
+    sources = [p.path for p in plans if p.path is not None]
+    if roster is not None and not hasattr(roster, "schools"):
+        sources.append(roster)
+    tables = _check_merge_outputs(output, report, tables, sources, sources)
+    if not plans:
+        raise NothingToMerge("Chưa có kế hoạch nào đã nộp để tổng hợp.")
+    listed = (
+        roster if roster is None or hasattr(roster, "schools") else read_roster_for_merge(roster)
+    )
+    current = reduced_format()
+    candidates, results = [], {}
+    for i, plan in enumerate(plans):
+        if plan.result is None or plan.version != current:
+            if plan.path is None:
+                raise ValueError(f"stored plan {plan.name} is outdated and has no file")
+            answer = (reread or intake_file)(plan.path, plan.name)
+            plan.result, plan.version = answer["reduced"], answer["version"]
+            if plan.result is None:
+                plan.result = {"error": answer["error"]}
+        candidates.append(Candidate(plan.name, plan.path, plan.modified))
+        results[i] = {**plan.result, "index": i}
+    rollup = assemble(candidates, results, at=at)
+    _write_rollup(rollup, output, listed=listed, report=report, tables=tables, at=at)
+    return rollup

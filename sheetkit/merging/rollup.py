@@ -215,10 +215,50 @@ def merge(
                 progress(done, len(readable))
     timings["collect_and_read_wall"] = time.perf_counter() - started
     assemble_started = time.perf_counter()
-    rollup = _assemble(candidates, results, item_chunks, at)
+    rollup = assemble(candidates, results, at=at, item_chunks=item_chunks)
     timings["assemble"] = time.perf_counter() - assemble_started
     rollup.timings = timings
     return rollup
+
+
+# What a stored reduced result (``read_batch``'s per-file dict) was made by. The
+# portal keeps each plan's reduced result and re-reduces it from the stored file
+# when this differs: bump it whenever ``reduce_plan``, ``tt57.reduce`` or the
+# roll-up columns change what a result holds.
+REDUCED_FORMAT = 1
+
+
+def reduced_format() -> str:
+    """The format a reduced result is made in by this code: sheetkit's version and ours."""
+    from .. import __version__
+
+    return f"{__version__}/{REDUCED_FORMAT}"
+
+
+def assemble(
+    candidates: list[Candidate],
+    results: dict[int, dict[str, Any]],
+    *,
+    at: int | None = None,
+    item_chunks: list[pd.DataFrame] | None = None,
+) -> Rollup:
+    """The roll-up of files already read and reduced: the one path from results to tables.
+
+    ``candidates[i]`` is file i as found (name, time on disk, or why it was not
+    read); ``results[i]`` what ``read_batch`` gave for it. ``merge`` passes the
+    plan items it already gathered per batch as ``item_chunks`` (each result's
+    ``items`` were taken out then); without them the items are taken from the
+    results, which are left as they were (the portal's stored results).
+    ``at``: the month Thông tư 57 progress is judged at, this month by default.
+    """
+    if at is None:
+        today = dt.date.today()
+        at = today.year * 12 + today.month - 1
+    if item_chunks is None:
+        records = [(i, *item) for i, r in results.items() for item in r.get("items", ())]
+        item_chunks = [pd.DataFrame.from_records(records, columns=["school_id", *item_fields()])]
+        results = {i: {k: v for k, v in r.items() if k != "items"} for i, r in results.items()}
+    return _assemble(candidates, results, item_chunks, at)
 
 
 def _run_batches(readable: list[tuple[int, Candidate]], workers: int | None) -> Iterator:
