@@ -505,7 +505,6 @@ def intake_file(path: PathLike, name: str, at: int | None = None) -> dict:
         reduce_plan,
         reduced_format,
     )
-    from .model.catalog import FAMILY_TT57
     from .model.findings import to_json
     from .reading.reader import plan_from_workbook
     from .reading.roster import is_roster_workbook
@@ -562,7 +561,7 @@ def intake_file(path: PathLike, name: str, at: int | None = None) -> dict:
     answer["identity"] = {
         **{key: reduced["school"][key] for key in IDENTITY_KEYS},
         "circular_name": circular.short_name if circular else "",
-        "tt57": circular is not None and circular.family_id == FAMILY_TT57,
+        "layout": plan.layout,
     }
     return answer
 

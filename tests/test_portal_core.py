@@ -122,7 +122,7 @@ def test_intake_gives_check_json(tmp_path, capsys):
     assert answer["check"] == printed
     assert "school_level" in answer["check"]
     assert answer["identity"]["school_name"]
-    assert answer["identity"]["tt57"] is True
+    assert answer["identity"]["layout"] == "tt57"
     assert answer["error"] is None and answer["reduced"]["school"]["school_name"]
 
 
