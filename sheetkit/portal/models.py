@@ -17,7 +17,17 @@ from django.utils import timezone
 from ..model.roster import commune_key, name_key
 
 
-class ManagingBody(models.Model):
+class PlaceKeyed:
+    """A body or school found by its province and commune as the list's matching compares them
+    (``province_key``, ``commune_key``: kept on every save)."""
+
+    def save(self, *args, **kwargs):
+        self.province_key = province_key(self.province)
+        self.commune_key = commune_key(self.commune)
+        super().save(*args, **kwargs)
+
+
+class ManagingBody(PlaceKeyed, models.Model):
     """A UBND xã/phường (its ward's schools) or a Sở GDĐT (every school of its province)."""
 
     UBND, SO = "ubnd", "so"
@@ -31,11 +41,6 @@ class ManagingBody(models.Model):
     commune_key = models.CharField(max_length=100, blank=True, editable=False)
     # The Đơn vị tổng hợp block of the last list imported: heads the report sent upward.
     report_header = models.JSONField(default=dict, blank=True)
-
-    def save(self, *args, **kwargs):
-        self.province_key = province_key(self.province)
-        self.commune_key = commune_key(self.commune)
-        super().save(*args, **kwargs)
 
     def __str__(self) -> str:
         return self.name
@@ -59,7 +64,7 @@ class Officer(models.Model):
     must_change_password = models.BooleanField(default=True)
 
 
-class School(models.Model):
+class School(PlaceKeyed, models.Model):
     """A school of an imported list (danh sách trường)."""
 
     body = models.ForeignKey(ManagingBody, on_delete=models.PROTECT, related_name="schools")
@@ -80,11 +85,6 @@ class School(models.Model):
 
     class Meta:
         ordering = ["row", "id"]
-
-    def save(self, *args, **kwargs):
-        self.province_key = province_key(self.province)
-        self.commune_key = commune_key(self.commune)
-        super().save(*args, **kwargs)
 
     def __str__(self) -> str:
         return self.name
