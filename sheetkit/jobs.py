@@ -731,7 +731,7 @@ def _pool_worker_main(conn, memory_mb: int) -> None:
 
     from .merging.rollup import OUT_OF_MEMORY, UNEXPECTED, _silence_native_errors
     from .reading.sources import ReadError
-    from .writing.document import RenderRefused
+    from .writing.plan_text import RenderRefused
 
     _limit_memory(memory_mb)
     _die_with_parent()
