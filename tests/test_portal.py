@@ -534,7 +534,7 @@ def test_a_link_shows_only_its_school(so, tmp_path):
     assert stranger.get(f"/s/{token_a}/dot/{other_round.pk}/").status_code == 404
     response = stranger.get("/s/" + "x" * 43 + "/")
     assert response.status_code == 404 and "Liên kết này không đúng" in text(response)
-    assert response["Cache-Control"] == "no-store" and response["Referrer-Policy"] == "no-referrer"
+    assert response["Cache-Control"] == "no-store" and response["Referrer-Policy"] == "same-origin"
 
 
 def test_link_guessing_is_rate_limited(so):

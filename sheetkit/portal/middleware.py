@@ -35,9 +35,12 @@ class SecurityHeadersMiddleware:
         response.setdefault("Referrer-Policy", "same-origin")
         response.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        if request.path.startswith("/s/"):  # a school's private link: never cached, never told
+        if request.path.startswith("/s/"):  # a school's private link: never cached
+            # "same-origin" (not "no-referrer"): the link never leaves for another site, and the
+            # school's own form posts keep their Origin, which Django's CSRF check needs (under
+            # no-referrer browsers send "Origin: null" and every upload was refused).
             response["Cache-Control"] = "no-store"
-            response["Referrer-Policy"] = "no-referrer"
+            response["Referrer-Policy"] = "same-origin"
         return response
 
 
