@@ -308,3 +308,125 @@ def unescape(text: str) -> str:
     import html
 
     return html.unescape(text).strip()
+
+
+# ---------------------------------------------------------------------- PostgreSQL
+
+TEST_DATABASE_ENV = "SHEETKIT_TEST_DATABASE_URL"
+
+
+class NoPostgres(Exception):
+    """Why a throwaway PostgreSQL cluster could not start (the tests that need one skip)."""
+
+
+@dataclass
+class Cluster:
+    """A throwaway PostgreSQL cluster on 127.0.0.1 (trust authentication), or the one
+    SHEETKIT_TEST_DATABASE_URL names."""
+
+    base: str  # postgresql://user@host:port
+    folder: Path | None = None
+    command: list[str] = field(default_factory=list)
+    _count: int = 0
+
+    def new_database(self) -> str:
+        """A fresh, empty database on the cluster; its URL."""
+        import psycopg
+
+        self._count += 1
+        name = f"sheetkit_{os.getpid()}_{self._count}_{uuid.uuid4().hex[:6]}"
+        with psycopg.connect(self.base + "/postgres", autocommit=True) as db:
+            db.execute(f'CREATE DATABASE "{name}"')
+        return f"{self.base}/{name}"
+
+    def stop(self) -> None:
+        if self.folder is None:
+            return
+        subprocess.run(
+            [*self.command, _pg_bin("pg_ctl"), "-D", str(self.folder / "db"), "-m", "immediate"]
+            + ["stop"],
+            capture_output=True,
+            timeout=60,
+        )
+        import shutil
+
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _pg_bin(name: str) -> str:
+    found = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"))
+    if found:
+        return str(found[-1])
+    import shutil
+
+    path = shutil.which(name)
+    if not path:
+        raise NoPostgres(f"{name} not found (apt-get install postgresql)")
+    return path
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_postgres() -> Cluster:
+    """SHEETKIT_TEST_DATABASE_URL's server, or a cluster of our own in /tmp: initdb, pg_ctl
+    start, as the `postgres` user when we are root (PostgreSQL refuses to run as root)."""
+    import importlib.util
+    import tempfile
+
+    if importlib.util.find_spec("psycopg") is None:
+        raise NoPostgres("psycopg is not installed")
+    given = os.environ.get(TEST_DATABASE_ENV)
+    if given:
+        parts = urllib.parse.urlsplit(given)
+        return Cluster(f"{parts.scheme}://{parts.netloc}")
+    initdb, pg_ctl = _pg_bin("initdb"), _pg_bin("pg_ctl")
+    command: list[str] = []
+    owner = None
+    if os.geteuid() == 0:
+        import pwd
+
+        try:
+            owner = pwd.getpwnam("postgres")
+        except KeyError as err:
+            raise NoPostgres("running as root and there is no `postgres` user") from err
+        command = ["runuser", "-u", "postgres", "--"]
+    folder = Path(tempfile.mkdtemp(prefix="sheetkit-pg-"))
+    if owner:
+        os.chown(folder, owner.pw_uid, owner.pw_gid)
+    cluster = Cluster("", folder, command)
+    port = _free_port()
+    try:
+        run = subprocess.run(
+            [*command, initdb, "-D", str(folder / "db"), "-U", "postgres", "-A", "trust"]
+            + ["-E", "UTF8", "--locale=C.UTF-8", "--no-sync"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        if run.returncode:
+            raise NoPostgres(f"initdb failed: {run.stderr.strip()[-500:]}")
+        options = (
+            f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={folder} "
+            "-c fsync=off -c max_connections=60 -c shared_buffers=32MB"
+        )
+        run = subprocess.run(
+            [*command, pg_ctl, "-D", str(folder / "db"), "-l", str(folder / "log"), "-w"]
+            + ["-t", "60", "-o", options, "start"],
+            capture_output=True,
+            text=True,
+            timeout=90,
+        )
+        if run.returncode:
+            log = (folder / "log").read_text(errors="replace") if (folder / "log").exists() else ""
+            raise NoPostgres(f"pg_ctl start failed: {run.stderr.strip()[-300:]} {log[-500:]}")
+    except (OSError, subprocess.TimeoutExpired, NoPostgres):
+        cluster.stop()
+        raise
+    cluster.base = f"postgresql://postgres@127.0.0.1:{port}"
+    return cluster

@@ -60,12 +60,16 @@ def distinct_plans(folder: Path, count: int) -> list[Path]:
     return out
 
 
-def stored_rows(data: Path) -> list[tuple[int, str, str, str]]:
+def stored_rows(data: Path, database_url: str | None = None) -> list[tuple[int, str, str, str]]:
     """(id, digest, stored path, original name) of every version the database holds."""
+    query = "SELECT id, digest, stored, original_name FROM portal_version ORDER BY id"
+    if database_url:
+        import psycopg
+
+        with psycopg.connect(database_url) as db:
+            return db.execute(query).fetchall()
     with sqlite3.connect(data / "sheetkit.sqlite3") as db:
-        return db.execute(
-            "SELECT id, digest, stored, original_name FROM portal_version ORDER BY id"
-        ).fetchall()
+        return db.execute(query).fetchall()
 
 
 def school_page(server, token: str, round_id: int) -> str:
@@ -73,9 +77,14 @@ def school_page(server, token: str, round_id: int) -> str:
 
 
 def test_kill_during_twenty_uploads_loses_nothing_answered(tmp_path):
+    kill_during_uploads(tmp_path)
+
+
+def kill_during_uploads(tmp_path: Path, database_url: str | None = None) -> None:
+    """The kill test on SQLite (``database_url`` None) or on the given database."""
     data = tmp_path / "data"
     plans = distinct_plans(tmp_path, UPLOADS)
-    server = start_server(data)
+    server = start_server(data, database_url)
     try:
         client = officer(server)
         import_list(client)
@@ -127,12 +136,12 @@ def test_kill_during_twenty_uploads_loses_nothing_answered(tmp_path):
         server.kill()
 
     # Started again on the same folder.
-    server = start_server(data)
+    server = start_server(data, database_url)
     try:
         assert server.password is None  # the first officer exists already
         assert not list((data / "tmp").iterdir()), list((data / "tmp").iterdir())
         assert not list((data / "derived").glob(".part-*"))
-        rows = stored_rows(data)
+        rows = stored_rows(data, database_url)
         by_digest = {digest: (pk, stored, name) for pk, digest, stored, name in rows}
         for n, digest in answered.items():
             assert digest in by_digest, f"answered upload {n} is lost"
