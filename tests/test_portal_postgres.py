@@ -6,7 +6,7 @@ tests run as root), or the server SHEETKIT_TEST_DATABASE_URL names. When it
 cannot start, only these PostgreSQL tests are skipped, and the reason says why.
 
 - a whole round over HTTP against the real server (`sheetkit serve
-  --database-url`), on SQLite and on PostgreSQL;
+  --database-url`);
 - the SIGKILL-during-20-uploads test of tests/test_portal_reliability.py on
   PostgreSQL;
 - the main flow of tests/test_portal.py (Django's test client: a whole round,
@@ -64,11 +64,10 @@ def cluster():
     cluster.stop()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request) -> str | None:
-    if request.param == "sqlite":
-        return None
-    return request.getfixturevalue("cluster").new_database()
+@pytest.fixture
+def database_url(cluster) -> str:
+    """A fresh database on the cluster (SQLite's real-server round is the browser test's)."""
+    return cluster.new_database()
 
 
 def spoiled(folder: Path) -> Path:
@@ -79,7 +78,7 @@ def spoiled(folder: Path) -> Path:
     return out
 
 
-def test_a_whole_round_over_http(tmp_path, database_url):
+def test_a_whole_round_over_http_on_postgres(tmp_path, database_url):
     server = start_server(tmp_path / "data", database_url)
     try:
         client = officer(server)
