@@ -425,8 +425,11 @@ def start_postgres() -> Cluster:
         if run.returncode:
             log = (folder / "log").read_text(errors="replace") if (folder / "log").exists() else ""
             raise NoPostgres(f"pg_ctl start failed: {run.stderr.strip()[-300:]} {log[-500:]}")
-    except (OSError, subprocess.TimeoutExpired, NoPostgres):
+    except NoPostgres:
         cluster.stop()
         raise
+    except (OSError, subprocess.TimeoutExpired) as err:
+        cluster.stop()
+        raise NoPostgres(f"{type(err).__name__}: {err}") from err
     cluster.base = f"postgresql://postgres@127.0.0.1:{port}"
     return cluster
