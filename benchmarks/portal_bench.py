@@ -257,6 +257,10 @@ def rollup_download(size: int, data_arg: Path | None, work: Path) -> dict:
         count, took = take_in(data, round_id, files)
         ready.write_text(f"{round_id} {count} {took}")
     round_id, count, took = ready.read_text().split()
+    import shutil
+
+    for kept in (data / "derived").glob("rollup-*"):  # a previous run's roll-up: start cold
+        shutil.rmtree(kept)
     server = start_server(data)
     try:
         client = officer(server)
