@@ -38,10 +38,6 @@ PLAN = PLANS / "th-binh-an-2026-2027.xlsx"
 # Chromium (and Firefox) send "Origin: null" with the school's form posts, and Django's
 # CSRF check refuses them (403 "Phiên làm việc đã hết hạn"). Fix: "same-origin" for /s/ too
 # (sheetkit/portal/middleware.py); tests/test_portal_reliability.py has the HTTP-level test.
-ORIGIN_NULL = (
-    "portal bug: school pages send Referrer-Policy no-referrer, so the browser's form posts "
-    "carry Origin: null and Django's CSRF check refuses every upload from a school"
-)
 NOTE = "Bổ sung minh chứng tiêu chí 1.3 (biên bản họp hội đồng)"
 
 if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
@@ -246,9 +242,6 @@ def test_a_whole_round_in_chromium(tmp_path, screenshots):
         school.find_element(By.ID, "file").send_keys(str(bad_plan))
         submit(school, "#upload-button")
         text = page_text(school)
-        if "Phiên làm việc đã hết hạn" in text:  # see ORIGIN_NULL
-            shoot(school, "truong-loi-csrf")
-            pytest.xfail(ORIGIN_NULL)
         assert "1 lỗi" in text and "Ô B4" in text and "Chưa ghi tên trường" in text, text
         assert "Trang Thông tin" in text
         assert not school.find_elements(By.XPATH, "//button[normalize-space()='Nộp kế hoạch']")

@@ -209,12 +209,6 @@ def test_hostile_corpus_through_the_real_upload_form(tmp_path):
         server.stop()
 
 
-@pytest.mark.xfail(
-    reason="portal bug: the school's pages are sent with Referrer-Policy: no-referrer, so a "
-    "browser's form post from them carries 'Origin: null' and Django's CSRF check refuses it "
-    "(sheetkit/portal/middleware.py: use same-origin for /s/ too)",
-    strict=False,
-)
 def test_a_school_form_post_carries_the_origin_a_browser_sends(tmp_path):
     """The Origin a browser sends with a form post depends on the page's Referrer-Policy
     (Fetch standard: "null" under no-referrer); the school's upload must still be taken."""
