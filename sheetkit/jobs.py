@@ -612,7 +612,8 @@ POOL_PRELOAD = [
     "sheetkit.checking.validation",
     "sheetkit.reading.reader",
     "sheetkit.writing.annotate",
-    "sheetkit.writing.document",
+    "sheetkit.writing.printed",
+    "sheetkit.layouts",
 ]
 
 

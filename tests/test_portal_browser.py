@@ -118,6 +118,15 @@ def page_text(driver) -> str:
     return driver.find_element(By.TAG_NAME, "body").text
 
 
+def wait_for(driver, selector: str, seconds: float = 30) -> None:
+    """Wait until the page shows an element (the page after a click may still be loading)."""
+    deadline = time.monotonic() + seconds
+    while not driver.find_elements(By.CSS_SELECTOR, selector):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no {selector} after {seconds} s: {driver.current_url}")
+        time.sleep(0.05)
+
+
 def submit(driver, selector: str) -> None:
     """Click a button and wait for the next page to load."""
     old = driver.find_element(By.TAG_NAME, "html")
@@ -229,7 +238,7 @@ def test_a_whole_round_in_chromium(tmp_path, screenshots):
         row = officer.find_element(By.XPATH, f"//tr[td[1][normalize-space()='{SCHOOL}']]")
         shoot(officer, "lien-ket")
         row.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-        officer.find_element(By.CSS_SELECTOR, "code.url")  # waits for the new page
+        wait_for(officer, "code.url")  # the new page, with the link shown once
         assert "Liên kết chỉ hiện lần này" in page_text(officer)
         school_link = officer.find_element(By.CSS_SELECTOR, "code.url").text.strip()
         assert re.fullmatch(r"http://127\.0\.0\.1:\d+/s/[\w-]{43,}/", school_link), school_link

@@ -8,8 +8,10 @@ writes for the same files, made without reading any of them again.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import tempfile
+import threading
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -22,6 +24,8 @@ from .models import Round, School, Submission, Version
 
 # States whose handed-in version is in the roll-up (a returned plan waits for its new one).
 IN_ROLLUP = (Submission.HANDED_IN, Submission.ACCEPTED)
+
+logger = logging.getLogger(__name__)
 
 
 def work_folder() -> Path:
@@ -136,6 +140,68 @@ def cached_rollup(round_: Round, tables: Iterable[str] = ()) -> Path:
     finally:
         shutil.rmtree(partial, ignore_errors=True)
     return folder
+
+
+class Prebuilder:
+    """Builds a round's roll-up in the background after each change, so the officer's
+    download (workbook and report) is ready when asked for instead of taking seconds.
+
+    One build per round at a time; a change during a build builds once more after it.
+    Off unless ``sheetkit serve`` turns it on (tests run the views in a transaction that
+    another thread cannot see).
+    """
+
+    def __init__(self) -> None:
+        self.enabled = False
+        self._lock = threading.Lock()
+        self._running: set[int] = set()
+        self._dirty: set[int] = set()
+
+    def soon(self, round_id: int) -> None:
+        """The round changed: build its roll-up again, in the background."""
+        if not self.enabled:
+            return
+        with self._lock:
+            self._dirty.add(round_id)
+            if round_id in self._running:
+                return
+            self._running.add(round_id)
+        threading.Thread(
+            target=self._run, args=(round_id,), name=f"rollup-{round_id}", daemon=True
+        ).start()
+
+    def _run(self, round_id: int) -> None:
+        from django.db import connection
+
+        try:
+            while True:
+                with self._lock:
+                    if round_id not in self._dirty:
+                        self._running.discard(round_id)
+                        return
+                    self._dirty.discard(round_id)
+                try:
+                    cached_rollup(Round.objects.get(pk=round_id))
+                except Exception:  # the officer's download builds it again and says why
+                    logger.exception("background roll-up of round %s failed", round_id)
+        finally:
+            with self._lock:
+                self._running.discard(round_id)
+            connection.close()
+
+
+PREBUILD = Prebuilder()
+
+
+def open_rounds() -> list[int]:
+    return list(Round.objects.filter(is_open=True).values_list("pk", flat=True))
+
+
+def changed(round_: Round) -> None:
+    """A change to what the round's roll-up holds: build it anew once the change is saved."""
+    from django.db import transaction
+
+    transaction.on_commit(lambda: PREBUILD.soon(round_.pk))
 
 
 def zip_tables(folder: Path, target: Path) -> Path:

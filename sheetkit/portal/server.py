@@ -71,9 +71,12 @@ def serve(
     from django.conf import settings
     from django.core.wsgi import get_wsgi_application
 
-    from . import intake
+    from . import exports, intake
 
     intake.pool().warm()  # the readers start now (sheetkit imported once), not at the first upload
+    exports.PREBUILD.enabled = True  # each change rebuilds the round's roll-up in the background
+    for round_id in exports.open_rounds():  # and today's roll-up of each open round is made now
+        exports.PREBUILD.soon(round_id)
     application = get_wsgi_application()
     proxy = {}
     if settings.SECURE_PROXY_SSL_HEADER:  # behind the HTTPS reverse proxy (SHEETKIT_HTTPS=1)

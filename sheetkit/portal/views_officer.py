@@ -290,6 +290,7 @@ def submission_action(request, officer, round_id: int, school_id: int):
                 )
             else:
                 return HttpResponseBadRequest("Thao tác không hợp lệ.")
+            exports.changed(round_)
     except workflow.NotAllowed as err:
         messages.error(request, str(err))
     return redirect("portal:submission", round_.pk, school_id)

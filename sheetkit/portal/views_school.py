@@ -173,6 +173,7 @@ def school_hand_in(request, school, token: str, round_id: int):
         with transaction.atomic():
             locked = Submission.objects.select_for_update().get(pk=submission.pk)
             workflow.hand_in(locked, version, workflow.school_actor(school))
+            exports.changed(submission.round)
     except workflow.NotAllowed as err:
         messages.error(request, str(err))
     else:
