@@ -354,7 +354,7 @@ def _school_rows(rollup: Rollup) -> pd.DataFrame:
     )
     # A TT57 plan has no budget column (its costs are words in Nguồn lực bảo đảm): blank, not 0.
     schools["budget_total"] = schools["budget_total"].where(
-        ~schools["circular"].str.startswith("tt57"), None
+        schools["circular"].map(_has_budget), None
     )
     order = {level: n for n, level in enumerate(("Mầm non", "Tiểu học", "THCS", "THPT"))}
     schools["_level"] = schools["school_level"].map(lambda v: order.get(v, 9))
@@ -383,13 +383,20 @@ def _school_rows(rollup: Rollup) -> pd.DataFrame:
 
 
 def _regulation(circular_id: str) -> str:
-    """ "TT 57/2026", "TT 18/2018": which regulation a school's plan follows."""
+    """ "TT 57/2026", "TT 18/2018": which regulation a school's plan follows (its number)."""
     if not circular_id:
         return ""
-    if circular_id.startswith("tt57"):
-        return "TT 57/2026"
-    number, year = circular_id.removeprefix("tt").split("-")[:2]
+    number, year = catalog.by_id(circular_id).number.split("/")[:2]
     return f"TT {number}/{year}"
+
+
+def _has_budget(circular_id: str) -> bool:
+    """Whether plans of this circular have a budget column (TT57's costs are words in Nguồn
+    lực bảo đảm: its schools' budget is blank, not 0). Unknown circular: shown."""
+    if not circular_id:
+        return True
+    layout = layouts.get(catalog.by_id(circular_id).family.layout)
+    return any(key == "budget_amount" for key, _ in layout.item_rollup_columns())
 
 
 # ----------------------------------------------------------------- Thông tư 57
