@@ -805,3 +805,26 @@ def test_a_plan_named_otherwise_is_told(so, tmp_path):
     assert "khác tên trong danh sách" in page
     page = text(upload(Client(), token, round_, PLANS / "th-kim-dong-2026-2027.xlsx"))
     assert "khác tên trong danh sách" not in page
+
+
+def test_versions_link_to_their_files_on_both_pages(so, tmp_path):
+    """The table of versions (one template for the school and the officer) links each
+    page's own download of the file the school sent, as an attachment."""
+    officer, _, _ = so
+    round_ = open_round(officer)
+    target = school("Trường Tiểu học Bình An")
+    token = link(officer, target)
+    school_client = Client()
+    plan = PLANS / "th-binh-an-2026-2027.xlsx"
+    page = assert_page(upload(school_client, token, round_, plan))
+    version = Submission.objects.get(round=round_, school=target).latest
+    own = re.findall(rf'href="(/s/{token}/dot/{round_.pk}/ban/{version.pk}/[^"]+)"', page)
+    assert own, page
+    answer = school_client.get(own[0])
+    assert answer.status_code == 200 and "attachment" in answer["Content-Disposition"]
+    assert b"".join(answer.streaming_content if answer.streaming else [answer.content])[:2] == b"PK"
+    officer_page = assert_page(officer.get(f"/dot/{round_.pk}/truong/{target.pk}/"))
+    theirs = re.findall(r'href="(/dot/\d+/truong/\d+/ban/\d+/[^"]*)"', officer_page)
+    assert theirs and all(f"/s/{token}" not in href for href in theirs), officer_page
+    answer = officer.get(theirs[0])
+    assert answer.status_code == 200 and "attachment" in answer["Content-Disposition"]
