@@ -473,7 +473,8 @@ def fix_file(path: PathLike, output: PathLike) -> Fixed:
 # roll-up keeps of it (``read_batch``'s reduced result). The portal stores the
 # result, so a roll-up of a round only assembles stored results (``merge_stored``).
 
-# What read_batch skips is refused at intake: the kind, for the portal to say what to do.
+# What read_batch skips is refused at intake (``rollup.not_a_plan``): the kind, for the
+# portal to say what to do.
 REFUSED_ROSTER, REFUSED_ROLLUP, REFUSED_ANNOTATED = (
     "roster",
     "sheetkit_output",
@@ -501,15 +502,13 @@ def intake_file(path: PathLike, name: str, at: int | None = None) -> dict:
         OUT_OF_MEMORY,
         UNEXPECTED,
         _validate,
-        is_rollup_workbook,
+        not_a_plan,
         reduce_plan,
         reduced_format,
     )
     from .model.findings import to_json
     from .reading.reader import plan_from_workbook
-    from .reading.roster import is_roster_workbook
     from .reading.sources import ReadError, open_workbook
-    from .validators import files as file_reasons
 
     answer: dict = {"version": reduced_format(), "identity": None, "reduced": None}
     answer.update(refused=None, error=None)
@@ -521,17 +520,10 @@ def intake_file(path: PathLike, name: str, at: int | None = None) -> dict:
 
     try:
         book = open_workbook(path)
-        if is_rollup_workbook(book):
-            answer["refused"] = REFUSED_ROLLUP
-            return unreadable(file_reasons.skipped(REFUSED_ROLLUP))
-        if is_roster_workbook(book):
-            answer["refused"] = REFUSED_ROSTER
-            return unreadable(file_reasons.skipped(REFUSED_ROSTER))
-        if book.copy == "annotate":
-            from .merging.rollup import shown_time
-
-            answer["refused"] = REFUSED_ANNOTATED
-            return unreadable(file_reasons.skipped(REFUSED_ANNOTATED, saved=shown_time(book.saved)))
+        skipped = not_a_plan(book)
+        if skipped is not None:
+            answer["refused"] = skipped[0]
+            return unreadable(skipped[1])
         plan = plan_from_workbook(book, source=name)
         (findings,) = _validate([plan])
         if isinstance(findings, Exception):

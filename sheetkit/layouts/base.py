@@ -68,7 +68,8 @@ class Layout:
     # ------------------------------------------------------------- reading
 
     def value_parsers(self) -> dict[str, Any]:
-        """Parsers (by a field's ``parser`` name) that differ from the reader's defaults."""
+        """Parsers (by a field's ``parser`` name) that differ from the reader's defaults: plain
+        functions; the reader remembers their answers as it does its own."""
         return {}
 
     # ------------------------------------------------------------- checking

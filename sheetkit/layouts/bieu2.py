@@ -7,31 +7,23 @@ of their own (levels, compulsory criteria, issues, progress: merging/tt57.py).
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
 from ..model import catalog, contract
 from .base import Layout
 
 
-@cache
-def _parsers() -> dict[str, Any]:
+def _parse_criterion(value: object) -> Any:
     from ..reading import parsing
 
     # Thông tư 57 has no criterion 1.10, so a number 1.1 there is criterion 1.1.
-    codes = {code for c in catalog.of_family(catalog.FAMILY_TT57) for code in c.codes}
-    criterion = cache(lambda v: parsing.parse_criterion(v, codes))
+    return parsing.parse_criterion(value, catalog.family_codes(catalog.FAMILY_TT57))
 
-    def parse_criterion(value: object) -> Any:
-        try:
-            return criterion(value)
-        except TypeError:  # an unhashable value is parsed, not remembered
-            return parsing.parse_criterion(value, codes)
 
-    return {
-        "criterion": parse_criterion,
-        "school_level": lambda v: parsing.parse_choice(v, parsing.SCHOOL_LEVEL_CHOICES_TT57),
-    }
+def _parse_school_level(value: object) -> Any:
+    from ..reading import parsing
+
+    return parsing.parse_choice(value, parsing.SCHOOL_LEVEL_CHOICES_TT57)
 
 
 class Bieu2(Layout):
@@ -62,7 +54,7 @@ class Bieu2(Layout):
     targets_in_assessment = True
 
     def value_parsers(self) -> dict[str, Any]:
-        return _parsers()
+        return {"criterion": _parse_criterion, "school_level": _parse_school_level}
 
     def check_tables(self, chosen, at):
         from ..checking import review, tt57

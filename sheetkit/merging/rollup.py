@@ -480,6 +480,20 @@ def _silence_native_errors() -> None:
 # ----------------------------------------------------------------- one batch (worker side)
 
 
+def not_a_plan(book: Workbook) -> tuple[str, str] | None:
+    """(kind, reason) of a workbook that is not a school's plan although it looks like one: a
+    sheetkit roll-up, a list of schools, or an annotated copy (the school's plan is the file
+    it was made from); None for a plan."""
+    if is_rollup_workbook(book):
+        return "sheetkit_output", file_reasons.skipped("sheetkit_output")
+    if is_roster_workbook(book):
+        return "roster", file_reasons.skipped("roster")
+    if book.copy == "annotate":
+        saved = shown_time(book.saved)
+        return "sheetkit_annotated", file_reasons.skipped("sheetkit_annotated", saved=saved)
+    return None
+
+
 def read_batch(
     jobs: list[tuple[int, str, str]],
     on_read: Callable[[int], None] | None = None,
@@ -501,15 +515,9 @@ def read_batch(
             on_read(index)
         try:
             book = open_workbook(path)
-            if is_rollup_workbook(book):
-                results.append({"index": index, "skipped": file_reasons.skipped("sheetkit_output")})
-                continue
-            if is_roster_workbook(book):
-                results.append({"index": index, "skipped": file_reasons.skipped("roster")})
-                continue
-            if book.copy == "annotate":  # the school's plan is the file it was made from
-                why = file_reasons.skipped("sheetkit_annotated", saved=shown_time(book.saved))
-                results.append({"index": index, "skipped": why})
+            skipped = not_a_plan(book)
+            if skipped is not None:
+                results.append({"index": index, "skipped": skipped[1]})
                 continue
             plan = plan_from_workbook(book, source=name)
             plans.append((index, plan))

@@ -204,6 +204,12 @@ def of_family(family: str) -> tuple[Circular, ...]:
     return tuple(c for c in circulars() if c.family_id == family)
 
 
+@cache
+def family_codes(family: str) -> frozenset[str]:
+    """Every criterion code of a family's circulars (TT57 has no 1.10: "1.1" is criterion 1.1)."""
+    return frozenset(code for c in of_family(family) for code in c.codes)
+
+
 def for_school_level(level: str, family: str = FAMILY_2018) -> Circular:
     """The circular of a family that governs a school level ("Tiểu học" -> TT17 or Phụ lục II)."""
     for circular in of_family(family):

@@ -8,7 +8,7 @@ structure finding, and the validators decide what to report.
 from __future__ import annotations
 
 import os
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from .. import layouts
@@ -65,7 +65,7 @@ PARSE_LEVEL = _memo(parsing.parse_level)
 PARSE_MONTH = _memo(parsing.parse_month)
 PARSE_BUDGET = _memo(parsing.parse_budget)
 PARSE_CRITERION = _memo(lambda v: parsing.parse_criterion(v, ALL_CODES))
-TT57_CODES = {code for c in catalog.of_family(catalog.FAMILY_TT57) for code in c.codes}
+TT57_CODES = catalog.family_codes(catalog.FAMILY_TT57)
 
 # Parsers of single values, by the name a field's ``parser`` gives.
 VALUE_PARSERS = {
@@ -90,7 +90,13 @@ VALUE_PARSERS = {
 
 def parsers(layout: str) -> dict:
     """The value parsers of a layout: the defaults, and those its layout object changes."""
-    return {**VALUE_PARSERS, **layouts.get(layout).value_parsers()}
+    return {**VALUE_PARSERS, **_layout_parsers(layouts.get(layout))}
+
+
+@cache
+def _layout_parsers(layout: Layout) -> dict:
+    """A layout's own parsers, each remembering its answers like the defaults (once a process)."""
+    return {key: _memo(parser) for key, parser in layout.value_parsers().items()}
 
 
 def read_plan(path: str | os.PathLike[str]) -> Plan:
